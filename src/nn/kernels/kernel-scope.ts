@@ -1,0 +1,73 @@
+/**
+ * Composite kernels (a kernel built from other kernels of the same backend) call those
+ * kernels' functions directly on TensorInfos, not through tf ops: ops would go through the
+ * engine's scope and gradient tape while we are already inside a kernel. A KernelScope runs
+ * the building blocks and frees every intermediate except the one handed back as the result.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export class KernelScope {
+  private readonly made: tf.TensorInfo[] = [];
+
+  constructor(
+    private readonly backend: tf.KernelBackend,
+    private readonly backendName: string,
+  ) {}
+
+  /** Runs the registered kernel `name` of this backend; its output is freed by `finish`. */
+  run(name: string, inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown> = {}): tf.TensorInfo {
+    const config = tf.getKernel(name, this.backendName);
+    if (config == null) throw new Error(`KernelScope: kernel '${name}' is not registered for '${this.backendName}'`);
+    const out = config.kernelFunc({
+      inputs: inputs as tf.NamedTensorInfoMap,
+      attrs: attrs as tf.NamedAttrMap,
+      backend: this.backend,
+    });
+    if (Array.isArray(out)) throw new Error(`KernelScope: kernel '${name}' returned several outputs`);
+    this.made.push(out);
+    return out;
+  }
+
+  transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+    return this.run('Transpose', { x }, { perm });
+  }
+
+  reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  /**
+   * Pads (positive) or crops (negative) each axis by [before, after]: the conv backprops need
+   * "negative padding" when the forward pass's stride skipped trailing rows or columns.
+   */
+  padOrCrop(x: tf.TensorInfo, amounts: Array<[number, number]>): tf.TensorInfo {
+    let y = x;
+    if (amounts.some(([a, b]) => a < 0 || b < 0)) {
+      const begin = amounts.map(([a]) => Math.max(0, -a));
+      const size = amounts.map(([a, b], i) => y.shape[i] - Math.max(0, -a) - Math.max(0, -b));
+      y = this.run('Slice', { x: y }, { begin, size });
+    }
+    if (amounts.some(([a, b]) => a > 0 || b > 0)) {
+      const paddings = amounts.map(([a, b]) => [Math.max(0, a), Math.max(0, b)]);
+      y = this.run('PadV2', { x: y }, { paddings, constantValue: 0 });
+    }
+    return y;
+  }
+
+  /** Frees all intermediates except `result` (which must come from `run`) and returns it. */
+  finish(result: tf.TensorInfo): tf.TensorInfo {
+    for (const t of this.made) {
+      // Reshape shares its input's data with a reference count, so freeing every other
+      // intermediate (even one sharing result's dataId) only drops our extra references.
+      if (t !== result) this.backend.disposeData(t.dataId);
+    }
+    this.made.length = 0;
+    return result;
+  }
+
+  /** Frees all intermediates (on error paths). */
+  dispose(): void {
+    for (const t of this.made) this.backend.disposeData(t.dataId);
+    this.made.length = 0;
+  }
+}
