@@ -52,3 +52,14 @@ describe('Rng', () => {
     expect(() => new Rng(1.5)).toThrow(/seed must be an integer/);
   });
 });
+
+describe('Rng seeding', () => {
+  it('decorrelates nearby seeds from the first draw on', () => {
+    const first = Array.from({ length: 64 }, (_, s) => new Rng(s).uniform());
+    const mean = first.reduce((a, b) => a + b, 0) / first.length;
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.15);
+    expect(Math.max(...first) - Math.min(...first)).toBeGreaterThan(0.8);
+    // No first normal of 64 seeds should be a 4σ outlier (probability ≈ 0.4%).
+    expect(Math.max(...Array.from({ length: 64 }, (_, s) => Math.abs(new Rng(s).normal())))).toBeLessThan(4);
+  });
+});

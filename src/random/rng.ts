@@ -23,7 +23,10 @@ export class Rng {
 
   constructor(seed: number) {
     if (!Number.isInteger(seed)) throw new Error(`Rng: seed must be an integer, got ${seed}`);
-    this.gen = xoroshiro128plus(seed | 0);
+    // pure-rand seeds xoroshiro128+ from a 32-bit value almost verbatim, so the first outputs
+    // of nearby seeds are nearly equal (measured: the first uniform was 1.0000 for seeds 0–6).
+    // Spread the seed over all 128 state bits with splitmix first.
+    this.gen = xoroshiro128plusFromState([0, 1, 2, 3].map((k) => deriveSeed(seed, k) | 0));
   }
 
   /** Uniform in [0, 1) with 53 random bits. */
