@@ -1,17 +1,25 @@
 /**
  * Conv2DBackpropInput for the wasm backend: the gradient of conv2d with respect to its input
  * and the forward pass of conv2dTranspose (the decoder's upsampling layer). The backend's own
- * kernel is a naive C++ loop, many times slower than its XNNPACK Conv2D, so we replace it:
+ * kernel is a naive C++ loop, several times slower than its XNNPACK Conv2D, so we replace it:
  *
  *   dx[n,h,w,c] = Σ_{i·s + a − pt = h, j·s + b − pl = w} dy[n,i,j,o] · W[a,b,c,o]
  *
- * is a stride-1 convolution of dy upsampled by inserting s − 1 zeros after each element,
- * padded by kh − 1 − pt in front, with the filter flipped in space and its channel axes
- * swapped (W'[a,b,o,c] = W[kh−1−a, kw−1−b, c, o]).
+ * Stride 1: a plain convolution of dy, padded by kh − 1 − pt in front, with the filter
+ * flipped in space and its channel axes swapped (W'[a,b,o,c] = W[kh−1−a, kw−1−b, c, o]).
+ *
+ * Stride s > 1 ("sub-pixel"): convolving a zero-upsampled dy would cost s² times the work,
+ * mostly multiplying zeros. Instead split the output rows by phase: rows with h + pt = q·s + r
+ * only see the taps a ≡ r (mod s),
+ *   dx[q·s + r − pt] = Σ_m dy[q − m] · W[r + s·m],
+ * a stride-1 convolution of dy by a sub-filter. All s×s phases read the same dy, so they are
+ * ONE convolution whose s·s·C output channels are the phases (the filter zero-padded in front
+ * to a multiple of s, so every phase has the same number of taps), followed by a depth-to-space
+ * shuffle and a crop of rows pt … pt + H − 1.
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelScope } from './kernel-scope.js';
-import { assertShape, convGeometry, splitPadding, type ConvAttrs } from './conv-geometry.js';
+import { assertShape, convGeometry, splitPadding, type Conv2DInfo, type ConvAttrs } from './conv-geometry.js';
 
 const NAME = 'Conv2DBackpropInput';
 
@@ -24,44 +32,68 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: tf.
   const attrs = args.attrs as unknown as Attrs;
   const g = convGeometry(NAME, attrs.inputShape, filter.shape, attrs);
   assertShape(NAME, 'dy', dy.shape, g.outShape);
-  const { batchSize: N, inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, outChannels: Co } = g;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = g;
-
   const s = new KernelScope(args.backend, 'wasm');
   try {
-    let up = dy;
-    if (sh > 1 || sw > 1) {
-      // Zero-insertion as one pad of a rank-6 view: [N, Ho, 1, Wo, 1, Co] → [N, Ho, sh, Wo, sw, Co].
-      const r6 = s.reshape(dy, [N, Ho, 1, Wo, 1, Co]);
-      const p6 = s.run('PadV2', { x: r6 }, {
-        paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-        constantValue: 0,
-      });
-      up = s.reshape(p6, [N, Ho * sh, Wo * sw, Co]);
-    }
-    // Output rows: up.rows + top + bottom − kh + 1 = H. The trailing zeros the rank-6 pad added
-    // beyond the last real row are never needed, so a negative bottom pad just crops them.
-    const top = kh - 1 - g.padInfo.top;
-    const left = kw - 1 - g.padInfo.left;
-    const rows = splitPadding(top, H + kh - 1 - up.shape[1] - top);
-    const cols = splitPadding(left, W + kw - 1 - up.shape[2] - left);
-    if (rows.crop.some((c) => c > 0) || cols.crop.some((c) => c > 0)) {
-      up = s.padOrCrop(up, [[0, 0], [-rows.crop[0], -rows.crop[1]], [-cols.crop[0], -cols.crop[1]], [0, 0]]);
-    }
-    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
-    const wt = s.transpose(flipped, [0, 1, 3, 2]); // [kh, kw, Co, Ci]
-    const dx = s.run('Conv2D', { x: up, filter: wt }, {
-      strides: [1, 1],
-      pad: [[0, 0], rows.pad, cols.pad, [0, 0]],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    });
+    // W'[a,b,o,c] = W[kh−1−a, kw−1−b, c, o]: both paths correlate with the flipped filter.
+    const flipped = s.transpose(s.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
+    const unitStride = g.strideHeight === 1 && g.strideWidth === 1;
+    const dx = unitStride ? byDirectConv(s, dy, flipped, g) : bySubPixel(s, dy, flipped, g);
     assertShape(NAME, 'result', dx.shape, g.inShape);
     return s.finish(dx);
   } catch (e) {
     s.dispose();
     throw e;
   }
+}
+
+/** Stride-1 correlation of `x` by `filter`, padding (or cropping, if negative) rows and columns. */
+function convPadded(s: KernelScope, x: tf.TensorInfo, filter: tf.TensorInfo, rowPad: [number, number], colPad: [number, number]): tf.TensorInfo {
+  const rows = splitPadding(rowPad[0], rowPad[1]);
+  const cols = splitPadding(colPad[0], colPad[1]);
+  let input = x;
+  if (rows.crop.some((c) => c > 0) || cols.crop.some((c) => c > 0)) {
+    input = s.padOrCrop(x, [[0, 0], [-rows.crop[0], -rows.crop[1]], [-cols.crop[0], -cols.crop[1]], [0, 0]]);
+  }
+  return s.run('Conv2D', { x: input, filter }, {
+    strides: [1, 1],
+    pad: [[0, 0], rows.pad, cols.pad, [0, 0]],
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  });
+}
+
+/** Stride 1: one correlation with the flipped filter; out rows Ho + top + bottom − kh + 1 = H. */
+function byDirectConv(s: KernelScope, dy: tf.TensorInfo, flipped: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
+  const { inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, filterHeight: kh, filterWidth: kw } = g;
+  const top = kh - 1 - g.padInfo.top;
+  const left = kw - 1 - g.padInfo.left;
+  return convPadded(s, dy, flipped, [top, H + kh - 1 - Ho - top], [left, W + kw - 1 - Wo - left]);
+}
+
+function bySubPixel(s: KernelScope, dy: tf.TensorInfo, flipped: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = g;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = g;
+  const pt = g.padInfo.top;
+  const pl = g.padInfo.left;
+  const Mh = Math.ceil(kh / sh); // taps per phase, after zero-padding the filter to Mh·sh rows
+  const Mw = Math.ceil(kw / sw);
+  // W''[k] = W'[k − P] with P = Mh·sh − kh leading zeros. Phase r's m-th tap (dy[q − (Mh−1) + m])
+  // is then W''[m·sh + (sh − 1 − r)]: view W'' as [Mh, sh, Mw, sw, Co, Ci], reverse the phase
+  // axes so index r = sh − 1 − j, and move them next to Ci.
+  const padded = s.run('PadV2', { x: flipped }, {
+    paddings: [[Mh * sh - kh, 0], [Mw * sw - kw, 0], [0, 0], [0, 0]],
+    constantValue: 0,
+  });
+  const r6 = s.run('Reverse', { x: s.reshape(padded, [Mh, sh, Mw, sw, Co, Ci]) }, { dims: [1, 3] });
+  const phaseFilter = s.reshape(s.transpose(r6, [0, 2, 4, 1, 3, 5]), [Mh, Mw, Co, sh * sw * Ci]);
+  // Phase outputs cover grid rows q·sh + r for q in [0, Qh): enough to reach row pt + H − 1.
+  const Qh = Math.ceil((H + pt) / sh);
+  const Qw = Math.ceil((W + pl) / sw);
+  const phases = convPadded(s, dy, phaseFilter, [Mh - 1, Qh - Ho], [Mw - 1, Qw - Wo]); // [N, Qh, Qw, sh·sw·Ci]
+  // Depth to space: [N, Qh, Qw, sh, sw, Ci] → [N, Qh, sh, Qw, sw, Ci]; grid row q·sh + r is dx row q·sh + r − pt.
+  const shuffled = s.transpose(s.reshape(phases, [N, Qh, Qw, sh, sw, Ci]), [0, 1, 3, 2, 4, 5]);
+  const grid = s.reshape(shuffled, [N, Qh * sh, Qw * sw, Ci]);
+  return s.run('Slice', { x: grid }, { begin: [0, pt, pl, 0], size: [N, H, W, Ci] });
 }
 
 export const conv2DBackpropInputConfig: tf.KernelConfig = {

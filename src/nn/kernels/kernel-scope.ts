@@ -15,11 +15,11 @@ export class KernelScope {
   ) {}
 
   /** Runs the registered kernel `name` of this backend; its output is freed by `finish`. */
-  run(name: string, inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown> = {}): tf.TensorInfo {
+  run(name: string, inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[], attrs: Record<string, unknown> = {}): tf.TensorInfo {
     const config = tf.getKernel(name, this.backendName);
     if (config == null) throw new Error(`KernelScope: kernel '${name}' is not registered for '${this.backendName}'`);
     const out = config.kernelFunc({
-      inputs: inputs as tf.NamedTensorInfoMap,
+      inputs: inputs as tf.NamedTensorInfoMap, // Concat takes an array, as tfjs passes it
       attrs: attrs as tf.NamedAttrMap,
       backend: this.backend,
     });

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { backendInfo, initBackend } from './backend.js';
+import { wasmKernelsRegistered } from './kernels/register.js';
+
+describe('initBackend', () => {
+  it("'auto' picks wasm under Node, with solar's kernels registered and SIMD recorded", async () => {
+    expect(await initBackend('auto')).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(wasmKernelsRegistered()).toBe(true);
+    const info = backendInfo();
+    expect(info).toMatchObject({ name: 'wasm', requested: 'auto', tfjsVersion: tf.version_core });
+    expect(typeof info?.simd).toBe('boolean');
+    expect(info?.fallbackReason).toBeUndefined();
+  });
+
+  it('is idempotent and can switch between backends', async () => {
+    expect(await initBackend('wasm')).toBe('wasm');
+    expect(await initBackend('wasm')).toBe('wasm');
+    expect(await initBackend('cpu')).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(backendInfo()?.name).toBe('cpu');
+    // Overlapping calls are serialised: the last one wins.
+    const [a, b] = await Promise.all([initBackend('cpu'), initBackend('wasm')]);
+    expect([a, b, tf.getBackend()]).toEqual(['cpu', 'wasm', 'wasm']);
+  });
+
+  it("'tensorflow' without @tensorflow/tfjs-node installed fails naming the package, leaving the backend as it was", async () => {
+    await initBackend('wasm');
+    await expect(initBackend('tensorflow')).rejects.toThrow(/@tensorflow\/tfjs-node/);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(backendInfo()?.name).toBe('wasm');
+  });
+
+  it('rejects an unknown backend name', async () => {
+    await expect(initBackend('webgpu' as never)).rejects.toThrow(/unknown backend 'webgpu'/);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * solar's wasm conv backprop kernels against the cpu backend's (independent, pure-JS)
+ * implementations: same seeded inputs, both backends in one process, 1e-4 relative in float32.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../backend.js';
+import { onBackend, randn, relErr } from '../testing.js';
+
+type Pad = 'same' | 'valid';
+// [input NHWC, filter [kh, kw, Cin, Cout], stride, padding]: odd sizes, strides that skip
+// trailing rows, filters smaller than the stride, non-square strides.
+const CASES: Array<[number[], number[], number | [number, number], Pad]> = [
+  [[2, 8, 8, 3], [3, 3, 3, 4], 1, 'same'],
+  [[2, 7, 6, 2], [3, 2, 2, 3], 1, 'valid'],
+  [[2, 8, 8, 3], [3, 3, 3, 4], 2, 'same'],
+  [[2, 9, 7, 3], [3, 3, 3, 4], 2, 'valid'],
+  [[2, 9, 7, 3], [4, 4, 3, 4], 2, 'same'],
+  [[3, 10, 10, 1], [4, 4, 1, 5], 2, 'valid'],
+  [[1, 11, 11, 2], [5, 5, 2, 3], 3, 'same'],
+  [[1, 11, 12, 2], [1, 2, 2, 3], 3, 'valid'],
+  [[2, 9, 8, 2], [3, 4, 2, 3], [2, 1], 'same'],
+];
+
+beforeAll(async () => {
+  expect(await initBackend('wasm')).toBe('wasm');
+});
+
+describe('conv2d gradients on wasm match cpu', () => {
+  it.each(CASES)('x %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
+    const x = randn(xShape, 1);
+    const w = randn(fShape, 2);
+    const outShape = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, stride, 1, pad).outShape;
+    const dy = randn(outShape, 3);
+    const grads = () => {
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
+      return tf.grads(f)([tf.tensor(x, xShape), tf.tensor(w, fShape)], tf.tensor(dy, outShape));
+    };
+    const [cpuDx, cpuDw] = await onBackend('cpu', grads);
+    const [wasmDx, wasmDw] = await onBackend('wasm', grads);
+    expect(relErr(wasmDx, cpuDx)).toBeLessThan(1e-4);
+    expect(relErr(wasmDw, cpuDw)).toBeLessThan(1e-4);
+  });
+});
+
+describe('conv2dTranspose on wasm matches cpu', () => {
+  // conv2dTranspose(y, W, xShape) is Conv2DBackpropInput; its gradients need Conv2D and Conv2DBackpropFilter.
+  it.each(CASES)('output %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
+    const outShape = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, stride, 1, pad).outShape;
+    const y = randn(outShape, 4);
+    const w = randn(fShape, 5);
+    const dx = randn(xShape, 6);
+    const run = () => {
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, xShape as [number, number, number, number], stride, pad);
+      const [ya, wa] = [tf.tensor(y, outShape), tf.tensor(w, fShape)];
+      return [f(ya, wa), ...tf.grads(f)([ya, wa], tf.tensor(dx, xShape))];
+    };
+    const cpu = await onBackend('cpu', run);
+    const wasm = await onBackend('wasm', run);
+    for (let i = 0; i < 3; i++) expect(relErr(wasm[i], cpu[i])).toBeLessThan(1e-4);
+  });
+});
+
+describe('a small conv net', () => {
+  it('has the same full gradient (tf.variableGrads) on wasm as on cpu', async () => {
+    const images = randn([4, 16, 16, 2], 7);
+    const shapes: Record<string, number[]> = { c1: [4, 4, 2, 8], c2: [3, 3, 8, 8], d: [4 * 4 * 8, 5], t1: [4, 4, 8, 5], t2: [4, 4, 2, 8] };
+    const run = () => {
+      const v = Object.fromEntries(
+        Object.entries(shapes).map(([k, s], i) => [k, tf.variable(tf.tensor(randn(s, 10 + i), s).mul(0.3), true, `n${k}`)]),
+      );
+      const x = tf.tensor4d(images, [4, 16, 16, 2]);
+      const { value, grads } = tf.variableGrads(() => {
+        const h1 = tf.relu(tf.conv2d(x, v.c1 as tf.Tensor4D, 2, 'same')); // 8×8×8
+        const h2 = tf.relu(tf.conv2d(h1, v.c2 as tf.Tensor4D, 2, 'same')); // 4×4×8
+        const z = tf.matMul(h2.reshape([4, 128]), v.d as tf.Tensor2D); // 4×5
+        const u = tf.relu(tf.conv2dTranspose(z.reshape([4, 1, 1, 5]).tile([1, 4, 4, 1]) as tf.Tensor4D, v.t1 as tf.Tensor4D, [4, 8, 8, 8], 2, 'same'));
+        const logits = tf.conv2dTranspose(u, v.t2 as tf.Tensor4D, [4, 16, 16, 2], 2, 'same');
+        return tf.losses.sigmoidCrossEntropy(x.greater(0).toFloat(), logits) as tf.Scalar;
+      });
+      const out = [value, ...Object.keys(shapes).map((k) => grads[`n${k}`])];
+      Object.values(v).forEach((t) => t.dispose());
+      return out;
+    };
+    const cpu = await onBackend('cpu', run);
+    const wasm = await onBackend('wasm', run);
+    expect(cpu).toHaveLength(6);
+    for (let i = 0; i < cpu.length; i++) expect(relErr(wasm[i], cpu[i])).toBeLessThan(1e-4);
+  });
+});
+
+describe('the wasm kernels', () => {
+  it('free every intermediate buffer', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numDataBuffers;
+    tf.tidy(() => {
+      const x = tf.tensor4d(randn([2, 9, 7, 3], 1), [2, 9, 7, 3]);
+      const w = tf.tensor4d(randn([4, 4, 3, 4], 2), [4, 4, 3, 4]);
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))([x, w]);
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, true, true))([tf.ones([3, 2]), tf.ones([4, 3])]);
+    });
+    expect(tf.memory().numDataBuffers).toBe(before);
+  });
+
+  it('reject NCHW with a clear error', async () => {
+    await tf.setBackend('wasm');
+    const dy = tf.zeros([1, 2, 6, 6]);
+    const filter = tf.zeros([3, 3, 2, 2]);
+    const attrs = { inputShape: [1, 2, 6, 6], strides: 1, pad: 'same', dataFormat: 'NCHW' };
+    for (const kernel of ['Conv2DBackpropInput', 'Conv2DBackpropFilter']) {
+      const inputs: tf.NamedTensorMap = kernel === 'Conv2DBackpropInput' ? { dy, filter } : { x: dy, dy };
+      expect(() => tf.engine().runKernel(kernel, inputs, { ...attrs, filterShape: [3, 3, 2, 2] })).toThrow(/only dataFormat 'NHWC'/);
+    }
+    tf.dispose([dy, filter]);
+  });
+});

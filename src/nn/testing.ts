@@ -1,0 +1,34 @@
+/**
+ * Helpers for src/nn's tests: the same seeded inputs on two backends, and a tolerance measure.
+ * Not used by library code.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../random/rng.js';
+import { initBackend } from './backend.js';
+
+/** Standard-normal float32 values from a seeded generator, identical on every backend. */
+export function randn(shape: number[], seed: number): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return new Rng(seed).fillNormal(new Float32Array(n)) as Float32Array;
+}
+
+/** max |a − b| / max |b|: a relative error that does not blow up on entries near zero. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`relErr: lengths ${a.length} and ${b.length} differ`);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return den === 0 ? num : num / den;
+}
+
+/** Runs `fn` with `backend` active and returns its outputs' values (tensors disposed). */
+export async function onBackend(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await initBackend(backend);
+  const outs = tf.tidy(fn);
+  const values = outs.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(outs);
+  return values;
+}
