@@ -1,0 +1,51 @@
+/** The `solar` command: thin wiring of the run jobs to a command line. */
+import { Command, CommanderError } from 'commander';
+import { envsCommand } from './envs-command.js';
+import { processIo, type Io } from './io.js';
+import { collect, intOption } from './options.js';
+import { rolloutCommand } from './rollout-command.js';
+import { packageVersion } from '../run/version.js';
+
+function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
+  const program = new Command('solar')
+    .description('SOLAR: model-based reinforcement learning from pixels (Zhang, Vikram et al., ICML 2019)')
+    .version(packageVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run solar --help for usage)');
+
+  program
+    .command('envs')
+    .description('list the tasks with their specs; with --out, also write envs.json and a first frame of each')
+    .option('--seed <n>', 'seed of the first frames written with --out', intOption('--seed'), 0)
+    .option('--out <dir>', 'directory to write envs.json and the frames to')
+    .option('--force', 'replace a previous run directory at --out')
+    .action((o) => done(envsCommand(o, io)));
+
+  program
+    .command('rollout')
+    .description('run a random policy u ~ N(0, std²) on a task; write PNG frames, a GIF per episode and episodes.jsonl')
+    .option('--env <name>', 'task name (see solar envs)', 'nav2d')
+    .option('--episodes <n>', 'number of episodes', intOption('--episodes', { min: 1 }), 4)
+    .option('--seed <n>', 'seed of the whole run', intOption('--seed'), 0)
+    .option('--out <dir>', 'run directory (default runs/rollout-<env>-random-s<seed>)')
+    .option('--set <key=value>', 'override any config field, e.g. env.target=-0.1,-0.1 or policy.std=0.3 (repeatable)', collect, [])
+    .option('--force', 'replace a previous run directory at --out')
+    .action((o) => done(rolloutCommand(o, io)));
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (as process.argv); resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let job: Promise<number> | null = null;
+  const program = buildProgram(io, (p) => (job = p));
+  try {
+    await program.parseAsync([...argv]);
+    return job ? await job : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    io.err(`solar: error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `solar rollout`: runs a random policy, u ~ N(0, std²·I) clipped by the task, and writes the
+ * frames as PNG, a GIF per episode, episodes.jsonl and summary.json.
+ */
+import { z } from 'zod';
+import { makeEnv } from '../envs/registry.js';
+import { episodeStats, rollout, type Episode } from '../envs/rollout.js';
+import { deriveSeed, Rng } from '../random/rng.js';
+import { encodeGif, encodePng, type Image } from './images.js';
+import type { RunDir } from './run-dir.js';
+import { packageVersion } from './version.js';
+
+export const outputSchema = z
+  .object({
+    png_frames: z.boolean(),
+    gif: z.boolean(),
+    gif_scale: z.number().int().min(1).max(16),
+    gif_fps: z.number().positive().max(100),
+  })
+  .strict();
+
+export const rolloutConfigSchema = z
+  .object({
+    command: z.literal('rollout'),
+    seed: z.number().int({ message: 'seed must be an integer' }),
+    env: z.object({ name: z.string() }).passthrough(),
+    episodes: z.number().int().min(1, { message: 'episodes must be a positive integer' }).max(100_000),
+    policy: z.object({ kind: z.literal('random'), std: z.number().nonnegative() }).strict(),
+    output: outputSchema,
+  })
+  .strict();
+export type RolloutConfig = z.infer<typeof rolloutConfigSchema>;
+
+export function rolloutDefaults(envName: string, seed: number, episodes: number) {
+  return {
+    command: 'rollout',
+    seed,
+    env: { name: envName },
+    episodes,
+    policy: { kind: 'random', std: 0.5 },
+    output: { png_frames: true, gif: true, gif_scale: 4, gif_fps: 10 },
+  };
+}
+
+export interface RolloutSummary {
+  mean_final_distance: number;
+  success_rate: number;
+  mean_cost: number;
+  env_steps: number;
+  episodes: number;
+  wall_s: number;
+}
+
+export async function runRolloutJob(config: RolloutConfig, dir: RunDir, onStep: () => void = () => {}): Promise<RolloutSummary> {
+  const start = performance.now();
+  const { name, ...params } = config.env;
+  const env = await makeEnv(name, params);
+  dir.writeJson('config.json', { ...config, version: packageVersion() });
+  const [H, W, C] = env.spec.observation.shape;
+  const episodes: Episode[] = [];
+  try {
+    for (let i = 0; i < config.episodes; i++) {
+      const seed = deriveSeed(config.seed, i);
+      const noise = new Rng(deriveSeed(seed, 1));
+      const policy = () => Array.from({ length: env.spec.action.dim }, () => config.policy.std * noise.normal());
+      const ep = await rollout(env, policy, seed, { keepObservations: config.output.png_frames || config.output.gif, onStep });
+      episodes.push(ep);
+      dir.appendJsonl('episodes.jsonl', { episode: i, seed, total_cost: ep.totalCost, final_distance: ep.finalDistance, success: ep.success });
+      const frames: Image[] = ep.observations.filter((o) => o.length > 0).map((data) => ({ data, height: H, width: W, channels: C }));
+      const tag = `ep-${String(i).padStart(3, '0')}`;
+      if (config.output.png_frames) frames.forEach((f, t) => dir.writeFile(`frames/${tag}/t-${String(t).padStart(3, '0')}.png`, encodePng(f)));
+      if (config.output.gif && frames.length > 0) dir.writeFile(`${tag}.gif`, encodeGif(frames, config.output.gif_scale, Math.round(1000 / config.output.gif_fps)));
+    }
+  } finally {
+    env.close();
+  }
+  const summary: RolloutSummary = {
+    ...episodeStats(episodes),
+    env_steps: config.episodes * env.spec.horizon,
+    episodes: config.episodes,
+    wall_s: (performance.now() - start) / 1000,
+  };
+  dir.writeJson('summary.json', summary);
+  return summary;
+}
