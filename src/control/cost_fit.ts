@@ -1,0 +1,65 @@
+/**
+ * A stationary quadratic state cost fitted by ridge regression (method doc, step 3):
+ * regress the observed cost minus the known action cost w‖u‖² on the features
+ *   φ(x) = [½ x_i² (i), x_i x_j (i<j), x_i, 1],
+ * so that θᵀφ(x) = ½ xᵀ C x + cᵀ x + c0 with C_ii = θ_ii and C_ij = C_ji = θ_ij (C is
+ * symmetric by construction). Minimises ‖Φθ − y‖² + ridge‖θ_{quadratic, linear}‖².
+ */
+import { choleskyInPlace, choleskySolve } from '../linalg/index.js';
+import type { StateQuadratic } from './cost.js';
+import type { TrajectoryBatch } from './types.js';
+import { checkTrajectoryBatch } from './batch.js';
+
+/** φ(x) into `out` (length dx(dx+1)/2 + dx + 1). */
+export function quadraticFeatures(x: ArrayLike<number>, off: number, dx: number, out: Float64Array): Float64Array {
+  let q = 0;
+  for (let i = 0; i < dx; i++) {
+    const xi = x[off + i];
+    out[q++] = 0.5 * xi * xi;
+    for (let j = i + 1; j < dx; j++) out[q++] = xi * x[off + j];
+  }
+  for (let i = 0; i < dx; i++) out[q++] = x[off + i];
+  out[q] = 1;
+  return out;
+}
+
+/**
+ * Fits C, c, c0 on every (x_t, c_t − w‖u_t‖²), t < T, of the batch. Throws when the
+ * normal equations are singular even with the ridge (e.g. ridge 0 and too little data).
+ */
+export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: number, ridge = 1e-6): StateQuadratic {
+  checkTrajectoryBatch(batch, 'fitQuadraticStateCost');
+  const { N, T, dx, du, X, U, cost } = batch;
+  const nq = (dx * (dx + 1)) / 2;
+  const q = nq + dx + 1;
+  const G = new Float64Array(q * q);
+  const h = new Float64Array(q);
+  const phi = new Float64Array(q);
+  for (let n = 0; n < N; n++) {
+    for (let t = 0; t < T; t++) {
+      quadraticFeatures(X, (n * (T + 1) + t) * dx, dx, phi);
+      let uu = 0;
+      for (let i = 0; i < du; i++) uu += U[(n * T + t) * du + i] ** 2;
+      const y = cost[n * T + t] - actionWeight * uu;
+      for (let i = 0; i < q; i++) {
+        const pi = phi[i];
+        if (pi === 0) continue;
+        for (let j = 0; j <= i; j++) G[i * q + j] += pi * phi[j];
+        h[i] += pi * y;
+      }
+    }
+  }
+  for (let i = 0; i < q - 1; i++) G[i * q + i] += ridge;
+  const L = new Float64Array(q * q);
+  const piv = choleskyInPlace(G, q, L);
+  if (piv >= 0) throw new Error(`fitQuadraticStateCost: singular normal equations at feature ${piv} (N=${N}, T=${T}, ridge ${ridge})`);
+  const theta = choleskySolve(L, q, h, 1);
+  const Cx = new Float64Array(dx * dx);
+  let k = 0;
+  for (let i = 0; i < dx; i++) {
+    Cx[i * dx + i] = theta[k++];
+    for (let j = i + 1; j < dx; j++) Cx[i * dx + j] = Cx[j * dx + i] = theta[k++];
+  }
+  const cx = theta.slice(nq, nq + dx);
+  return { Cx, cx, c0: theta[q - 1] };
+}

@@ -1,0 +1,14 @@
+/** LQR-FLM: linear-Gaussian policies, local dynamics fits, quadratic costs, KL-constrained updates. */
+export type { LinearGaussianPolicy, LinearDynamics, QuadraticCost, TrajectoryBatch, StateDistribution } from './types.js';
+export { makeTrajectoryBatch, checkTrajectoryBatch, type Rollout } from './batch.js';
+export { createPolicy, initialPolicy, checkPolicy, policyMean, sampleAction, policyLogDensity, expectedPolicyKL } from './policy.js';
+export { emptyStats, addStats, accumulate, finishStats, solveRegression, type RegressionStats, type RegressionResult } from './regression.js';
+export { fitLocalDynamics, fitInitialState, transitionStats, type DynamicsPrior, type FitDynamicsOptions } from './dynamics.js';
+export { fitGaussianDynamicsPrior, type GaussianPriorOptions } from './dynamics_prior.js';
+export { zeroCost, addStateQuadratic, addActionQuadratic, evaluateCost, checkQuadraticCost, type StateQuadratic } from './cost.js';
+export { fitQuadraticStateCost, quadraticFeatures } from './cost_fit.js';
+export { forwardPass, expectedTotalCost, emptyStateDistribution, ForwardWork } from './forward.js';
+export { backwardPass, klCostTerms, BackwardWork, type KLCostTerms } from './backward.js';
+export { lqrflmUpdate, LqrflmWork, type LqrflmOptions, type LqrflmResult } from './lqrflm.js';
+export { adaptStepMult, type StepAdjustment } from './step_size.js';
+export { addNormExpansion, type NormExpansionOptions } from './cost_expansion.js';
