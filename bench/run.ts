@@ -1,0 +1,35 @@
+/**
+ * `npm run bench`: every benchmark module, one after the other (timings are per core; run it
+ * on a quiet machine). `npm run bench -- envs gaussian` runs only those; `--json FILE` also
+ * writes the results.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import type { BenchResult } from './types.js';
+
+const SUITES: Record<string, () => Promise<{ run(): Promise<BenchResult[]> }>> = {
+  envs: () => import('./envs.bench.js'),
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const jsonAt = args.indexOf('--json');
+  const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : null;
+  const names = args.filter((a, i) => !a.startsWith('--') && (jsonAt < 0 || i !== jsonAt + 1));
+  const selected = names.length ? names : Object.keys(SUITES);
+  for (const n of selected) if (!SUITES[n]) throw new Error(`unknown benchmark '${n}'; known: ${Object.keys(SUITES).join(', ')}`);
+  console.log(`# solar benchmarks — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores)`);
+  const all: Record<string, BenchResult[]> = {};
+  for (const n of selected) {
+    const results = await (await SUITES[n]()).run();
+    all[n] = results;
+    console.log(`\n## ${n}`);
+    for (const r of results) console.log(`${r.name.padEnd(48)} ${r.value.toPrecision(4).padStart(12)} ${r.unit}`);
+  }
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify(all, null, 2) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
