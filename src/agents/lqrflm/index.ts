@@ -1,0 +1,13 @@
+/** LQR-FLM on the true state: config schema, trainer, rollouts and the tasks' known costs. */
+export { lqrflmConfig, resolveLqrflmConfig, type LqrflmConfig } from './config.js';
+export {
+  trainLqrflm,
+  trainEpisodeSeed,
+  evalEpisodeSeed,
+  type TrainLqrflmOptions,
+  type TrainLqrflmResult,
+  type LqrflmIterationMetrics,
+  type LqrflmSummary,
+} from './train.js';
+export { runEpisode, episodeStats, type EpisodeResult, type EpisodeStats } from './rollouts.js';
+export { knownTaskCost, knownCostTasks, actionCostMatrix } from './task_cost.js';

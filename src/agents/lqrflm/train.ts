@@ -1,0 +1,197 @@
+/**
+ * LQR-FLM from the true state (issue 3): each iteration samples N rollouts with the current
+ * time-varying linear-Gaussian policy, fits local linear dynamics (Bayesian, with a prior
+ * fitted on all transitions) and a quadratic cost, and takes one KL-constrained LQR-FLM step
+ * (ε = kl_step · T · step_mult, step_mult adapted from predicted vs actual improvement).
+ *
+ * Browser-safe: no Node APIs; the caller writes files and draws progress via callbacks.
+ */
+import type { Env } from '../../envs/types.js';
+import { Rng, deriveSeed } from '../../random/rng.js';
+import {
+  addActionQuadratic,
+  addStateQuadratic,
+  adaptStepMult,
+  fitGaussianDynamicsPrior,
+  fitLocalDynamics,
+  fitQuadraticStateCost,
+  initialPolicy,
+  lqrflmUpdate,
+  LqrflmWork,
+  makeTrajectoryBatch,
+  expectedTotalCost,
+  zeroCost,
+  type LinearGaussianPolicy,
+  type QuadraticCost,
+  type TrajectoryBatch,
+} from '../../control/index.js';
+import { resolveLqrflmConfig, type LqrflmConfig } from './config.js';
+import { actionCostMatrix, knownTaskCost } from './task_cost.js';
+import { episodeStats, runEpisode, type EpisodeResult } from './rollouts.js';
+
+export interface LqrflmIterationMetrics {
+  readonly iteration: number;
+  /** Cumulative env steps, this iteration's rollouts included. */
+  readonly env_steps: number;
+  /** Mean total episode cost (env convention) of this iteration's rollouts. */
+  readonly mean_cost: number;
+  readonly mean_final_distance: number;
+  readonly success_rate: number;
+  /** KL of the update taken after these rollouts, its bound, η and the step multiplier used. */
+  readonly kl: number;
+  readonly kl_bound: number;
+  readonly eta: number;
+  readonly step_mult: number;
+  /** Whether the η search met |KL − ε| < tol·ε (or the bound was inactive); see kl_note. */
+  readonly kl_converged: boolean;
+  readonly kl_note: string;
+  readonly wall_s: number;
+}
+
+export interface LqrflmSummary {
+  readonly mean_final_distance: number;
+  readonly median_final_distance: number;
+  readonly success_rate: number;
+  readonly mean_cost: number;
+  /** Training env steps plus the evaluation's. */
+  readonly env_steps: number;
+  readonly episodes: number;
+  readonly wall_s: number;
+}
+
+export interface TrainLqrflmOptions {
+  readonly makeEnv: () => Env | Promise<Env>;
+  /** Overrides of the defaults in config.ts (validated), or a resolved config. */
+  readonly config?: Partial<LqrflmConfig>;
+  readonly seed: number;
+  readonly onIteration?: (m: LqrflmIterationMetrics) => void | Promise<void>;
+  /** Called after each evaluation episode (for a progress bar). */
+  readonly onEvalEpisode?: (index: number, e: EpisodeResult) => void;
+}
+
+export interface TrainLqrflmResult {
+  readonly config: LqrflmConfig;
+  readonly policy: LinearGaussianPolicy;
+  readonly history: LqrflmIterationMetrics[];
+  readonly summary: LqrflmSummary;
+}
+
+/** Seeds of episode resets: training stream 1 + i·100000 + n, evaluation stream 2e9 + j. */
+export function trainEpisodeSeed(seed: number, iteration: number, n: number): number {
+  return deriveSeed(seed, 1 + iteration * 100_000 + n);
+}
+export function evalEpisodeSeed(seed: number, j: number): number {
+  return deriveSeed(seed, 2_000_000_000 + j);
+}
+
+function buildCost(env: Env, config: LqrflmConfig, batch: TrajectoryBatch, all: readonly TrajectoryBatch[]): QuadraticCost {
+  if (config.cost === 'known') return knownTaskCost(env.spec, config, batch);
+  const { T, dx, du } = batch;
+  const pooled = all.length === 1 ? all[0] : concatBatches(all);
+  const q = fitQuadraticStateCost(pooled, env.spec.cost.actionWeight, config.cost_ridge);
+  const cost = addActionQuadratic(zeroCost(T, dx, du), actionCostMatrix(env.spec));
+  addStateQuadratic(cost, q, { to: T - 1 });
+  if (config.terminal_weight > 0) addStateQuadratic(cost, q, { from: T, to: T, weight: config.terminal_weight });
+  return cost;
+}
+
+function concatBatches(bs: readonly TrajectoryBatch[]): TrajectoryBatch {
+  const { T, dx, du } = bs[0];
+  const N = bs.reduce((s, b) => s + b.N, 0);
+  const X = new Float64Array(N * (T + 1) * dx);
+  const U = new Float64Array(N * T * du);
+  const cost = new Float64Array(N * T);
+  let n = 0;
+  for (const b of bs) {
+    X.set(b.X, n * (T + 1) * dx);
+    U.set(b.U, n * T * du);
+    cost.set(b.cost, n * T);
+    n += b.N;
+  }
+  return { N, T, dx, du, X, U, cost };
+}
+
+/** Runs the trainer; resolves with the final policy, the per-iteration metrics and the evaluation summary. */
+export async function trainLqrflm(opts: TrainLqrflmOptions): Promise<TrainLqrflmResult> {
+  const config = resolveLqrflmConfig(opts.config ?? {});
+  const start = performance.now();
+  const wall = (): number => (performance.now() - start) / 1000;
+  const env = await opts.makeEnv();
+  try {
+    const T = env.spec.horizon;
+    const dx = env.spec.stateDim;
+    const du = env.spec.action.dim;
+    if (env.spec.cost.kind !== 'dense') throw new Error(`lqrflm: task '${env.spec.name}' has a sparse cost; state LQR-FLM needs a dense one`);
+    const noise = new Rng(deriveSeed(opts.seed, 0));
+    const work = new LqrflmWork(T, dx, du);
+    let policy = initialPolicy(T, dx, du, config.init_var);
+    let stepMult = 1;
+    let eta = 1;
+    let envSteps = 0;
+    let prev: { old: number; predicted: number } | null = null;
+    const batches: TrajectoryBatch[] = [];
+    const history: LqrflmIterationMetrics[] = [];
+    for (let it = 0; it < config.iterations; it++) {
+      const episodes: EpisodeResult[] = [];
+      for (let n = 0; n < config.rollouts; n++) episodes.push(await runEpisode(env, policy, trainEpisodeSeed(opts.seed, it, n), noise));
+      envSteps += config.rollouts * T;
+      const batch = makeTrajectoryBatch(episodes);
+      batches.push(batch);
+      const recent = config.prior_history > 0 ? batches.slice(-config.prior_history) : batches;
+      const prior = config.dynamics_prior === 'gaussian' ? fitGaussianDynamicsPrior(recent, { strength: config.prior_strength }) : undefined;
+      const dyn = fitLocalDynamics(batch, { prior });
+      const cost = buildCost(env, config, batch, recent);
+      if (prev && config.adapt_step) {
+        const actual = expectedTotalCost(policy, dyn, cost);
+        stepMult = adaptStepMult(stepMult, prev.old, prev.predicted, actual, config.min_step_mult, config.max_step_mult).stepMult;
+      }
+      const klBound = config.kl_step * T * stepMult;
+      const r = lqrflmUpdate(policy, dyn, cost, {
+        klBound,
+        etaInit: eta,
+        etaMin: config.eta_min,
+        etaMax: config.eta_max,
+        maxTries: config.eta_max_tries,
+        tol: config.kl_tolerance,
+        iteration: it,
+      }, work);
+      prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
+      policy = r.policy;
+      eta = r.eta;
+      const s = episodeStats(episodes);
+      const m: LqrflmIterationMetrics = {
+        iteration: it,
+        env_steps: envSteps,
+        mean_cost: s.mean_cost,
+        mean_final_distance: s.mean_final_distance,
+        success_rate: s.success_rate,
+        kl: r.kl,
+        kl_bound: klBound,
+        eta: r.eta,
+        step_mult: stepMult,
+        kl_converged: r.converged,
+        kl_note: r.reason,
+        wall_s: wall(),
+      };
+      history.push(m);
+      await opts.onIteration?.(m);
+    }
+    const evalNoise = config.eval_noise ? new Rng(deriveSeed(opts.seed, 7)) : null;
+    const evals: EpisodeResult[] = [];
+    for (let j = 0; j < config.eval_episodes; j++) {
+      const e = await runEpisode(env, policy, evalEpisodeSeed(opts.seed, j), evalNoise);
+      evals.push(e);
+      opts.onEvalEpisode?.(j, e);
+    }
+    envSteps += config.eval_episodes * T;
+    const s = episodeStats(evals);
+    return {
+      config,
+      policy,
+      history,
+      summary: { ...s, env_steps: envSteps, episodes: config.eval_episodes, wall_s: wall() },
+    };
+  } finally {
+    env.close();
+  }
+}
