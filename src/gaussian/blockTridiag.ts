@@ -19,7 +19,7 @@ import {
   assembleNatural, initialInfo, standardInitialInfo, validateActions, validateDynamics,
   validatePotentials, type InitialInfo,
 } from './natural.js';
-import { chol, copyBlock, invFromChol, mulNN, mulNT, mtv, mv, symmetrizeBlock } from './blocks.js';
+import { chol, copyBlock, gemm, invFromChol, mulNN, mulNT, mulNTSym, mtv, mv } from './blocks.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -58,8 +58,8 @@ export class BlockTridiagGaussian {
   c = 0;
   readonly m: Float64Array;
   readonly s: Float64Array;
-  // Factorisation: L_t = chol(S_t), W_t = L_t⁻¹, Sinv_t = S_t⁻¹, G_t, r_t, a_t, w_t = L_t⁻ᵀε_t, ξ.
-  readonly L: Float64Array;
+  // Factorisation: W_t = L_tt⁻¹, Sinv_t = S_t⁻¹, G_t, r_t, a_t, w_t = L_tt⁻ᵀε_t, ξ, ε.
+  // (L_tt itself is only needed to form W_t, so it lives in one scratch block.)
   readonly W: Float64Array;
   readonly Sinv: Float64Array;
   readonly G: Float64Array;
@@ -67,8 +67,11 @@ export class BlockTridiagGaussian {
   readonly a: Float64Array;
   readonly w: Float64Array;
   readonly xi: Float64Array;
-  /** One ds×ds scratch block. */
+  readonly eps: Float64Array;
+  /** ds×ds scratch blocks: S_t, L_tt, K_t = L_{t+1,t} = O_t W_tᵀ. */
   readonly tmp: Float64Array;
+  readonly Lblk: Float64Array;
+  readonly K: Float64Array;
   /** Scratch owned by the VJP (allocated on first use). */
   vjpScratch: unknown = null;
 
@@ -93,7 +96,6 @@ export class BlockTridiagGaussian {
     this.h = new Float64Array(n);
     this.m = new Float64Array(n);
     this.s = new Float64Array(n);
-    this.L = new Float64Array(T * ds2);
     this.W = new Float64Array(T * ds2);
     this.Sinv = new Float64Array(T * ds2);
     this.G = new Float64Array(T1 * ds2);
@@ -101,7 +103,10 @@ export class BlockTridiagGaussian {
     this.a = new Float64Array(n);
     this.w = new Float64Array(n);
     this.xi = new Float64Array(n);
+    this.eps = new Float64Array(n);
     this.tmp = new Float64Array(ds2);
+    this.Lblk = new Float64Array(ds2);
+    this.K = new Float64Array(ds2);
     this.init = standardInitialInfo(ds);
   }
 
@@ -129,6 +134,7 @@ export class BlockTridiagGaussian {
     }
     copyBlock(this.m, 0, m, 0, T * ds);
     copyBlock(this.s, 0, s, 0, T * ds);
+    if (eps !== undefined) copyBlock(this.eps, 0, eps, 0, T * ds);
     this.c = assembleNatural(m, s, u, dyn, this.init, T, ds, da, this.D, this.O, this.h);
     this.factor();
     this.smooth(eps);
@@ -137,7 +143,7 @@ export class BlockTridiagGaussian {
 
   /** Forward (filtering) sweep: S_t, L_t, W_t, S_t⁻¹, r_t, a_t, G_t and log Z. */
   private factor(): void {
-    const { T, ds, D, O, h, L, W, Sinv, G, r, a, tmp } = this;
+    const { T, ds, D, O, h, Lblk, K, W, Sinv, G, r, a, tmp } = this;
     const ds2 = ds * ds;
     let logZ = this.c + 0.5 * T * ds * LOG_2PI;
     for (let t = 0; t < T; t++) {
@@ -146,23 +152,27 @@ export class BlockTridiagGaussian {
       copyBlock(tmp, 0, D, bo, ds2);
       copyBlock(r, vo, h, vo, ds);
       if (t > 0) {
-        mulNN(tmp, 0, O, bo - ds2, G, bo - ds2, ds, ds, ds, -1, true);
-        symmetrizeBlock(tmp, 0, ds);
+        // O_{t−1} S_{t−1}⁻¹ O_{t−1}ᵀ = K Kᵀ (symmetric by construction)
+        mulNTSym(tmp, 0, K, 0, K, 0, ds, ds, -1, true);
         mv(r, vo, O, bo - ds2, a, vo - ds, ds, ds, -1, true);
       }
-      const p = chol(tmp, 0, L, bo, ds);
+      const p = chol(tmp, 0, Lblk, 0, ds);
       if (p >= 0) {
         throw new Error(
           `gaussian: precision is not positive definite at t=${t} (Schur-complement pivot ${p}); ` +
             'check the dynamics statistics (E[Σ⁻¹], E[FᵀΣ⁻¹F]) for consistency',
         );
       }
-      const logdet = invFromChol(L, bo, W, bo, Sinv, bo, ds);
+      const logdet = invFromChol(Lblk, 0, W, bo, Sinv, bo, ds);
       mv(a, vo, Sinv, bo, r, vo, ds, ds, 1, false);
       let ra = 0;
       for (let i = 0; i < ds; i++) ra += r[vo + i] * a[vo + i];
       logZ += -0.5 * logdet + 0.5 * ra;
-      if (t < T - 1) mulNT(G, bo, Sinv, bo, O, bo, ds, ds, ds, 1, false);
+      if (t < T - 1) {
+        // K = O_t W_tᵀ, G_t = S_t⁻¹O_tᵀ = W_tᵀ Kᵀ
+        mulNT(K, 0, O, bo, W, bo, ds, ds, ds, 1, false);
+        gemm(G, bo, W, bo, 1, ds, K, 0, 1, ds, ds, ds, ds, 1, false);
+      }
     }
     this.logZ = logZ;
   }
@@ -191,8 +201,7 @@ export class BlockTridiagGaussian {
       }
       mulNN(crossCov, bo, G, bo, cov, bo + ds2, ds, ds, ds, -1, false);
       copyBlock(cov, bo, Sinv, bo, ds2);
-      mulNT(cov, bo, crossCov, bo, G, bo, ds, ds, ds, -1, true);
-      symmetrizeBlock(cov, bo, ds);
+      mulNTSym(cov, bo, crossCov, bo, G, bo, ds, ds, -1, true);
     }
     if (eps !== undefined) for (let i = 0; i < T * ds; i++) sample[i] = mean[i] + xi[i];
   }

@@ -2,23 +2,27 @@
  * Exact vector–Jacobian product of the block-tridiagonal Gaussian (blockTridiag.ts) from
  * cotangents on (log Z, μ, x̃, Cov(x_t), Cov(x_t, x_{t+1})) back to the node potentials (m, s).
  * Hand-written reverse mode of the two sweeps, O(T·ds³), allocation-free after first use.
+ * Bars are cotangents; ḡ is log Z's; primes mean "at t+1".
  *
- * Phase 1 reverses the backward (RTS) sweep, t = 0 … T−1 (bars are cotangents):
- *   ā_t = μ̄_t,  S⁻¹̄_t = Σ̄_t,  L̄_t = −tril(w_t (W_t ξ̄_t)ᵀ)        (w_t = L_t⁻ᵀε_t)
- *   Ḡ_t = −μ̄_t μ_{t+1}ᵀ − ξ̄_t ξ_{t+1}ᵀ − 2 Σ̄_t C_t − C̄_t Σ_{t+1}   (G_tΣ_{t+1} = −C_t)
+ * Phase 1 reverses the backward (RTS) sweep, t = 0 … T−1:
  *   μ̄_{t+1} += −G_tᵀ μ̄_t,  ξ̄_{t+1} += −G_tᵀ ξ̄_t,  Σ̄_{t+1} += G_tᵀ Σ̄_t G_t − sym(G_tᵀ C̄_t)
+ *   Ḡ_t = −μ̄_t μ'ᵀ − ξ̄_t ξ'ᵀ − 2 Σ̄_t C_t − C̄_t Σ'   (as G_tΣ' = −C_t)
+ *   and the sample's L̄_t = −tril(w_t z_tᵀ), z_t = W_t ξ̄_t  (w_t = L_t⁻ᵀε_t).
  * Phase 2 reverses the forward (filter) sweep, t = T−1 … 0:
- *   ā_t −= O_tᵀ r̄_{t+1},  Ḡ_t −= O_tᵀ S̄_{t+1},  S⁻¹̄_t += Ḡ_t O_t
- *   ā_t += ½ḡ r_t,  r̄_t = ½ḡ a_t + S_t⁻¹ ā_t,  S⁻¹̄_t += ā_t r_tᵀ          (ḡ = cotangent of log Z)
- *   S̄_t = W_tᵀ [ sym Φ(L_tᵀ L̄_t) − W_t sym(S⁻¹̄_t) W_tᵀ − ½ḡ I ] W_t
- *     (Cholesky adjoint with Φ = lower triangle, halved diagonal; dS⁻¹ = −S⁻¹dS S⁻¹;
- *      d log|S| = tr(S⁻¹dS); S⁻¹ = W_tᵀW_t)
- *   D̄_t = S̄_t,  h̄_t = r̄_t.
- * Finally, with λ = 1/s², D_t ∋ diag(λ), h_t ∋ λ⊙m, c ∋ −log s − ½λm²:
+ *   ā_t = μ̄_t − O_tᵀ r̄' + ½ḡ r_t,   p_t = S_t⁻¹ ā_t,   r̄_t = h̄_t = ½ḡ a_t + p_t
+ *   S̄_t = −S⁻¹ sym(X_t) S⁻¹ + W_tᵀ sym Φ(L_tᵀL̄_t) W_t − ½ḡ S⁻¹,
+ *     X_t = Σ̄_t + Ḡ_t O_t + ā_t r_tᵀ − O_tᵀ S̄' O_t        (the cotangent of S_t⁻¹)
+ *   (dS⁻¹ = −S⁻¹dS S⁻¹; d log|S| = tr(S⁻¹dS); Cholesky adjoint with Φ = lower triangle with
+ *   halved diagonal, S⁻¹ = WᵀW). The rank-one parts cost O(ds²) because S⁻¹Oᵀ = G and S⁻¹r = a:
+ *     −S⁻¹ sym(ā rᵀ) S⁻¹ = −sym(p aᵀ),   −S⁻¹ sym(−μ̄ μ'ᵀ O) S⁻¹ = sym((S⁻¹μ̄)(G μ')ᵀ)  (same for ξ),
+ *     −S⁻¹ sym(−Oᵀ S̄' O) S⁻¹ = G S̄' Gᵀ,   and tril(LᵀL̄) = −tril(ε zᵀ) since Lᵀw = ε;
+ *   and the covariance cotangents' part, using S⁻¹Σ̄ GΣ'O S⁻¹ = S⁻¹Σ̄ (Σ_t − S⁻¹) and
+ *   S⁻¹C̄ Σ'O S⁻¹ = −S⁻¹C̄ C_tᵀ, is S⁻¹Σ̄S⁻¹ − 2 sym(S⁻¹Σ̄ Σ_t) − sym(S⁻¹C̄ C_tᵀ).
+ * Finally D̄_t = S̄_t, and with λ = 1/s² (D_t ∋ diag λ, h_t ∋ λ⊙m, c ∋ −log s − ½λm²):
  *   m̄ = λ h̄ − ḡ λ m,   λ̄ = diag(D̄) + h̄ m − ½ḡ m²,   s̄ = −2 λ̄ / s³ − ḡ / s.
  */
 import type { BlockTridiagGaussian } from './blockTridiag.js';
-import { copyBlock, mtv, mulNN, mulNT, mulTN, mv, symmetrizeBlock } from './blocks.js';
+import { addSymNT, copyBlock, gemmSym, mtv, mulNN, mulNTSym, mulTN, mulTNSym, mv, symmetrizeBlock } from './blocks.js';
 
 /** Output cotangents; omitted entries are zero. Lengths as the matching outputs. */
 export interface BlockTridiagCotangents {
@@ -30,17 +34,20 @@ export interface BlockTridiagCotangents {
 }
 
 interface Scratch {
-  abar: Float64Array;
-  Sinvbar: Float64Array;
-  Lbar: Float64Array;
-  Gbar: Float64Array;
+  mubar1: Float64Array; // μ̄_t after phase 1, T·ds
+  xibar1: Float64Array; // ξ̄_t after phase 1, T·ds
+  z: Float64Array; // W_t ξ̄_t, T·ds
+  Sigbar1: Float64Array; // Σ̄_t after phase 1, T·ds²
   mubar: Float64Array;
   xibar: Float64Array;
   vec: Float64Array;
+  p: Float64Array;
+  v: Float64Array;
+  rbar: Float64Array;
   Sigbar: Float64Array;
   Sig2: Float64Array;
-  rbar: Float64Array;
   Sbar: Float64Array;
+  Sbar2: Float64Array;
   M: Float64Array;
   B: Float64Array;
 }
@@ -50,23 +57,18 @@ function scratchFor(g: BlockTridiagGaussian): Scratch {
   if (existing) return existing;
   const { T, ds } = g;
   const ds2 = ds * ds;
-  const s: Scratch = {
-    abar: new Float64Array(T * ds),
-    Sinvbar: new Float64Array(T * ds2),
-    Lbar: new Float64Array(T * ds2),
-    Gbar: new Float64Array(Math.max(T - 1, 0) * ds2),
-    mubar: new Float64Array(ds),
-    xibar: new Float64Array(ds),
-    vec: new Float64Array(ds),
-    Sigbar: new Float64Array(ds2),
-    Sig2: new Float64Array(ds2),
-    rbar: new Float64Array(ds),
-    Sbar: new Float64Array(ds2),
-    M: new Float64Array(ds2),
-    B: new Float64Array(ds2),
+  const v = (): Float64Array => new Float64Array(ds);
+  const b = (): Float64Array => new Float64Array(ds2);
+  const sc: Scratch = {
+    mubar1: new Float64Array(T * ds),
+    xibar1: new Float64Array(T * ds),
+    z: new Float64Array(T * ds),
+    Sigbar1: new Float64Array(T * ds2),
+    mubar: v(), xibar: v(), vec: v(), p: v(), v: v(), rbar: v(),
+    Sigbar: b(), Sig2: b(), Sbar: b(), Sbar2: b(), M: b(), B: b(),
   };
-  g.vjpScratch = s;
-  return s;
+  g.vjpScratch = sc;
+  return sc;
 }
 
 function checkLen(name: string, x: ArrayLike<number> | undefined, n: number): void {
@@ -93,15 +95,15 @@ export function blockTridiagVjp(
   const useSample = cot.sample !== undefined;
   const useCov = cot.cov !== undefined || cot.crossCov !== undefined;
   reverseSmooth(g, sc, cot, useSample, useCov);
-  reverseFactor(g, sc, gz, useSample, gradM, gradS);
+  reverseFactor(g, sc, cot, useSample, useCov, gradM, gradS);
 }
 
-/** Phase 1: reverse of the RTS sweep, filling ā_t, S⁻¹̄_t, L̄_t, Ḡ_t. */
+/** Phase 1: reverse of the RTS sweep, storing μ̄_t, ξ̄_t, z_t, Σ̄_t. */
 function reverseSmooth(
   g: BlockTridiagGaussian, sc: Scratch, cot: BlockTridiagCotangents, useSample: boolean, useCov: boolean,
 ): void {
-  const { T, ds, G, W, w, mean, xi, cov, crossCov } = g;
-  const { abar, Sinvbar, Lbar, Gbar, mubar, xibar, vec, Sigbar, Sig2, B } = sc;
+  const { T, ds, G, W } = g;
+  const { mubar1, xibar1, z, Sigbar1, mubar, xibar, vec, Sigbar, Sig2, B } = sc;
   const ds2 = ds * ds;
   const gm = cot.mean;
   const gx = cot.sample;
@@ -126,28 +128,16 @@ function reverseSmooth(
   for (let t = 0; t < T; t++) {
     const bo = t * ds2;
     const vo = t * ds;
-    copyBlock(abar, vo, mubar, 0, ds);
-    copyBlock(Sinvbar, bo, Sigbar, 0, ds2);
+    copyBlock(mubar1, vo, mubar, 0, ds);
     if (useSample) {
-      mv(vec, 0, W, bo, xibar, 0, ds, ds, 1, false);
-      for (let i = 0; i < ds; i++) {
-        const wi = w[vo + i];
-        for (let j = 0; j < ds; j++) Lbar[bo + i * ds + j] = j <= i ? -wi * vec[j] : 0;
-      }
+      copyBlock(xibar1, vo, xibar, 0, ds);
+      mv(z, vo, W, bo, xibar, 0, ds, ds, 1, false);
     }
+    if (useCov) copyBlock(Sigbar1, bo, Sigbar, 0, ds2);
     if (t === T - 1) break;
-    // Ḡ_t
-    for (let i = 0; i < ds; i++) {
-      for (let j = 0; j < ds; j++) {
-        Gbar[bo + i * ds + j] = -mubar[i] * mean[vo + ds + j] - (useSample ? xibar[i] * xi[vo + ds + j] : 0);
-      }
-    }
     if (useCov) {
-      mulNN(Gbar, bo, Sigbar, 0, crossCov, bo, ds, ds, ds, -2, true);
-      if (gcc) mulNN(Gbar, bo, gcc, bo, cov, bo + ds2, ds, ds, ds, -1, true);
-      // Σ̄_{t+1} = G_tᵀ Σ̄_t G_t − sym(G_tᵀ C̄_t), then + sym(gCov_{t+1}) in seed
       mulNN(B, 0, Sigbar, 0, G, bo, ds, ds, ds, 1, false);
-      mulTN(Sig2, 0, G, bo, B, 0, ds, ds, ds, 1, false);
+      mulTNSym(Sig2, 0, G, bo, B, 0, ds, ds, 1);
       if (gcc) {
         mulTN(B, 0, G, bo, gcc, bo, ds, ds, ds, 1, false);
         symmetrizeBlock(B, 0, ds);
@@ -155,7 +145,6 @@ function reverseSmooth(
       }
       copyBlock(Sigbar, 0, Sig2, 0, ds2);
     }
-    // μ̄_{t+1} = −G_tᵀ μ̄_t, ξ̄_{t+1} = −G_tᵀ ξ̄_t (+ seeds)
     mtv(vec, 0, G, bo, mubar, 0, ds, ds, -1, false);
     copyBlock(mubar, 0, vec, 0, ds);
     if (useSample) {
@@ -166,48 +155,82 @@ function reverseSmooth(
   }
 }
 
+/** S ← S + sym(x yᵀ)·α, i.e. S_ij += α(x_i y_j + x_j y_i)/2. */
+function addSymOuter(S: Float64Array, x: Float64Array, y: Float64Array, ds: number, alpha: number): void {
+  const h = 0.5 * alpha;
+  for (let i = 0; i < ds; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = h * (x[i] * y[j] + x[j] * y[i]);
+      S[i * ds + j] += v;
+      if (j !== i) S[j * ds + i] += v;
+    }
+  }
+}
+
 /** Phase 2: reverse of the filter sweep, giving D̄_t, h̄_t and then (m̄, s̄). */
 function reverseFactor(
-  g: BlockTridiagGaussian, sc: Scratch, gz: number, useSample: boolean, gradM: Float64Array, gradS: Float64Array,
+  g: BlockTridiagGaussian, sc: Scratch, cot: BlockTridiagCotangents, useSample: boolean, useCov: boolean,
+  gradM: Float64Array, gradS: Float64Array,
 ): void {
-  const { T, ds, O, L, W, Sinv, r, a, m, s } = g;
-  const { abar, Sinvbar, Lbar, Gbar, rbar, Sbar, M, B, vec } = sc;
+  const { T, ds, O, G, W, Sinv, r, a, m, s, eps, mean, xi, cov, crossCov } = g;
+  const { mubar1, xibar1, z, Sigbar1, rbar, vec, p, v, M, B } = sc;
+  const gz = cot.logZ ?? 0;
+  const gcc = cot.crossCov;
   const ds2 = ds * ds;
+  let Sbar = sc.Sbar; // S̄_t being built
+  let Snext = sc.Sbar2; // S̄_{t+1}
   for (let t = T - 1; t >= 0; t--) {
     const bo = t * ds2;
     const vo = t * ds;
-    if (t < T - 1) {
-      mtv(abar, vo, O, bo, rbar, 0, ds, ds, -1, true);
-      mulTN(Gbar, bo, O, bo, Sbar, 0, ds, ds, ds, -1, true);
-      mulNN(Sinvbar, bo, Gbar, bo, O, bo, ds, ds, ds, 1, true);
+    const hasNext = t < T - 1;
+    // ā_t (in vec), p = S⁻¹ā, r̄_t
+    for (let i = 0; i < ds; i++) vec[i] = mubar1[vo + i] + 0.5 * gz * r[vo + i];
+    if (hasNext) mtv(vec, 0, O, bo, rbar, 0, ds, ds, -1, true);
+    mv(p, 0, Sinv, bo, vec, 0, ds, ds, 1, false);
+    for (let i = 0; i < ds; i++) rbar[i] = 0.5 * gz * a[vo + i] + p[i];
+    // S̄_t = −½ḡ S⁻¹ − sym(p aᵀ) + …
+    for (let k = 0; k < ds2; k++) Sbar[k] = -0.5 * gz * Sinv[bo + k];
+    addSymOuter(Sbar, p, a.subarray(vo, vo + ds), ds, -1);
+    if (hasNext) {
+      // + sym((S⁻¹μ̄)(Gμ')ᵀ) + sym((S⁻¹ξ̄)(Gξ')ᵀ) + G S̄' Gᵀ
+      mv(p, 0, Sinv, bo, mubar1, vo, ds, ds, 1, false);
+      mv(v, 0, G, bo, mean, vo + ds, ds, ds, 1, false);
+      addSymOuter(Sbar, p, v, ds, 1);
+      if (useSample) {
+        mv(p, 0, Sinv, bo, xibar1, vo, ds, ds, 1, false);
+        mv(v, 0, G, bo, xi, vo + ds, ds, ds, 1, false);
+        addSymOuter(Sbar, p, v, ds, 1);
+      }
+      mulNN(B, 0, G, bo, Snext, 0, ds, ds, ds, 1, false);
+      mulNTSym(Sbar, 0, B, 0, G, bo, ds, ds, 1, true);
     }
-    for (let i = 0; i < ds; i++) abar[vo + i] += 0.5 * gz * r[vo + i];
-    mv(vec, 0, Sinv, bo, abar, vo, ds, ds, 1, false);
-    for (let i = 0; i < ds; i++) rbar[i] = 0.5 * gz * a[vo + i] + vec[i];
-    for (let i = 0; i < ds; i++) {
-      const ai = abar[vo + i];
-      for (let j = 0; j < ds; j++) Sinvbar[bo + i * ds + j] += ai * r[vo + j];
-    }
-    // M = −W sym(S⁻¹̄) Wᵀ + sym Φ(Lᵀ L̄) − ½ḡ I
-    symmetrizeBlock(Sinvbar, bo, ds);
-    mulNN(B, 0, W, bo, Sinvbar, bo, ds, ds, ds, 1, false);
-    mulNT(M, 0, B, 0, W, bo, ds, ds, ds, -1, false);
-    if (useSample) {
-      mulTN(B, 0, L, bo, Lbar, bo, ds, ds, ds, 1, false);
-      for (let i = 0; i < ds; i++) {
-        M[i * ds + i] += 0.5 * B[i * ds + i];
-        for (let j = 0; j < i; j++) {
-          const v = 0.5 * B[i * ds + j];
-          M[i * ds + j] += v;
-          M[j * ds + i] += v;
-        }
+    if (useCov) {
+      // + S⁻¹Σ̄S⁻¹ − 2 sym(S⁻¹Σ̄ Σ_t) − sym(S⁻¹C̄ C_tᵀ)
+      mulNN(B, 0, Sinv, bo, Sigbar1, bo, ds, ds, ds, 1, false);
+      mulNTSym(Sbar, 0, B, 0, Sinv, bo, ds, ds, 1, true);
+      addSymNT(Sbar, 0, B, 0, cov, bo, ds, ds, -2);
+      if (hasNext && gcc) {
+        mulNN(B, 0, Sinv, bo, gcc, bo, ds, ds, ds, 1, false);
+        addSymNT(Sbar, 0, B, 0, crossCov, bo, ds, ds, -1);
       }
     }
-    for (let i = 0; i < ds; i++) M[i * ds + i] -= 0.5 * gz;
-    // S̄_t = Wᵀ M W
-    mulNN(B, 0, M, 0, W, bo, ds, ds, ds, 1, false);
-    mulTN(Sbar, 0, W, bo, B, 0, ds, ds, ds, 1, false);
-    symmetrizeBlock(Sbar, 0, ds);
+    if (useSample) {
+      // + Wᵀ sym Φ(LᵀL̄) W
+      M.fill(0);
+      {
+        for (let i = 0; i < ds; i++) {
+          const ei = -0.5 * eps[vo + i];
+          M[i * ds + i] += ei * z[vo + i];
+          for (let j = 0; j < i; j++) {
+            const val = ei * z[vo + j];
+            M[i * ds + j] += val;
+            M[j * ds + i] += val;
+          }
+        }
+      }
+      mulNN(B, 0, M, 0, W, bo, ds, ds, ds, 1, false);
+      gemmSym(Sbar, 0, W, bo, 1, ds, B, 0, ds, 1, ds, ds, 1, true); // += Wᵀ (M W)
+    }
     for (let i = 0; i < ds; i++) {
       const k = vo + i;
       const si = s[k];
@@ -217,5 +240,8 @@ function reverseFactor(
       const lamBar = Sbar[i * ds + i] + rbar[i] * mi - 0.5 * gz * mi * mi;
       gradS[k] = (-2 * lamBar) / (si * si * si) - gz / si;
     }
+    const swap = Snext;
+    Snext = Sbar;
+    Sbar = swap;
   }
 }

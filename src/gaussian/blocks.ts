@@ -8,38 +8,70 @@
  * instead of overwriting it; the destination must not alias an operand.
  */
 
+/**
+ * The one general product: C (m×n, row-major) (+)= α op(A) op(B), with op(A)_ip at
+ * A[ao + i·ars + p·acs] and op(B)_pj at B[bo + p·brs + j·bcs]. Dot-product form, two output
+ * columns per pass (measured ~2× faster in V8 than the axpy form for 10×10 blocks: fewer
+ * loads/stores of C, two independent accumulators).
+ */
+export function gemm(
+  C: Float64Array, co: number,
+  A: ArrayLike<number>, ao: number, ars: number, acs: number,
+  B: ArrayLike<number>, bo: number, brs: number, bcs: number,
+  m: number, k: number, n: number, alpha: number, acc: boolean,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ai = ao + i * ars;
+    const ci = co + i * n;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      let s0 = 0;
+      let s1 = 0;
+      let pa = ai;
+      let pb = bo + j * bcs;
+      for (let p = 0; p < k; p++) {
+        const x = A[pa];
+        s0 += x * B[pb];
+        s1 += x * B[pb + bcs];
+        pa += acs;
+        pb += brs;
+      }
+      if (acc) {
+        C[ci + j] += alpha * s0;
+        C[ci + j + 1] += alpha * s1;
+      } else {
+        C[ci + j] = alpha * s0;
+        C[ci + j + 1] = alpha * s1;
+      }
+    }
+    if (j < n) {
+      let s = 0;
+      let pa = ai;
+      let pb = bo + j * bcs;
+      for (let p = 0; p < k; p++) {
+        s += A[pa] * B[pb];
+        pa += acs;
+        pb += brs;
+      }
+      C[ci + j] = acc ? C[ci + j] + alpha * s : alpha * s;
+    }
+  }
+}
+
 /** C (m×n) (+)= α A B, A m×k, B k×n. */
 export function mulNN(
   C: Float64Array, co: number, A: ArrayLike<number>, ao: number, B: ArrayLike<number>, bo: number,
   m: number, k: number, n: number, alpha: number, acc: boolean,
 ): void {
-  if (!acc) C.fill(0, co, co + m * n);
-  for (let i = 0; i < m; i++) {
-    const ci = co + i * n;
-    const ai = ao + i * k;
-    for (let p = 0; p < k; p++) {
-      const a = alpha * A[ai + p];
-      const bp = bo + p * n;
-      for (let j = 0; j < n; j++) C[ci + j] += a * B[bp + j];
-    }
-  }
+  gemm(C, co, A, ao, k, 1, B, bo, n, 1, m, k, n, alpha, acc);
 }
 
 /** C (m×n) (+)= α A Bᵀ, A m×k, B n×k. */
 export function mulNT(
-  C: Float64Array, co: number, A: Float64Array, ao: number, B: Float64Array, bo: number,
+  C: Float64Array, co: number, A: ArrayLike<number>, ao: number, B: ArrayLike<number>, bo: number,
   m: number, k: number, n: number, alpha: number, acc: boolean,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const ci = co + i * n;
-    const ai = ao + i * k;
-    for (let j = 0; j < n; j++) {
-      const bj = bo + j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
-      C[ci + j] = acc ? C[ci + j] + alpha * s : alpha * s;
-    }
-  }
+  gemm(C, co, A, ao, k, 1, B, bo, 1, k, m, k, n, alpha, acc);
 }
 
 /** C (m×n) (+)= α Aᵀ B, A k×m, B k×n. */
@@ -47,14 +79,51 @@ export function mulTN(
   C: Float64Array, co: number, A: ArrayLike<number>, ao: number, B: ArrayLike<number>, bo: number,
   m: number, k: number, n: number, alpha: number, acc: boolean,
 ): void {
-  if (!acc) C.fill(0, co, co + m * n);
-  for (let p = 0; p < k; p++) {
-    const ap = ao + p * m;
-    const bp = bo + p * n;
-    for (let i = 0; i < m; i++) {
-      const a = alpha * A[ap + i];
-      const ci = co + i * n;
-      for (let j = 0; j < n; j++) C[ci + j] += a * B[bp + j];
+  gemm(C, co, A, ao, 1, m, B, bo, n, 1, m, k, n, alpha, acc);
+}
+
+/**
+ * As `gemm` for a square n×n result known to be symmetric: computes the lower triangle
+ * (two entries per pass where possible) and mirrors it. With `acc`, C must be symmetric.
+ */
+export function gemmSym(
+  C: Float64Array, co: number,
+  A: ArrayLike<number>, ao: number, ars: number, acs: number,
+  B: ArrayLike<number>, bo: number, brs: number, bcs: number,
+  n: number, k: number, alpha: number, acc: boolean,
+): void {
+  for (let i = 0; i < n; i++) {
+    const ai = ao + i * ars;
+    let j = 0;
+    for (; j + 1 <= i; j += 2) {
+      let s0 = 0;
+      let s1 = 0;
+      let pa = ai;
+      let pb = bo + j * bcs;
+      for (let p = 0; p < k; p++) {
+        const x = A[pa];
+        s0 += x * B[pb];
+        s1 += x * B[pb + bcs];
+        pa += acs;
+        pb += brs;
+      }
+      const v0 = acc ? C[co + i * n + j] + alpha * s0 : alpha * s0;
+      const v1 = acc ? C[co + i * n + j + 1] + alpha * s1 : alpha * s1;
+      C[co + i * n + j] = v0;
+      C[co + j * n + i] = v0;
+      C[co + i * n + j + 1] = v1;
+      C[co + (j + 1) * n + i] = v1;
+    }
+    if (j === i) {
+      let s = 0;
+      let pa = ai;
+      let pb = bo + j * bcs;
+      for (let p = 0; p < k; p++) {
+        s += A[pa] * B[pb];
+        pa += acs;
+        pb += brs;
+      }
+      C[co + i * n + i] = acc ? C[co + i * n + i] + alpha * s : alpha * s;
     }
   }
 }
@@ -83,6 +152,46 @@ export function mtv(
     const ai = ao + i * n;
     for (let j = 0; j < n; j++) y[yo + j] += a * A[ai + j];
   }
+}
+
+/** C (n×n) (+)= α A Bᵀ when the product is known to be symmetric (A, B n×k). */
+export function mulNTSym(
+  C: Float64Array, co: number, A: Float64Array, ao: number, B: Float64Array, bo: number,
+  n: number, k: number, alpha: number, acc: boolean,
+): void {
+  gemmSym(C, co, A, ao, k, 1, B, bo, 1, k, n, k, alpha, acc);
+}
+
+/** C (n×n) += α sym(A Bᵀ) = α(A Bᵀ + B Aᵀ)/2, A and B n×k. */
+export function addSymNT(
+  C: Float64Array, co: number, A: Float64Array, ao: number, B: Float64Array, bo: number,
+  n: number, k: number, alpha: number,
+): void {
+  const h = 0.5 * alpha;
+  for (let i = 0; i < n; i++) {
+    const ai = ao + i * k;
+    const bi = bo + i * k;
+    for (let j = 0; j <= i; j++) {
+      const aj = ao + j * k;
+      const bj = bo + j * k;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p] + A[aj + p] * B[bi + p];
+      C[co + i * n + j] += h * s;
+      if (j !== i) C[co + j * n + i] += h * s;
+    }
+  }
+}
+
+/** C (n×n) = α Aᵀ B when the product is known to be symmetric (A, B k×n). */
+export function mulTNSym(
+  C: Float64Array, co: number, A: Float64Array, ao: number, B: Float64Array, bo: number, n: number, k: number, alpha: number,
+): void {
+  gemmSym(C, co, A, ao, 1, n, B, bo, n, 1, n, k, alpha, false);
+}
+
+/** Bᵀ (n×n) of the n×n block A, into B at `bo` (must not alias). */
+export function transposeBlock(B: Float64Array, bo: number, A: Float64Array, ao: number, n: number): void {
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B[bo + j * n + i] = A[ao + i * n + j];
 }
 
 /**

@@ -158,5 +158,15 @@ export function assembleNatural(
     }
     c += -0.5 * ds * LOG_2PI - 0.5 * dyn.Elogdet[j] - 0.5 * quad;
   }
+  // J is symmetric by definition; average away any asymmetry of the given statistics.
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < ds; i++) {
+      for (let k = 0; k < i; k++) {
+        const v = 0.5 * (D[t * ds2 + i * ds + k] + D[t * ds2 + k * ds + i]);
+        D[t * ds2 + i * ds + k] = v;
+        D[t * ds2 + k * ds + i] = v;
+      }
+    }
+  }
   return c;
 }
