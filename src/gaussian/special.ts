@@ -24,13 +24,13 @@ export function lgamma(x: number): number {
 }
 
 /**
- * ψ(x) = d log Γ(x)/dx for x > 0: shift up by ψ(x) = ψ(x+1) − 1/x until x ≥ 6, then the
+ * ψ(x) = d log Γ(x)/dx for x > 0: shift up by ψ(x) = ψ(x+1) − 1/x until x ≥ 10, then the
  * asymptotic series ψ(x) ≈ ln x − 1/(2x) − Σ_k B_{2k}/(2k x^{2k}).
  */
 export function digamma(x: number): number {
   if (!(x > 0)) throw new Error(`digamma: argument must be > 0, got ${x}`);
   let r = 0;
-  while (x < 6) {
+  while (x < 10) {
     r -= 1 / x;
     x += 1;
   }
