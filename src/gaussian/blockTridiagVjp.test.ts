@@ -3,6 +3,7 @@ import { Rng } from '../random/rng.js';
 import { BlockTridiagGaussian } from './blockTridiag.js';
 import { blockTridiagVjp, type BlockTridiagCotangents } from './blockTridiagVjp.js';
 import { randomProblem, type Problem } from './testutil.js';
+import { MniwPosterior } from './svi.js';
 
 type Which = 'logZ' | 'mean' | 'sample' | 'cov' | 'crossCov';
 
@@ -89,6 +90,31 @@ describe('blockTridiagVjp vs central finite differences', () => {
       }
     });
   }
+
+  it('directional derivatives at the benchmark size (T=50, ds=10, da=2, default MNIW prior)', () => {
+    const [T, ds, da] = [50, 10, 2];
+    const rng = new Rng(50);
+    const p = randomProblem(rng, T, ds, da);
+    p.dyn = new MniwPosterior({ ds, da, count: T - 1 }).expectations();
+    for (let i = 0; i < T * ds; i++) p.s[i] = 0.05 + rng.uniform();
+    const cot = randomCotangents(rng, p, ['logZ', 'mean', 'sample', 'cov', 'crossCov']);
+    const g = new BlockTridiagGaussian(T, ds, da);
+    g.setInitialState(p.init);
+    g.forward(p.m, p.s, p.u, p.dyn, { eps: p.eps });
+    const gm = new Float64Array(T * ds);
+    const gs = new Float64Array(T * ds);
+    blockTridiagVjp(g, cot, gm, gs);
+    for (let rep = 0; rep < 3; rep++) {
+      const dm = Float64Array.from({ length: T * ds }, () => rng.normal());
+      const dsd = Float64Array.from({ length: T * ds }, (_, i) => 0.01 * p.s[i] * rng.normal());
+      const h = 1e-5;
+      const shift = (x: Float64Array, d: Float64Array, k: number): Float64Array => x.map((v, i) => v + k * h * d[i]);
+      const fd = (phi(g, p, shift(p.m, dm, 1), shift(p.s, dsd, 1), cot) - phi(g, p, shift(p.m, dm, -1), shift(p.s, dsd, -1), cot)) / (2 * h);
+      let an = 0;
+      for (let i = 0; i < T * ds; i++) an += gm[i] * dm[i] + gs[i] * dsd[i];
+      expect(Math.abs(fd - an) / Math.abs(an)).toBeLessThan(1e-5);
+    }
+  });
 
   it('rejects a sample cotangent when no sample was drawn, and wrong lengths', () => {
     const p = randomProblem(new Rng(2), 3, 2, 1);
