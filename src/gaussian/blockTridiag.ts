@@ -19,7 +19,7 @@ import {
   assembleNatural, initialInfo, standardInitialInfo, validateActions, validateDynamics,
   validatePotentials, type InitialInfo,
 } from './natural.js';
-import { chol, copyBlock, gemm, invFromChol, mulNN, mulNT, mulNTSym, mtv, mv } from './blocks.js';
+import { chol, copyBlock, gemmSym, invFromChol, mulNN, mulNT, mulNTSym, mtv, mv } from './blocks.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -68,10 +68,9 @@ export class BlockTridiagGaussian {
   readonly w: Float64Array;
   readonly xi: Float64Array;
   readonly eps: Float64Array;
-  /** ds×ds scratch blocks: S_t, L_tt, K_t = L_{t+1,t} = O_t W_tᵀ. */
+  /** ds×ds scratch blocks: S_t and L_tt. */
   readonly tmp: Float64Array;
   readonly Lblk: Float64Array;
-  readonly K: Float64Array;
   /** Scratch owned by the VJP (allocated on first use). */
   vjpScratch: unknown = null;
 
@@ -106,7 +105,6 @@ export class BlockTridiagGaussian {
     this.eps = new Float64Array(n);
     this.tmp = new Float64Array(ds2);
     this.Lblk = new Float64Array(ds2);
-    this.K = new Float64Array(ds2);
     this.init = standardInitialInfo(ds);
   }
 
@@ -143,7 +141,7 @@ export class BlockTridiagGaussian {
 
   /** Forward (filtering) sweep: S_t, L_t, W_t, S_t⁻¹, r_t, a_t, G_t and log Z. */
   private factor(): void {
-    const { T, ds, D, O, h, Lblk, K, W, Sinv, G, r, a, tmp } = this;
+    const { T, ds, D, O, h, Lblk, W, Sinv, G, r, a, tmp } = this;
     const ds2 = ds * ds;
     let logZ = this.c + 0.5 * T * ds * LOG_2PI;
     for (let t = 0; t < T; t++) {
@@ -152,8 +150,8 @@ export class BlockTridiagGaussian {
       copyBlock(tmp, 0, D, bo, ds2);
       copyBlock(r, vo, h, vo, ds);
       if (t > 0) {
-        // O_{t−1} S_{t−1}⁻¹ O_{t−1}ᵀ = K Kᵀ (symmetric by construction)
-        mulNTSym(tmp, 0, K, 0, K, 0, ds, ds, -1, true);
+        // O_{t−1} S_{t−1}⁻¹ O_{t−1}ᵀ = O_{t−1} G_{t−1} (symmetric: compute half)
+        gemmSym(tmp, 0, O, bo - ds2, ds, 1, G, bo - ds2, ds, 1, ds, ds, -1, true);
         mv(r, vo, O, bo - ds2, a, vo - ds, ds, ds, -1, true);
       }
       const p = chol(tmp, 0, Lblk, 0, ds);
@@ -168,11 +166,7 @@ export class BlockTridiagGaussian {
       let ra = 0;
       for (let i = 0; i < ds; i++) ra += r[vo + i] * a[vo + i];
       logZ += -0.5 * logdet + 0.5 * ra;
-      if (t < T - 1) {
-        // K = O_t W_tᵀ, G_t = S_t⁻¹O_tᵀ = W_tᵀ Kᵀ
-        mulNT(K, 0, O, bo, W, bo, ds, ds, ds, 1, false);
-        gemm(G, bo, W, bo, 1, ds, K, 0, 1, ds, ds, ds, ds, 1, false);
-      }
+      if (t < T - 1) mulNT(G, bo, Sinv, bo, O, bo, ds, ds, ds, 1, false); // G_t = S_t⁻¹O_tᵀ
     }
     this.logZ = logZ;
   }

@@ -22,7 +22,7 @@
  *   m̄ = λ h̄ − ḡ λ m,   λ̄ = diag(D̄) + h̄ m − ½ḡ m²,   s̄ = −2 λ̄ / s³ − ḡ / s.
  */
 import type { BlockTridiagGaussian } from './blockTridiag.js';
-import { addSymNT, copyBlock, gemmSym, mtv, mulNN, mulNTSym, mulTN, mulTNSym, mv, symmetrizeBlock } from './blocks.js';
+import { addSymNT, copyBlock, gemm, mtv, mulNN, mulNTSym, mulTN, mulTNSym, mv, symmetrizeBlock } from './blocks.js';
 
 /** Output cotangents; omitted entries are zero. Lengths as the matching outputs. */
 export interface BlockTridiagCotangents {
@@ -205,31 +205,37 @@ function reverseFactor(
       mulNTSym(Sbar, 0, B, 0, G, bo, ds, ds, 1, true);
     }
     if (useCov) {
-      // + S⁻¹Σ̄S⁻¹ − 2 sym(S⁻¹Σ̄ Σ_t) − sym(S⁻¹C̄ C_tᵀ)
+      // + S⁻¹Σ̄S⁻¹ − 2 sym(S⁻¹Σ̄ Σ_t) = sym(S⁻¹Σ̄ (S⁻¹ − 2Σ_t)), − sym(S⁻¹C̄ C_tᵀ)
+      for (let k = 0; k < ds2; k++) M[k] = Sinv[bo + k] - 2 * cov[bo + k];
       mulNN(B, 0, Sinv, bo, Sigbar1, bo, ds, ds, ds, 1, false);
-      mulNTSym(Sbar, 0, B, 0, Sinv, bo, ds, ds, 1, true);
-      addSymNT(Sbar, 0, B, 0, cov, bo, ds, ds, -2);
+      addSymNT(Sbar, 0, B, 0, M, 0, ds, ds, 1);
       if (hasNext && gcc) {
         mulNN(B, 0, Sinv, bo, gcc, bo, ds, ds, ds, 1, false);
         addSymNT(Sbar, 0, B, 0, crossCov, bo, ds, ds, -1);
       }
     }
     if (useSample) {
-      // + Wᵀ sym Φ(LᵀL̄) W
-      M.fill(0);
-      {
-        for (let i = 0; i < ds; i++) {
-          const ei = -0.5 * eps[vo + i];
-          M[i * ds + i] += ei * z[vo + i];
-          for (let j = 0; j < i; j++) {
-            const val = ei * z[vo + j];
-            M[i * ds + j] += val;
-            M[j * ds + i] += val;
-          }
+      // + Wᵀ sym Φ(P) W = sym(Wᵀ (Φ(P) W)) with P = LᵀL̄, tril(P)_ij = −ε_i z_j: row i of Φ(P) W
+      // is R_i = −ε_i (y_i − ½ z_i W_i), y_i = Σ_{j≤i} z_j W_j (W_j = row j of W), O(ds²).
+      v.fill(0);
+      for (let i = 0; i < ds; i++) {
+        const zi = z[vo + i];
+        const ei = -eps[vo + i];
+        const wi = bo + i * ds;
+        for (let c = 0; c < ds; c++) {
+          const wic = W[wi + c];
+          v[c] += zi * wic;
+          M[i * ds + c] = ei * (v[c] - 0.5 * zi * wic);
         }
       }
-      mulNN(B, 0, M, 0, W, bo, ds, ds, ds, 1, false);
-      gemmSym(Sbar, 0, W, bo, 1, ds, B, 0, ds, 1, ds, ds, 1, true); // += Wᵀ (M W)
+      gemm(B, 0, W, bo, 1, ds, M, 0, ds, 1, ds, ds, ds, 1, false);
+      for (let i = 0; i < ds; i++) {
+        for (let j = 0; j <= i; j++) {
+          const x = 0.5 * (B[i * ds + j] + B[j * ds + i]);
+          Sbar[i * ds + j] += x;
+          if (j !== i) Sbar[j * ds + i] += x;
+        }
+      }
     }
     for (let i = 0; i < ds; i++) {
       const k = vo + i;
