@@ -11,3 +11,4 @@ export {
 } from './train.js';
 export { runEpisode, episodeStats, type EpisodeResult, type EpisodeStats } from './rollouts.js';
 export { knownTaskCost, knownCostTasks, actionCostMatrix } from './task_cost.js';
+export { LQRFLM_STATE_PRESETS, lqrflmStatePreset } from './presets.js';
