@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { BlockTridiagBatch } from './batch.js';
 import { BlockTridiagGaussian } from './blockTridiag.js';
-import { blockTridiagVjp } from './blockTridiagVjp.js';
+import { localKL, localKLVjp } from './localKL.js';
 import { allocTransitionStats } from './types.js';
 import { accumulateTransitionStats } from './stats.js';
 import { randomDynamics } from './testutil.js';
@@ -18,7 +18,7 @@ describe('BlockTridiagBatch', () => {
     const u = vec(B * T * da);
     const eps = vec(B * n);
     const dyn = randomDynamics(rng, ds, da, T - 1);
-    const cot = { logZ: vec(B), mean: vec(B * n), sample: vec(B * n), cov: vec(B * T * ds * ds), crossCov: vec(B * (T - 1) * ds * ds) };
+    const cot = { kl: vec(B), logZ: vec(B), mean: vec(B * n), sample: vec(B * n), cov: vec(B * T * ds * ds), crossCov: vec(B * (T - 1) * ds * ds) };
     const batch = new BlockTridiagBatch(T, ds, da);
     const out = batch.forward(m, s, u, dyn, eps);
     const { gradM, gradS } = batch.vjp(cot);
@@ -30,14 +30,15 @@ describe('BlockTridiagBatch', () => {
       const sl = (x: Float64Array, size: number): Float64Array => x.slice(b * size, (b + 1) * size);
       g.forward(sl(m, n), sl(s, n), sl(u, T * da), dyn, { eps: sl(eps, n) });
       expect(out.logZ[b]).toBe(g.logZ);
+      expect(out.kl[b]).toBe(localKL(g));
       expect(Array.from(sl(out.sample, n))).toEqual(Array.from(g.sample));
       expect(Array.from(sl(out.crossCov, (T - 1) * ds * ds))).toEqual(Array.from(g.crossCov));
       const gm = new Float64Array(n);
       const gs = new Float64Array(n);
-      blockTridiagVjp(g, {
+      localKLVjp(g, cot.kl[b], gm, gs, {
         logZ: cot.logZ[b], mean: sl(cot.mean, n), sample: sl(cot.sample, n),
         cov: sl(cot.cov, T * ds * ds), crossCov: sl(cot.crossCov, (T - 1) * ds * ds),
-      }, gm, gs);
+      });
       expect(Array.from(sl(gradM, n))).toEqual(Array.from(gm));
       expect(Array.from(sl(gradS, n))).toEqual(Array.from(gs));
       accumulateTransitionStats(g, sl(u, T * da), ref);

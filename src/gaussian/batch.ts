@@ -5,15 +5,17 @@
  *
  * Layouts (b = sequence index): m, s, eps, mean, sample: [b][t][i] (B·T·ds); u: [b][t][j]
  * (B·T·da — every sequence has T actions; u_{T−1} is unused); cov: B·T·ds²;
- * crossCov: B·(T−1)·ds²; logZ: B.
+ * crossCov: B·(T−1)·ds²; logZ, kl: B.
  */
 import { BlockTridiagGaussian } from './blockTridiag.js';
-import { blockTridiagVjp } from './blockTridiagVjp.js';
+import { localKL, localKLVjp } from './localKL.js';
 import { accumulateTransitionStats } from './stats.js';
 import type { DynamicsExpectations, InitialState, TransitionStats } from './types.js';
 
 export interface BlockTridiagBatchOutputs {
   readonly logZ: Float64Array;
+  /** The SVAE's local KL(q(x) ‖ p̄(x)) per sequence (localKL.ts). */
+  readonly kl: Float64Array;
   readonly mean: Float64Array;
   readonly sample: Float64Array;
   readonly cov: Float64Array;
@@ -22,6 +24,7 @@ export interface BlockTridiagBatchOutputs {
 
 export interface BlockTridiagBatchCotangents {
   readonly logZ?: ArrayLike<number>;
+  readonly kl?: ArrayLike<number>;
   readonly mean?: ArrayLike<number>;
   readonly sample?: ArrayLike<number>;
   readonly cov?: ArrayLike<number>;
@@ -75,6 +78,7 @@ export class BlockTridiagBatch {
     const ds2 = ds * ds;
     const out: BlockTridiagBatchOutputs = {
       logZ: new Float64Array(B),
+      kl: new Float64Array(B),
       mean: new Float64Array(B * n),
       sample: new Float64Array(eps ? B * n : 0),
       cov: new Float64Array(B * T * ds2),
@@ -88,6 +92,7 @@ export class BlockTridiagBatch {
         throw new Error(`gaussian batch: sequence ${b}: ${(e as Error).message}`);
       }
       out.logZ[b] = g.logZ;
+      out.kl[b] = localKL(g);
       out.mean.set(g.mean, b * n);
       if (eps) out.sample.set(g.sample, b * n);
       out.cov.set(g.cov, b * T * ds2);
@@ -102,11 +107,15 @@ export class BlockTridiagBatch {
     const n = T * ds;
     const ds2 = ds * ds;
     if (cot.logZ !== undefined && cot.logZ.length !== B) throw new Error(`gaussian batch: logZ cotangent has length ${cot.logZ.length}, expected ${B}`);
+    if (cot.kl !== undefined && cot.kl.length !== B) throw new Error(`gaussian batch: kl cotangent has length ${cot.kl.length}, expected ${B}`);
     const gradM = new Float64Array(B * n);
     const gradS = new Float64Array(B * n);
     for (let b = 0; b < B; b++) {
-      blockTridiagVjp(
+      localKLVjp(
         this.pool[b],
+        cot.kl?.[b] ?? 0,
+        gradM.subarray(b * n, (b + 1) * n),
+        gradS.subarray(b * n, (b + 1) * n),
         {
           logZ: cot.logZ?.[b],
           mean: view(cot.mean, b, n),
@@ -114,8 +123,6 @@ export class BlockTridiagBatch {
           cov: view(cot.cov, b, T * ds2),
           crossCov: view(cot.crossCov, b, (T - 1) * ds2),
         },
-        gradM.subarray(b * n, (b + 1) * n),
-        gradS.subarray(b * n, (b + 1) * n),
       );
     }
     return { gradM, gradS };

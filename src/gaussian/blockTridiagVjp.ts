@@ -15,7 +15,8 @@
  *   (dS⁻¹ = −S⁻¹dS S⁻¹; d log|S| = tr(S⁻¹dS); Cholesky adjoint with Φ = lower triangle with
  *   halved diagonal, S⁻¹ = WᵀW). The rank-one parts cost O(ds²) because S⁻¹Oᵀ = G and S⁻¹r = a:
  *     −S⁻¹ sym(ā rᵀ) S⁻¹ = −sym(p aᵀ),   −S⁻¹ sym(−μ̄ μ'ᵀ O) S⁻¹ = sym((S⁻¹μ̄)(G μ')ᵀ)  (same for ξ),
- *     −S⁻¹ sym(−Oᵀ S̄' O) S⁻¹ = G S̄' Gᵀ,   and tril(LᵀL̄) = −tril(ε zᵀ) since Lᵀw = ε;
+ *     −S⁻¹ sym(−Oᵀ S̄' O) S⁻¹ = G S̄' Gᵀ,   and tril(LᵀL̄) = −tril(ε zᵀ) since Lᵀw = ε, whose
+ *   sandwich Wᵀ Φ(·) W needs one product after O(ds²) prefix sums (see the code);
  *   and the covariance cotangents' part, using S⁻¹Σ̄ GΣ'O S⁻¹ = S⁻¹Σ̄ (Σ_t − S⁻¹) and
  *   S⁻¹C̄ Σ'O S⁻¹ = −S⁻¹C̄ C_tᵀ, is S⁻¹Σ̄S⁻¹ − 2 sym(S⁻¹Σ̄ Σ_t) − sym(S⁻¹C̄ C_tᵀ).
  * Finally D̄_t = S̄_t, and with λ = 1/s² (D_t ∋ diag λ, h_t ∋ λ⊙m, c ∋ −log s − ½λm²):

@@ -189,11 +189,6 @@ export function mulTNSym(
   gemmSym(C, co, A, ao, 1, n, B, bo, n, 1, n, k, alpha, false);
 }
 
-/** Bᵀ (n×n) of the n×n block A, into B at `bo` (must not alias). */
-export function transposeBlock(B: Float64Array, bo: number, A: Float64Array, ao: number, n: number): void {
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B[bo + j * n + i] = A[ao + i * n + j];
-}
-
 /**
  * Lower Cholesky factor L of the n×n block S (only its lower triangle is read):
  *   L_ij = (S_ij − Σ_{k<j} L_ik L_jk) / L_jj,  L_ii = sqrt(S_ii − Σ_{k<i} L_ik²).

@@ -15,6 +15,7 @@ export {
 } from './batch.js';
 export { GaussianFilter } from './filter.js';
 export { accumulateTransitionStats } from './stats.js';
+export { localKL, localKLVjp } from './localKL.js';
 export {
   defaultMniwPrior, validateMniw, mniwToNatural, mniwFromNatural, mniwExpectations, mniwLogPartition, mniwKL,
   mniwMeanDynamics, type Mniw, type MniwNatural, type MniwExpectations,
