@@ -128,6 +128,22 @@ describe('MniwPosterior (SVI on q(θ))', () => {
     expect(Math.min(...symmetricEigen(mniwMeanDynamics(a).Sigma, ds).values)).toBeLessThan(0.01);
   });
 
+  it('conditioned(stats, λ) adds λ·stats to η; state round-trips and is validated', () => {
+    const st = simulate(new Rng(7), ds, da, 10, Float64Array.from([1, 0, 0, 0, 1, 0]), 0.5);
+    const post = new MniwPosterior({ ds, da, count: 1 });
+    post.sviStep(st, 0.3, 2);
+    const cond = post.conditioned(st, 50);
+    for (let i = 0; i < q * q; i++) expect(cond.n3[i]).toBeCloseTo(post.n3[i] + 50 * st.Szz[i], 10);
+    expect(cond.n4[0]).toBeCloseTo(post.n4[0] + 500, 10);
+    const copy = new MniwPosterior({ ds, da, count: 1 });
+    copy.setState(JSON.parse(JSON.stringify(post.getState())));
+    expect(Array.from(copy.n1)).toEqual(Array.from(post.n1));
+    const bad = post.getState();
+    bad.n4[0] = 1; // ν = 1 − ds − q − 1 < ds + 1
+    expect(() => copy.setState(bad)).toThrow(/block 0 is not a valid MNIW/);
+    expect(() => copy.setState({ ...bad, n1: [1] })).toThrow(/n1 has length 1/);
+  });
+
   it('rejects bad steps and statistics', () => {
     const post = new MniwPosterior({ ds, da, count: 2 });
     const st = allocTransitionStats(ds, da, 2);

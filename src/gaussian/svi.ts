@@ -113,12 +113,7 @@ export class MniwPosterior {
     const { ds, q, count, priorNat: p } = this;
     if (!(rho > 0 && rho <= 1)) throw new Error(`mniw posterior: step size ρ must be in (0, 1], got ${rho}`);
     if (!(scale >= 0) || !Number.isFinite(scale)) throw new Error(`mniw posterior: scale N/B must be finite and ≥ 0, got ${scale}`);
-    if (stats.count !== count || stats.ds !== ds || stats.da !== this.da) {
-      throw new Error(`mniw posterior: statistics have ${stats.count} blocks of ds=${stats.ds}, da=${stats.da}; expected ${count}, ${ds}, ${this.da}`);
-    }
-    for (const [name, a] of [['Sxx', stats.Sxx], ['Sxz', stats.Sxz], ['Szz', stats.Szz], ['n', stats.n]] as const) {
-      for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new Error(`mniw posterior: statistics ${name}[${i}] is ${a[i]}`);
-    }
+    checkStats(stats, count, ds, this.da);
     const upd = (dst: Float64Array, prior: Float64Array, st: Float64Array, size: number): void => {
       for (let k = 0; k < count; k++) {
         for (let i = 0; i < size; i++) {
@@ -161,10 +156,64 @@ export class MniwPosterior {
     }
   }
 
+  /**
+   * A new posterior with η + weight·stats (same prior and floor): conditioning this q(θ), used
+   * as a prior, on data — e.g. LQR-FLM's local dynamics fit with the global q(θ_t) as prior
+   * (method doc §2: η_t = η_t^global + λ Σ_n E[t(·)]).
+   */
+  conditioned(stats: TransitionStats, weight: number): MniwPosterior {
+    const out = new MniwPosterior({ ds: this.ds, da: this.da, count: this.count, prior: this.prior, noiseFloor: this.noiseFloor });
+    out.setState(this.getState());
+    checkStats(stats, this.count, this.ds, this.da);
+    if (!(weight >= 0) || !Number.isFinite(weight)) throw new Error(`mniw posterior: weight must be finite and ≥ 0, got ${weight}`);
+    const add = (dst: Float64Array, st: Float64Array): void => {
+      for (let i = 0; i < dst.length; i++) dst[i] += weight * st[i];
+    };
+    add(out.n1, stats.Sxx);
+    add(out.n2, stats.Sxz);
+    add(out.n3, stats.Szz);
+    add(out.n4, stats.n);
+    return out;
+  }
+
+  /** Natural parameters as plain arrays (for checkpoints). */
+  getState(): { n1: number[]; n2: number[]; n3: number[]; n4: number[] } {
+    return { n1: Array.from(this.n1), n2: Array.from(this.n2), n3: Array.from(this.n3), n4: Array.from(this.n4) };
+  }
+
+  /** Restores `getState()` output; checks shapes and that every block is a valid MNIW. */
+  setState(st: { n1: ArrayLike<number>; n2: ArrayLike<number>; n3: ArrayLike<number>; n4: ArrayLike<number> }): void {
+    for (const k of ['n1', 'n2', 'n3', 'n4'] as const) {
+      if (st[k].length !== this[k].length) throw new Error(`mniw posterior: state ${k} has length ${st[k].length}, expected ${this[k].length}`);
+      for (let i = 0; i < st[k].length; i++) if (!Number.isFinite(st[k][i])) throw new Error(`mniw posterior: state ${k}[${i}] is ${st[k][i]}`);
+    }
+    this.n1.set(st.n1);
+    this.n2.set(st.n2);
+    this.n3.set(st.n3);
+    this.n4.set(st.n4);
+    for (let k = 0; k < this.count; k++) {
+      try {
+        const std = validateMniw(this.standard(k));
+        mniwExpectations(std); // Ψ positive definite
+      } catch (e) {
+        throw new Error(`mniw posterior: state block ${k} is not a valid MNIW: ${(e as Error).message}`);
+      }
+    }
+  }
+
   /** KL(q(θ) ‖ p(θ)) summed over blocks. */
   kl(): number {
     let s = 0;
     for (let k = 0; k < this.count; k++) s += mniwKL(this.standard(k), this.prior);
     return s;
+  }
+}
+
+function checkStats(stats: TransitionStats, count: number, ds: number, da: number): void {
+  if (stats.count !== count || stats.ds !== ds || stats.da !== da) {
+    throw new Error(`mniw posterior: statistics have ${stats.count} blocks of ds=${stats.ds}, da=${stats.da}; expected ${count}, ${ds}, ${da}`);
+  }
+  for (const [name, a] of [['Sxx', stats.Sxx], ['Sxz', stats.Sxz], ['Szz', stats.Szz], ['n', stats.n]] as const) {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new Error(`mniw posterior: statistics ${name}[${i}] is ${a[i]}`);
   }
 }
