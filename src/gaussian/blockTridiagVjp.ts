@@ -157,11 +157,11 @@ function reverseSmooth(
 }
 
 /** S ← S + sym(x yᵀ)·α, i.e. S_ij += α(x_i y_j + x_j y_i)/2. */
-function addSymOuter(S: Float64Array, x: Float64Array, y: Float64Array, ds: number, alpha: number): void {
+function addSymOuter(S: Float64Array, x: Float64Array, y: Float64Array, yo: number, ds: number, alpha: number): void {
   const h = 0.5 * alpha;
   for (let i = 0; i < ds; i++) {
     for (let j = 0; j <= i; j++) {
-      const v = h * (x[i] * y[j] + x[j] * y[i]);
+      const v = h * (x[i] * y[yo + j] + x[j] * y[yo + i]);
       S[i * ds + j] += v;
       if (j !== i) S[j * ds + i] += v;
     }
@@ -191,16 +191,16 @@ function reverseFactor(
     for (let i = 0; i < ds; i++) rbar[i] = 0.5 * gz * a[vo + i] + p[i];
     // S̄_t = −½ḡ S⁻¹ − sym(p aᵀ) + …
     for (let k = 0; k < ds2; k++) Sbar[k] = -0.5 * gz * Sinv[bo + k];
-    addSymOuter(Sbar, p, a.subarray(vo, vo + ds), ds, -1);
+    addSymOuter(Sbar, p, a, vo, ds, -1);
     if (hasNext) {
       // + sym((S⁻¹μ̄)(Gμ')ᵀ) + sym((S⁻¹ξ̄)(Gξ')ᵀ) + G S̄' Gᵀ
       mv(p, 0, Sinv, bo, mubar1, vo, ds, ds, 1, false);
       mv(v, 0, G, bo, mean, vo + ds, ds, ds, 1, false);
-      addSymOuter(Sbar, p, v, ds, 1);
+      addSymOuter(Sbar, p, v, 0, ds, 1);
       if (useSample) {
         mv(p, 0, Sinv, bo, xibar1, vo, ds, ds, 1, false);
         mv(v, 0, G, bo, xi, vo + ds, ds, ds, 1, false);
-        addSymOuter(Sbar, p, v, ds, 1);
+        addSymOuter(Sbar, p, v, 0, ds, 1);
       }
       mulNN(B, 0, G, bo, Snext, 0, ds, ds, ds, 1, false);
       mulNTSym(Sbar, 0, B, 0, G, bo, ds, ds, 1, true);
