@@ -46,6 +46,18 @@ describe('BlockTridiagBatch', () => {
     expect(Array.from(stats.Szz)).toEqual(Array.from(ref.Szz));
   });
 
+  it('accepts Float32Array inputs (tensor data) like their Float64 values', () => {
+    const rng = new Rng(22);
+    const [T, ds, da] = [3, 2, 1];
+    const dyn = randomDynamics(rng, ds, da, T - 1);
+    const m = Float32Array.from({ length: 2 * T * ds }, () => rng.normal());
+    const s = Float32Array.from({ length: 2 * T * ds }, () => 0.5 + rng.uniform());
+    const u = Float32Array.from({ length: 2 * T * da }, () => rng.normal());
+    const a = new BlockTridiagBatch(T, ds, da).forward(m, s, u, dyn);
+    const b = new BlockTridiagBatch(T, ds, da).forward(Float64Array.from(m), Float64Array.from(s), Float64Array.from(u), dyn);
+    expect(Array.from(a.mean)).toEqual(Array.from(b.mean));
+  });
+
   it('names the failing sequence and rejects bad shapes', () => {
     const batch = new BlockTridiagBatch(2, 1, 1);
     const dyn = randomDynamics(new Rng(1), 1, 1, 1);

@@ -31,9 +31,15 @@ export interface BlockTridiagBatchCotangents {
   readonly crossCov?: ArrayLike<number>;
 }
 
-function view(x: ArrayLike<number> | undefined, b: number, size: number): ArrayLike<number> | undefined {
-  if (x === undefined) return undefined;
-  return x instanceof Float64Array ? x.subarray(b * size, (b + 1) * size) : Float64Array.from({ length: size }, (_, i) => x[b * size + i]);
+/** Float64 view of x (copied once if it is, say, a Float32Array from a tensor). */
+function f64(x: ArrayLike<number>): Float64Array;
+function f64(x: ArrayLike<number> | undefined): Float64Array | undefined;
+function f64(x: ArrayLike<number> | undefined): Float64Array | undefined {
+  return x === undefined || x instanceof Float64Array ? x : Float64Array.from(x);
+}
+
+function view(x: Float64Array | undefined, b: number, size: number): Float64Array | undefined {
+  return x?.subarray(b * size, (b + 1) * size);
 }
 
 export class BlockTridiagBatch {
@@ -69,6 +75,7 @@ export class BlockTridiagBatch {
     if (s.length !== m.length) throw new Error(`gaussian batch: s has length ${s.length}, expected ${m.length}`);
     if (u.length !== B * T * da) throw new Error(`gaussian batch: u has length ${u.length}, expected B·T·da = ${B * T * da}`);
     if (eps !== undefined && eps.length !== m.length) throw new Error(`gaussian batch: eps has length ${eps.length}, expected ${m.length}`);
+    const [m64, s64, u64, eps64] = [f64(m), f64(s), f64(u), f64(eps)];
     while (this.pool.length < B) {
       const g = new BlockTridiagGaussian(T, ds, da);
       if (this.init) g.setInitialState(this.init);
@@ -87,7 +94,7 @@ export class BlockTridiagBatch {
     for (let b = 0; b < B; b++) {
       const g = this.pool[b];
       try {
-        g.forward(view(m, b, n)!, view(s, b, n)!, view(u, b, T * da)!, dyn, { eps: view(eps, b, n) });
+        g.forward(view(m64, b, n)!, view(s64, b, n)!, view(u64, b, T * da)!, dyn, { eps: view(eps64, b, n) });
       } catch (e) {
         throw new Error(`gaussian batch: sequence ${b}: ${(e as Error).message}`);
       }
@@ -108,6 +115,7 @@ export class BlockTridiagBatch {
     const ds2 = ds * ds;
     if (cot.logZ !== undefined && cot.logZ.length !== B) throw new Error(`gaussian batch: logZ cotangent has length ${cot.logZ.length}, expected ${B}`);
     if (cot.kl !== undefined && cot.kl.length !== B) throw new Error(`gaussian batch: kl cotangent has length ${cot.kl.length}, expected ${B}`);
+    const [gm, gx, gc, gcc] = [f64(cot.mean), f64(cot.sample), f64(cot.cov), f64(cot.crossCov)];
     const gradM = new Float64Array(B * n);
     const gradS = new Float64Array(B * n);
     for (let b = 0; b < B; b++) {
@@ -118,10 +126,10 @@ export class BlockTridiagBatch {
         gradS.subarray(b * n, (b + 1) * n),
         {
           logZ: cot.logZ?.[b],
-          mean: view(cot.mean, b, n),
-          sample: view(cot.sample, b, n),
-          cov: view(cot.cov, b, T * ds2),
-          crossCov: view(cot.crossCov, b, (T - 1) * ds2),
+          mean: view(gm, b, n),
+          sample: view(gx, b, n),
+          cov: view(gc, b, T * ds2),
+          crossCov: view(gcc, b, (T - 1) * ds2),
         },
       );
     }
@@ -131,6 +139,7 @@ export class BlockTridiagBatch {
   /** Adds weight × each sequence's expected transition statistics (last forward) into `out`. */
   accumulateStats(u: ArrayLike<number>, out: TransitionStats, weight = 1): void {
     const { T, da } = this;
-    for (let b = 0; b < this.batch; b++) accumulateTransitionStats(this.pool[b], view(u, b, T * da)!, out, weight);
+    const u64 = f64(u);
+    for (let b = 0; b < this.batch; b++) accumulateTransitionStats(this.pool[b], view(u64, b, T * da)!, out, weight);
   }
 }
