@@ -4,6 +4,7 @@ import { envsCommand } from './envs-command.js';
 import { processIo, type Io } from './io.js';
 import { collect, intOption } from './options.js';
 import { rolloutCommand } from './rollout-command.js';
+import { trainCommand } from './train-command.js';
 import { packageVersion } from '../run/version.js';
 
 function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
@@ -32,6 +33,21 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--set <key=value>', 'override any config field, e.g. env.target=-0.1,-0.1 or policy.std=0.3 (repeatable)', collect, [])
     .option('--force', 'replace a previous run directory at --out')
     .action((o) => done(rolloutCommand(o, io)));
+
+  program
+    .command('train')
+    .description('learn a task; writes config.json, metrics.jsonl, summary.json, a learning curve, the policy and GIFs')
+    .option('--env <name>', 'task name (see solar envs)', 'nav2d')
+    .option('--method <name>', 'lqrflm', 'lqrflm')
+    .option('--obs <kind>', 'observations: state or pixels (default: what the method uses)')
+    .option('--preset <name>', 'default (our tuned values), paper (the paper\'s values) or quick (small, for a first look)', 'default')
+    .option('--iterations <n>', 'training iterations (agent.iterations)', intOption('--iterations', { min: 1 }))
+    .option('--rollouts <n>', 'rollouts per iteration (agent.rollouts)', intOption('--rollouts', { min: 1 }))
+    .option('--seed <n>', 'seed of the whole run', intOption('--seed'), 0)
+    .option('--out <dir>', 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)')
+    .option('--set <key=value>', 'override any config field, e.g. agent.kl_step=0.5 or env.target=-0.1,-0.1 (repeatable)', collect, [])
+    .option('--force', 'replace a previous run directory at --out')
+    .action((o) => done(trainCommand(o, io)));
 
   return program;
 }

@@ -42,7 +42,10 @@ describe('checkpoint files', () => {
     expect(() => saveCheckpoint(file, { meta: {}, arrays: { bad: Float64Array.from([Number.POSITIVE_INFINITY]) } }, 'fp')).toThrow();
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['latest.ckpt']);
-    expect(loadCheckpoint(file, 'fp').meta).toEqual(ckpt.meta);
+    const loaded = loadCheckpoint(file, 'fp');
+    expect(loaded.meta).toEqual(ckpt.meta);
+    // Loaded from a Node Buffer: each array has exactly its own length and values.
+    for (const [k, a] of Object.entries(ckpt.arrays)) expect(Array.from(loaded.arrays[k])).toEqual(Array.from(a));
   });
 
   it('names the file when it cannot be read', () => {

@@ -96,8 +96,9 @@ export function decodeCheckpoint(bytes: Uint8Array, expectedFingerprint: string 
     const Ctor = DTYPES[e.dtype];
     if (!Ctor) throw new Error(`${label}: unknown dtype '${e.dtype}' of array '${e.name}'`);
     const start = dataStart + e.offset;
-    // Copy so the arrays are aligned and independent of the file buffer.
-    arrays[e.name] = new Ctor(bytes.slice(start, start + e.length * Ctor.BYTES_PER_ELEMENT).buffer);
+    // Copy so the arrays are aligned and independent of the file buffer (Buffer#slice would
+    // only make a view of Node's pooled buffer, so use Uint8Array's copying slice).
+    arrays[e.name] = new Ctor(Uint8Array.prototype.slice.call(bytes, start, start + e.length * Ctor.BYTES_PER_ELEMENT).buffer);
   }
   return { meta: header.meta, arrays };
 }

@@ -22,7 +22,8 @@ export function resolveConfig<S extends z.ZodType>(schema: S, input: ResolveInpu
     const { path, raw } = parseAssignment(arg);
     if (path.length === 2 && path[0] === 'env' && path[1] === 'name') envName = String(parseValue(raw));
   }
-  const withEnv = { ...input.defaults, env: { name: envName, ...resolveEnvParams(envName) } };
+  const { name: _defaultName, ...envDefaults } = input.defaults.env;
+  const withEnv = { ...input.defaults, env: { name: envName, ...resolveEnvParams(envName, envDefaults) } };
   const merged = applyOverrides(withEnv, input.sets) as ConfigObject & { env: ConfigObject };
   const { name, ...params } = merged.env;
   merged.env = { name, ...resolveEnvParams(String(name), params) };
