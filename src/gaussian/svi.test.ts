@@ -150,6 +150,9 @@ describe('MniwPosterior (SVI on q(θ))', () => {
     expect(() => post.sviStep(st, 0, 1)).toThrow(/ρ must be in \(0, 1\]/);
     expect(() => post.sviStep(st, 1.5, 1)).toThrow(/ρ must be in/);
     expect(() => post.sviStep(allocTransitionStats(ds, da, 1), 1, 1)).toThrow(/statistics have 1 blocks/);
+    st.n[0] = -100;
+    expect(() => post.sviStep(st, 1, 1)).toThrow(/block 0 would get ν = .* ≤ ds \+ 1/);
+    st.n[0] = 0;
     st.Szz[3] = Number.NaN;
     expect(() => post.sviStep(st, 1, 1)).toThrow(/Szz\[3\] is NaN/);
     expect(() => new MniwPosterior({ ds, da, count: 1, prior: { ...post.prior, nu: 3 } })).toThrow(/must be > ds \+ 1/);

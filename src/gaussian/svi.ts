@@ -114,6 +114,11 @@ export class MniwPosterior {
     if (!(rho > 0 && rho <= 1)) throw new Error(`mniw posterior: step size ρ must be in (0, 1], got ${rho}`);
     if (!(scale >= 0) || !Number.isFinite(scale)) throw new Error(`mniw posterior: scale N/B must be finite and ≥ 0, got ${scale}`);
     checkStats(stats, count, ds, this.da);
+    for (let k = 0; k < count; k++) {
+      // Holds for counts ≥ 0 (ν moves towards ν_prior + scale·n); checked before any change.
+      const nu = (1 - rho) * this.n4[k] + rho * (p.n4 + scale * stats.n[k]) - ds - q - 1;
+      if (!(nu > ds + 1)) throw new Error(`mniw posterior: block ${k} would get ν = ${nu} ≤ ds + 1 (negative counts?)`);
+    }
     const upd = (dst: Float64Array, prior: Float64Array, st: Float64Array, size: number): void => {
       for (let k = 0; k < count; k++) {
         for (let i = 0; i < size; i++) {
