@@ -18,3 +18,4 @@ export {
   allFinite,
   inverseSPD,
 } from './matrix.js';
+export { symmetricEigen, projectPSD, type SymmetricEigen } from './eigen.js';

@@ -45,6 +45,8 @@ export const lqrflmConfig = z
     terminal_weight: z.number().min(0).default(1),
     /** Goal for tasks whose state lacks it (car); null: the task default. */
     goal: z.tuple([z.number(), z.number()]).nullable().default(null),
+    /** Project the fitted cost's C onto the PSD cone (nearest convex quadratic). */
+    cost_psd: z.boolean().default(false),
     /** Ridge of the fitted cost. */
     cost_ridge: z.number().min(0).default(1e-6),
     /** Fresh episodes of the final evaluation. */

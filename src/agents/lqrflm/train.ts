@@ -25,6 +25,7 @@ import {
   type QuadraticCost,
   type TrajectoryBatch,
 } from '../../control/index.js';
+import { projectPSD } from '../../linalg/index.js';
 import { resolveLqrflmConfig, type LqrflmConfig } from './config.js';
 import { actionCostMatrix, knownTaskCost } from './task_cost.js';
 import { episodeStats, runEpisode, type EpisodeResult } from './rollouts.js';
@@ -88,7 +89,8 @@ function buildCost(env: Env, config: LqrflmConfig, batch: TrajectoryBatch, all: 
   if (config.cost === 'known') return knownTaskCost(env.spec, config, batch);
   const { T, dx, du } = batch;
   const pooled = all.length === 1 ? all[0] : concatBatches(all);
-  const q = fitQuadraticStateCost(pooled, env.spec.cost.actionWeight, config.cost_ridge);
+  const fit = fitQuadraticStateCost(pooled, env.spec.cost.actionWeight, config.cost_ridge);
+  const q = config.cost_psd ? { ...fit, Cx: projectPSD(fit.Cx, dx) } : fit;
   const cost = addActionQuadratic(zeroCost(T, dx, du), actionCostMatrix(env.spec));
   addStateQuadratic(cost, q, { to: T - 1 });
   if (config.terminal_weight > 0) addStateQuadratic(cost, q, { from: T, to: T, weight: config.terminal_weight });
