@@ -19,7 +19,8 @@ import {
   assembleNatural, initialInfo, standardInitialInfo, validateActions, validateDynamics,
   validatePotentials, type InitialInfo,
 } from './natural.js';
-import { chol, copyBlock, gemmSym, invFromChol, mulNN, mulNT, mulNTSym, mtv, mv } from './blocks.js';
+import { chol, invFromChol } from './blockChol.js';
+import { copyBlock, gemmSym, mulNN, mulNT, mulNTSym, mtv, mv } from './blocks.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

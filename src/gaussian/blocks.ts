@@ -8,11 +8,22 @@
  * instead of overwriting it; the destination must not alias an operand.
  */
 
+/** Σ_p A[pa + p·acs]·B[pb + p·brs], p < k. */
+function dot(A: ArrayLike<number>, pa: number, acs: number, B: ArrayLike<number>, pb: number, brs: number, k: number): number {
+  let s = 0;
+  for (let p = 0; p < k; p++) {
+    s += A[pa] * B[pb];
+    pa += acs;
+    pb += brs;
+  }
+  return s;
+}
+
 /**
  * The one general product: C (m×n, row-major) (+)= α op(A) op(B), with op(A)_ip at
- * A[ao + i·ars + p·acs] and op(B)_pj at B[bo + p·brs + j·bcs]. Dot-product form, two output
- * columns per pass (measured ~2× faster in V8 than the axpy form for 10×10 blocks: fewer
- * loads/stores of C, two independent accumulators).
+ * A[ao + i·ars + p·acs] and op(B)_pj at B[bo + p·brs + j·bcs]. Dot-product form on 2×2
+ * output tiles (four independent accumulators, each loaded operand used twice): measured
+ * ~2× faster in V8 than the axpy form and ~1.5× faster than one-column dots for 10×10 blocks.
  */
 export function gemm(
   C: Float64Array, co: number,
@@ -20,40 +31,48 @@ export function gemm(
   B: ArrayLike<number>, bo: number, brs: number, bcs: number,
   m: number, k: number, n: number, alpha: number, acc: boolean,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const ai = ao + i * ars;
-    const ci = co + i * n;
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = ao + i * ars;
+    const c0 = co + i * n;
+    const c1 = c0 + n;
     let j = 0;
     for (; j + 1 < n; j += 2) {
-      let s0 = 0;
-      let s1 = 0;
-      let pa = ai;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let pa = a0;
       let pb = bo + j * bcs;
       for (let p = 0; p < k; p++) {
-        const x = A[pa];
-        s0 += x * B[pb];
-        s1 += x * B[pb + bcs];
+        const x0 = A[pa];
+        const x1 = A[pa + ars];
+        const y0 = B[pb];
+        const y1 = B[pb + bcs];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
         pa += acs;
         pb += brs;
       }
-      if (acc) {
-        C[ci + j] += alpha * s0;
-        C[ci + j + 1] += alpha * s1;
-      } else {
-        C[ci + j] = alpha * s0;
-        C[ci + j + 1] = alpha * s1;
-      }
+      C[c0 + j] = acc ? C[c0 + j] + alpha * s00 : alpha * s00;
+      C[c0 + j + 1] = acc ? C[c0 + j + 1] + alpha * s01 : alpha * s01;
+      C[c1 + j] = acc ? C[c1 + j] + alpha * s10 : alpha * s10;
+      C[c1 + j + 1] = acc ? C[c1 + j + 1] + alpha * s11 : alpha * s11;
     }
     if (j < n) {
-      let s = 0;
-      let pa = ai;
-      let pb = bo + j * bcs;
-      for (let p = 0; p < k; p++) {
-        s += A[pa] * B[pb];
-        pa += acs;
-        pb += brs;
-      }
-      C[ci + j] = acc ? C[ci + j] + alpha * s : alpha * s;
+      const s0 = dot(A, a0, acs, B, bo + j * bcs, brs, k);
+      const s1 = dot(A, a0 + ars, acs, B, bo + j * bcs, brs, k);
+      C[c0 + j] = acc ? C[c0 + j] + alpha * s0 : alpha * s0;
+      C[c1 + j] = acc ? C[c1 + j] + alpha * s1 : alpha * s1;
+    }
+  }
+  if (i < m) {
+    const ci = co + i * n;
+    for (let j = 0; j < n; j++) {
+      const x = dot(A, ao + i * ars, acs, B, bo + j * bcs, brs, k);
+      C[ci + j] = acc ? C[ci + j] + alpha * x : alpha * x;
     }
   }
 }
@@ -83,8 +102,8 @@ export function mulTN(
 }
 
 /**
- * As `gemm` for a square n×n result known to be symmetric: computes the lower triangle
- * (two entries per pass where possible) and mirrors it. With `acc`, C must be symmetric.
+ * As `gemm` for a square n×n result known to be symmetric: computes the lower triangle on 2×2
+ * tiles and mirrors it. With `acc`, C must be symmetric.
  */
 export function gemmSym(
   C: Float64Array, co: number,
@@ -92,39 +111,61 @@ export function gemmSym(
   B: ArrayLike<number>, bo: number, brs: number, bcs: number,
   n: number, k: number, alpha: number, acc: boolean,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const ai = ao + i * ars;
-    let j = 0;
-    for (; j + 1 <= i; j += 2) {
-      let s0 = 0;
-      let s1 = 0;
-      let pa = ai;
+  const put = (i: number, j: number, x: number): void => {
+    const v = acc ? C[co + i * n + j] + alpha * x : alpha * x;
+    C[co + i * n + j] = v;
+    C[co + j * n + i] = v;
+  };
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a0 = ao + i * ars;
+    // strictly lower tiles: rows i, i+1 × columns j, j+1 < i
+    for (let j = 0; j < i; j += 2) {
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let pa = a0;
       let pb = bo + j * bcs;
       for (let p = 0; p < k; p++) {
-        const x = A[pa];
-        s0 += x * B[pb];
-        s1 += x * B[pb + bcs];
+        const x0 = A[pa];
+        const x1 = A[pa + ars];
+        const y0 = B[pb];
+        const y1 = B[pb + bcs];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
         pa += acs;
         pb += brs;
       }
-      const v0 = acc ? C[co + i * n + j] + alpha * s0 : alpha * s0;
-      const v1 = acc ? C[co + i * n + j + 1] + alpha * s1 : alpha * s1;
-      C[co + i * n + j] = v0;
-      C[co + j * n + i] = v0;
-      C[co + i * n + j + 1] = v1;
-      C[co + (j + 1) * n + i] = v1;
+      put(i, j, s00);
+      put(i, j + 1, s01);
+      put(i + 1, j, s10);
+      put(i + 1, j + 1, s11);
     }
-    if (j === i) {
-      let s = 0;
-      let pa = ai;
-      let pb = bo + j * bcs;
-      for (let p = 0; p < k; p++) {
-        s += A[pa] * B[pb];
-        pa += acs;
-        pb += brs;
-      }
-      C[co + i * n + i] = acc ? C[co + i * n + i] + alpha * s : alpha * s;
+    // diagonal tile: (i,i), (i+1,i), (i+1,i+1)
+    let d0 = 0;
+    let d10 = 0;
+    let d1 = 0;
+    let pa = a0;
+    let pb = bo + i * bcs;
+    for (let p = 0; p < k; p++) {
+      const x0 = A[pa];
+      const x1 = A[pa + ars];
+      const y0 = B[pb];
+      d0 += x0 * y0;
+      d10 += x1 * y0;
+      d1 += x1 * B[pb + bcs];
+      pa += acs;
+      pb += brs;
     }
+    put(i, i, d0);
+    put(i + 1, i, d10);
+    put(i + 1, i + 1, d1);
+  }
+  if (i < n) {
+    for (let j = 0; j <= i; j++) put(i, j, dot(A, ao + i * ars, acs, B, bo + j * bcs, brs, k));
   }
 }
 
@@ -187,62 +228,6 @@ export function mulTNSym(
   C: Float64Array, co: number, A: Float64Array, ao: number, B: Float64Array, bo: number, n: number, k: number, alpha: number,
 ): void {
   gemmSym(C, co, A, ao, 1, n, B, bo, n, 1, n, k, alpha, false);
-}
-
-/**
- * Lower Cholesky factor L of the n×n block S (only its lower triangle is read):
- *   L_ij = (S_ij − Σ_{k<j} L_ik L_jk) / L_jj,  L_ii = sqrt(S_ii − Σ_{k<i} L_ik²).
- * Returns −1 on success, else the first pivot index whose radicand is not > 0 (or not finite).
- */
-export function chol(S: Float64Array, so: number, L: Float64Array, lo: number, n: number): number {
-  for (let i = 0; i < n; i++) {
-    const ri = lo + i * n;
-    for (let j = 0; j <= i; j++) {
-      const rj = lo + j * n;
-      let s = S[so + i * n + j];
-      for (let k = 0; k < j; k++) s -= L[ri + k] * L[rj + k];
-      if (i === j) {
-        if (!(s > 0) || s === Infinity) return i;
-        L[ri + i] = Math.sqrt(s);
-      } else {
-        L[ri + j] = s / L[rj + j];
-      }
-    }
-    for (let j = i + 1; j < n; j++) L[ri + j] = 0;
-  }
-  return -1;
-}
-
-/**
- * From a lower factor L (S = L Lᵀ): W = L⁻¹ (lower; W_ii = 1/L_ii,
- * W_ij = −(Σ_{j≤k<i} L_ik W_kj)/L_ii) and S⁻¹ = Wᵀ W, both written. Returns log|S| = 2 Σ log L_ii.
- */
-export function invFromChol(
-  L: Float64Array, lo: number, W: Float64Array, wo: number, Sinv: Float64Array, io: number, n: number,
-): number {
-  let logdet = 0;
-  for (let i = 0; i < n; i++) {
-    const lii = L[lo + i * n + i];
-    logdet += Math.log(lii);
-    const wi = wo + i * n;
-    for (let j = 0; j < i; j++) {
-      let s = 0;
-      for (let k = j; k < i; k++) s += L[lo + i * n + k] * W[wo + k * n + j];
-      W[wi + j] = -s / lii;
-    }
-    W[wi + i] = 1 / lii;
-    for (let j = i + 1; j < n; j++) W[wi + j] = 0;
-  }
-  // (WᵀW)_ij = Σ_{k ≥ max(i,j)} W_ki W_kj
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = i; k < n; k++) s += W[wo + k * n + i] * W[wo + k * n + j];
-      Sinv[io + i * n + j] = s;
-      Sinv[io + j * n + i] = s;
-    }
-  }
-  return 2 * logdet;
 }
 
 /** A ← (A + Aᵀ)/2 for the n×n block at `ao`. */

@@ -13,7 +13,8 @@
  */
 import type { DynamicsExpectations, InitialState } from './types.js';
 import { initialInfo, standardInitialInfo, type InitialInfo } from './natural.js';
-import { chol, gemm, invFromChol, mv } from './blocks.js';
+import { chol, invFromChol } from './blockChol.js';
+import { gemm, mv } from './blocks.js';
 
 export class GaussianFilter {
   readonly ds: number;
