@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, initBackend } from './backend.js';
-import { wasmKernelsRegistered } from './kernels/register.js';
+import { registerSolarKernels, restoreTfjsKernels, solarKernelsRegistered } from './kernels/register.js';
 
 describe('initBackend', () => {
   it("'auto' picks wasm under Node, with solar's kernels registered and SIMD recorded", async () => {
     expect(await initBackend('auto')).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(wasmKernelsRegistered()).toBe(true);
+    expect(solarKernelsRegistered('wasm')).toBe(true);
     const info = backendInfo();
     expect(info).toMatchObject({ name: 'wasm', requested: 'auto', tfjsVersion: tf.version_core });
     expect(typeof info?.simd).toBe('boolean');
@@ -19,7 +19,8 @@ describe('initBackend', () => {
     expect(await initBackend('wasm')).toBe('wasm');
     expect(await initBackend('cpu')).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
-    expect(backendInfo()?.name).toBe('cpu');
+    expect(backendInfo()).toMatchObject({ name: 'cpu', solarKernels: ['Conv2DBackpropFilter'] });
+    expect(solarKernelsRegistered('cpu')).toBe(true);
     // Overlapping calls are serialised: the last one wins.
     const [a, b] = await Promise.all([initBackend('cpu'), initBackend('wasm')]);
     expect([a, b, tf.getBackend()]).toEqual(['cpu', 'wasm', 'wasm']);
@@ -34,5 +35,16 @@ describe('initBackend', () => {
 
   it('rejects an unknown backend name', async () => {
     await expect(initBackend('webgpu' as never)).rejects.toThrow(/unknown backend 'webgpu'/);
+  });
+
+  it("restoreTfjsKernels puts tfjs's own kernels back (the tests' reference) and registerSolarKernels reinstates ours", async () => {
+    await initBackend('cpu');
+    const ours = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+    restoreTfjsKernels('cpu');
+    expect(solarKernelsRegistered('cpu')).toBe(false);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')).not.toBe(ours);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')).toBeDefined();
+    registerSolarKernels('cpu');
+    expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')).toBe(ours);
   });
 });

@@ -3,7 +3,8 @@
  *
  * - 'wasm' (default under Node): XNNPACK kernels, single-threaded under Node; solar's own
  *   kernels (./kernels) are registered first so conv nets can train on it.
- * - 'cpu': tfjs's pure-JS backend; slower, the fallback when wasm cannot start.
+ * - 'cpu': tfjs's pure-JS backend (with solar's faster conv filter gradient); several times
+ *   slower than wasm, the fallback when wasm cannot start.
  * - 'tensorflow': tfjs-node's native backend, only if the user installed
  *   `@tensorflow/tfjs-node` themselves (not a dependency: its install downloads a binary).
  * - 'auto': wasm, else cpu. Never picks 'tensorflow' by itself, so results do not silently
@@ -11,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmKernels } from './kernels/register.js';
+import { registerSolarKernels } from './kernels/register.js';
 import { defaultWasmDir } from './wasm-paths.js';
 
 export type BackendRequest = 'wasm' | 'cpu' | 'tensorflow' | 'auto';
@@ -27,6 +28,8 @@ export interface BackendInfo {
   fallbackReason?: string;
   /** wasm only: whether the SIMD build was loaded. */
   simd?: boolean;
+  /** tfjs kernels replaced by solar's own for this backend (see kernels/register.ts). */
+  solarKernels: string[];
   tfjsVersion: string;
 }
 
@@ -87,13 +90,14 @@ async function init(request: BackendRequest, options: InitBackendOptions): Promi
 }
 
 function describe(name: BackendName, requested: BackendRequest): BackendInfo {
-  const info: BackendInfo = { name, requested, tfjsVersion: tf.version_core };
+  const solarKernels = name === 'tensorflow' ? [] : registerSolarKernels(name);
+  const info: BackendInfo = { name, requested, solarKernels, tfjsVersion: tf.version_core };
   if (name === 'wasm') info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   return info;
 }
 
 async function useWasm(options: InitBackendOptions): Promise<void> {
-  registerWasmKernels();
+  registerSolarKernels('wasm');
   // setWasmPaths throws once the wasm backend has started, so only set it before the first start.
   if (!wasmPathSet && tf.engine().registry['wasm'] == null) {
     const dir = options.wasmPath ?? (await defaultWasmDir());
@@ -105,6 +109,7 @@ async function useWasm(options: InitBackendOptions): Promise<void> {
 }
 
 async function useCpu(): Promise<void> {
+  registerSolarKernels('cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") failed');
   await tf.ready();
   // The cpu backend prints an "install tfjs-node" banner on first use under Node; choosing cpu

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random/rng.js';
 import { initBackend } from './backend.js';
+import { registerSolarKernels, restoreTfjsKernels } from './kernels/register.js';
 
 /** Standard-normal float32 values from a seeded generator, identical on every backend. */
 export function randn(shape: number[], seed: number): Float32Array {
@@ -24,11 +25,19 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return den === 0 ? num : num / den;
 }
 
-/** Runs `fn` with `backend` active and returns its outputs' values (tensors disposed). */
-export async function onBackend(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await initBackend(backend);
-  const outs = tf.tidy(fn);
-  const values = outs.map((t) => t.dataSync() as Float32Array);
-  tf.dispose(outs);
-  return values;
+/**
+ * Runs `fn` on a backend and returns its outputs' values (tensors disposed). 'cpu-reference'
+ * is the cpu backend with tfjs's own kernels only: the independent reference for solar's.
+ */
+export async function onBackend(backend: 'cpu' | 'wasm' | 'cpu-reference', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await initBackend(backend === 'wasm' ? 'wasm' : 'cpu');
+  if (backend === 'cpu-reference') restoreTfjsKernels('cpu');
+  try {
+    const outs = tf.tidy(fn);
+    const values = outs.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(outs);
+    return values;
+  } finally {
+    if (backend === 'cpu-reference') registerSolarKernels('cpu');
+  }
 }

@@ -29,7 +29,7 @@ it.each([
       tf.fused.matMul({ a: a2, b: b2, transposeA: tA, transposeB: tB, bias: tf.tensor1d(bias), activation: 'relu' }),
     ];
   };
-  const cpu = await onBackend('cpu', run);
+  const cpu = await onBackend('cpu-reference', run);
   const wasm = await onBackend('wasm', run);
   for (let i = 0; i < cpu.length; i++) expect(relErr(wasm[i], cpu[i])).toBeLessThan(1e-5);
 });

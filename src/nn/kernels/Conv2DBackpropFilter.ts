@@ -1,6 +1,8 @@
 /**
  * Conv2DBackpropFilter for the wasm backend, which ships none (so no conv net can train on it
- * out of the box). Built from the backend's own fast (XNNPACK) Conv2D:
+ * out of the box), and for the cpu backend, whose own one is ~100× slower than its Conv2D
+ * (measured: 8.6 s against 84 ms forward for a 64×16×16×32 input and 4×4×32×32 filter).
+ * Built from the backend's own Conv2D (XNNPACK on wasm):
  *
  *   dW[a,b,c,o] = Σ_{n,i,j} x[n, i·s + a − pt, j·s + b − pl, c] · dy[n,i,j,o]
  *
@@ -18,7 +20,10 @@ interface Attrs extends ConvAttrs {
   filterShape: [number, number, number, number];
 }
 
-function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2DBackpropFilter(
+  backendName: string,
+  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap },
+): tf.TensorInfo {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as Attrs;
   const g = convGeometry(NAME, x.shape, attrs.filterShape, attrs);
@@ -32,7 +37,7 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
   const rows = splitPadding(pt, kh - H - pt + (Ho - 1) * sh);
   const cols = splitPadding(pl, kw - W - pl + (Wo - 1) * sw);
 
-  const s = new KernelScope(args.backend, 'wasm');
+  const s = new KernelScope(args.backend, backendName);
   try {
     let xt = s.transpose(x, [3, 1, 2, 0]); // [C, H, W, N]
     if (rows.crop.some((c) => c > 0) || cols.crop.some((c) => c > 0)) {
@@ -53,8 +58,11 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: tf
   }
 }
 
-export const conv2DBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: NAME,
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc,
-};
+/** The kernel for `backendName` ('wasm' or 'cpu': it needs Transpose, Slice and dilated Conv2D). */
+export function conv2DBackpropFilterConfig(backendName: string): tf.KernelConfig {
+  return {
+    kernelName: NAME,
+    backendName,
+    kernelFunc: ((args: Parameters<typeof conv2DBackpropFilter>[1]) => conv2DBackpropFilter(backendName, args)) as unknown as tf.KernelFunc,
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * Shared shape bookkeeping for the wasm conv backprop kernels: tfjs's own conv geometry
+ * Shared shape bookkeeping for solar's conv backprop kernels: tfjs's own conv geometry
  * (backend_util.computeConv2DInfo, so 'same'/'valid'/explicit padding and rounding follow
  * exactly what the forward Conv2D did), plus the checks for what these kernels support.
  */
@@ -22,10 +22,10 @@ export function convGeometry(
   attrs: ConvAttrs,
 ): Conv2DInfo {
   if (attrs.dataFormat != null && attrs.dataFormat !== 'NHWC') {
-    throw new Error(`${kernel} (solar wasm kernel): only dataFormat 'NHWC' is supported, got '${attrs.dataFormat}'`);
+    throw new Error(`${kernel} (solar kernel): only dataFormat 'NHWC' is supported, got '${attrs.dataFormat}'`);
   }
   if (inShape.length !== 4 || filterShape.length !== 4) {
-    throw new Error(`${kernel} (solar wasm kernel): expected rank-4 input and filter, got [${inShape}] and [${filterShape}]`);
+    throw new Error(`${kernel} (solar kernel): expected rank-4 input and filter, got [${inShape}] and [${filterShape}]`);
   }
   const info = tf.backend_util.computeConv2DInfo(
     inShape as [number, number, number, number],
@@ -38,14 +38,14 @@ export function convGeometry(
     'channelsLast',
   );
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
-    throw new Error(`${kernel} (solar wasm kernel): dilation must be 1`);
+    throw new Error(`${kernel} (solar kernel): dilation must be 1`);
   }
   return info;
 }
 
 export function assertShape(kernel: string, what: string, got: readonly number[], want: readonly number[]): void {
   if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
-    throw new Error(`${kernel} (solar wasm kernel): ${what} has shape [${got}], expected [${want}]`);
+    throw new Error(`${kernel} (solar kernel): ${what} has shape [${got}], expected [${want}]`);
   }
 }
 

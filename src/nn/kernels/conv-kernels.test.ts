@@ -1,6 +1,7 @@
 /**
- * solar's wasm conv backprop kernels against the cpu backend's (independent, pure-JS)
- * implementations: same seeded inputs, both backends in one process, 1e-4 relative in float32.
+ * solar's conv backprop kernels (wasm, and the cpu filter gradient) against tfjs's own cpu
+ * kernels (independent, pure-JS loops): same seeded inputs, all in one process, 1e-4
+ * relative in float32.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -26,7 +27,7 @@ beforeAll(async () => {
   expect(await initBackend('wasm')).toBe('wasm');
 });
 
-describe('conv2d gradients on wasm match cpu', () => {
+describe('conv2d gradients on wasm and (solar) cpu match tfjs cpu', () => {
   it.each(CASES)('x %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
     const x = randn(xShape, 1);
     const w = randn(fShape, 2);
@@ -36,10 +37,13 @@ describe('conv2d gradients on wasm match cpu', () => {
       const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
       return tf.grads(f)([tf.tensor(x, xShape), tf.tensor(w, fShape)], tf.tensor(dy, outShape));
     };
-    const [cpuDx, cpuDw] = await onBackend('cpu', grads);
+    const [refDx, refDw] = await onBackend('cpu-reference', grads);
     const [wasmDx, wasmDw] = await onBackend('wasm', grads);
-    expect(relErr(wasmDx, cpuDx)).toBeLessThan(1e-4);
-    expect(relErr(wasmDw, cpuDw)).toBeLessThan(1e-4);
+    const [cpuDx, cpuDw] = await onBackend('cpu', grads);
+    expect(relErr(wasmDx, refDx)).toBeLessThan(1e-4);
+    expect(relErr(wasmDw, refDw)).toBeLessThan(1e-4);
+    expect(relErr(cpuDx, refDx)).toBe(0); // same tfjs kernel
+    expect(relErr(cpuDw, refDw)).toBeLessThan(1e-4);
   });
 });
 
@@ -56,9 +60,13 @@ describe('conv2dTranspose on wasm matches cpu', () => {
       const [ya, wa] = [tf.tensor(y, outShape), tf.tensor(w, fShape)];
       return [f(ya, wa), ...tf.grads(f)([ya, wa], tf.tensor(dx, xShape))];
     };
-    const cpu = await onBackend('cpu', run);
+    const ref = await onBackend('cpu-reference', run);
     const wasm = await onBackend('wasm', run);
-    for (let i = 0; i < 3; i++) expect(relErr(wasm[i], cpu[i])).toBeLessThan(1e-4);
+    const cpu = await onBackend('cpu', run);
+    for (let i = 0; i < 3; i++) {
+      expect(relErr(wasm[i], ref[i])).toBeLessThan(1e-4);
+      expect(relErr(cpu[i], ref[i])).toBeLessThan(1e-4);
+    }
   });
 });
 
@@ -83,16 +91,16 @@ describe('a small conv net', () => {
       Object.values(v).forEach((t) => t.dispose());
       return out;
     };
-    const cpu = await onBackend('cpu', run);
+    const ref = await onBackend('cpu-reference', run);
     const wasm = await onBackend('wasm', run);
-    expect(cpu).toHaveLength(6);
-    for (let i = 0; i < cpu.length; i++) expect(relErr(wasm[i], cpu[i])).toBeLessThan(1e-4);
+    expect(ref).toHaveLength(6);
+    for (let i = 0; i < ref.length; i++) expect(relErr(wasm[i], ref[i])).toBeLessThan(1e-4);
   });
 });
 
-describe('the wasm kernels', () => {
-  it('free every intermediate buffer', async () => {
-    await tf.setBackend('wasm');
+describe('the solar kernels', () => {
+  it.each(['wasm', 'cpu'] as const)('free every intermediate buffer (%s)', async (backend) => {
+    await initBackend(backend);
     const before = tf.memory().numDataBuffers;
     tf.tidy(() => {
       const x = tf.tensor4d(randn([2, 9, 7, 3], 1), [2, 9, 7, 3]);

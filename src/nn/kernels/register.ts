@@ -1,8 +1,15 @@
 /**
- * Installs solar's wasm kernels into the tfjs kernel registry, once. The conv kernels have no
- * setupFunc and only call other registered wasm kernels; the matmul wrappers keep the
- * original's setupFunc (the engine runs it when the backend starts; if it already started, it
- * ran for the original). So registering before or after the wasm backend starts is fine.
+ * Installs solar's kernels into the tfjs kernel registry (a process-global table keyed by
+ * kernel and backend name), and can put tfjs's own back (tests use those as the reference).
+ *
+ * wasm: Conv2DBackpropFilter (missing in tfjs-backend-wasm), Conv2DBackpropInput (sub-pixel,
+ *   faster than the naive original), BatchMatMul/_FusedMatMul (no slow transposed path).
+ * cpu: Conv2DBackpropFilter (the original is ~100× slower than the forward conv).
+ *
+ * The conv kernels have no setupFunc and only call other registered kernels; the matmul
+ * wrappers keep the original's setupFunc (run by the engine when the backend starts, or
+ * already run for the original if it had). So registering before or after a backend starts
+ * is fine.
  */
 import * as tf from '@tensorflow/tfjs';
 // The wasm backend registers its own kernels on import; we wrap some of them, so import it first.
@@ -11,35 +18,53 @@ import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { transposeFreeMatMul } from './BatchMatMul.js';
 
-const OURS: tf.KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];
+type Solar = 'wasm' | 'cpu';
 
-/** Wrappers around the wasm backend's own matmul kernels, made once from the originals. */
-let matMulWrappers: tf.KernelConfig[] | undefined;
+/** tfjs's own configs that we replaced, by `backend/kernel` (null: there was none). */
+const originals = new Map<string, tf.KernelConfig | null>();
+let ours: Record<Solar, tf.KernelConfig[]> | undefined;
 
-function wrapMatMuls(): tf.KernelConfig[] {
-  if (matMulWrappers == null) {
-    matMulWrappers = [];
+function solarKernels(): Record<Solar, tf.KernelConfig[]> {
+  if (ours == null) {
+    const wasm = [conv2DBackpropFilterConfig('wasm'), conv2DBackpropInputConfig];
     for (const name of ['BatchMatMul', '_FusedMatMul']) {
       const original = tf.getKernel(name, 'wasm');
-      // Absent would mean the wasm backend was not imported; nothing to wrap then.
-      if (original != null) matMulWrappers.push(transposeFreeMatMul(original));
+      if (original != null) wasm.push(transposeFreeMatMul(original));
     }
+    ours = { wasm, cpu: [conv2DBackpropFilterConfig('cpu')] };
   }
-  return matMulWrappers;
+  return ours;
 }
 
-/** Registers (replacing any existing registration) solar's wasm kernels. Idempotent. */
-export function registerWasmKernels(): void {
-  for (const config of [...OURS, ...wrapMatMuls()]) {
-    const existing = tf.getKernel(config.kernelName, config.backendName);
-    if (existing === config) continue;
-    // unregister first: registerKernel would warn about (and then silently replace) a duplicate.
-    if (existing != null) tf.unregisterKernel(config.kernelName, config.backendName);
-    tf.registerKernel(config);
+function replace(config: tf.KernelConfig): void {
+  const existing = tf.getKernel(config.kernelName, config.backendName) ?? null;
+  if (existing === config) return;
+  const key = `${config.backendName}/${config.kernelName}`;
+  if (!originals.has(key)) originals.set(key, existing);
+  // Unregister first: registerKernel would warn about (and then silently replace) a duplicate.
+  if (existing != null) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
+}
+
+/** Registers solar's kernels for `backend` (replacing tfjs's). Idempotent. Returns their names. */
+export function registerSolarKernels(backend: Solar): string[] {
+  const configs = solarKernels()[backend];
+  configs.forEach(replace);
+  return configs.map((c) => c.kernelName);
+}
+
+/** Puts tfjs's own kernels for `backend` back (the reference implementations in tests). */
+export function restoreTfjsKernels(backend: Solar): void {
+  for (const config of solarKernels()[backend]) {
+    const key = `${backend}/${config.kernelName}`;
+    if (!originals.has(key)) continue;
+    if (tf.getKernel(config.kernelName, backend) != null) tf.unregisterKernel(config.kernelName, backend);
+    const original = originals.get(key);
+    if (original != null) tf.registerKernel(original);
   }
 }
 
-/** Whether `registerWasmKernels` is in effect (all our kernels are the registered ones). */
-export function wasmKernelsRegistered(): boolean {
-  return [...OURS, ...wrapMatMuls()].every((c) => tf.getKernel(c.kernelName, c.backendName) === c);
+/** Whether all of solar's kernels for `backend` are the registered ones. */
+export function solarKernelsRegistered(backend: Solar): boolean {
+  return solarKernels()[backend].every((c) => tf.getKernel(c.kernelName, backend) === c);
 }

@@ -1,0 +1,89 @@
+/**
+ * Network training-step benchmark: one Adam step of encoder + decoder (Bernoulli
+ * reconstruction + Gaussian KL to N(0, I), i.e. the VAE-ablation loss, which costs the same
+ * network work as the SVAE's) at 32×32×1 and 64×64×3, batch 64, on the wasm and cpu backends.
+ * Reports the median ms per step over a few steps after warm-up. Single process, one core
+ * for wasm under Node; on a shared machine expect ±20 % noise.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/nn/backend.js';
+import { ImageDecoder, ImageEncoder, type ImageShape } from '../src/nn/networks.js';
+import { bernoulliLogLik, klToStandardNormal } from '../src/nn/likelihoods.js';
+import { Rng } from '../src/random/rng.js';
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const BATCH = 64;
+const LATENT = 10;
+
+/** Builds a VAE for `imageShape` and returns a function doing one Adam step on a fixed batch. */
+export function makeVaeStep(imageShape: ImageShape, batch = BATCH, seed = 1): { step: () => number; dispose: () => void } {
+  const encoder = new ImageEncoder({ imageShape, latentDim: LATENT }, seed);
+  const decoder = new ImageDecoder({ imageShape, latentDim: LATENT }, seed + 1);
+  const rng = new Rng(seed + 2);
+  const n = batch * imageShape[0] * imageShape[1] * imageShape[2];
+  const pixels = new Float32Array(n).map(() => (rng.uniform() < 0.1 ? 1 : 0));
+  const images = tf.tensor4d(pixels, [batch, ...imageShape]);
+  const eps = tf.tensor2d(rng.fillNormal(new Float32Array(batch * LATENT)) as Float32Array, [batch, LATENT]);
+  const vars = [...encoder.params.variables(), ...decoder.params.variables()];
+  const optimizer: tf.Optimizer = tf.train.adam(1e-3);
+  const loss = (): tf.Scalar => {
+    const { mean, rawScale } = encoder.apply(images);
+    const scale = tf.softplus(rawScale).add(0.01) as tf.Tensor2D;
+    const z = mean.add(scale.mul(eps)) as tf.Tensor2D;
+    const logits = decoder.apply(z);
+    return klToStandardNormal(mean, scale).sub(bernoulliLogLik(logits, images)).mean() as tf.Scalar;
+  };
+  const step = (): number => {
+    const value = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(loss, vars);
+      optimizer.applyGradients(grads);
+      return value;
+    });
+    const v = value.dataSync()[0];
+    value.dispose();
+    return v;
+  };
+  const dispose = () => {
+    optimizer.dispose();
+    encoder.params.dispose();
+    decoder.params.dispose();
+    tf.dispose([images, eps]);
+  };
+  return { step, dispose };
+}
+
+/** Median wall-clock ms of `reps` calls after `warmup` calls. */
+export function medianMs(fn: () => unknown, warmup: number, reps: number): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await initBackend(backend);
+    for (const shape of [[32, 32, 1], [64, 64, 3]] as ImageShape[]) {
+      // The cpu backend is ~20× slower (~2 s and ~9 s a step here): fewer repetitions keep the
+      // whole bench under a minute. The cpu backend needs no warm-up at the large size.
+      const [warmup, reps] = backend === 'wasm' ? [2, 5] : shape[0] === 32 ? [1, 3] : [0, 3];
+      const { step, dispose } = makeVaeStep(shape);
+      const ms = medianMs(step, warmup, reps);
+      dispose();
+      results.push({ name: `nn: VAE Adam step ${shape.join('x')}, batch ${BATCH} (${backend})`, value: ms, unit: 'ms/step' });
+    }
+  }
+  await initBackend('auto');
+  return results;
+}
