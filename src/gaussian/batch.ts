@@ -35,7 +35,8 @@ export interface BlockTridiagBatchCotangents {
 function f64(x: ArrayLike<number>): Float64Array;
 function f64(x: ArrayLike<number> | undefined): Float64Array | undefined;
 function f64(x: ArrayLike<number> | undefined): Float64Array | undefined {
-  return x === undefined || x instanceof Float64Array ? x : Float64Array.from(x);
+  if (x === undefined) return undefined;
+  return x instanceof Float64Array ? x : Float64Array.from(x);
 }
 
 function view(x: Float64Array | undefined, b: number, size: number): Float64Array | undefined {
