@@ -1,6 +1,7 @@
 /**
  * Symmetric eigendecomposition by cyclic Jacobi rotations, for small matrices (ds ≲ 20) off
- * the hot path (the noise-covariance floor). Not in src/linalg, which has no eigensolver.
+ * the hot path. Kept because src/agents/solar imports it; src/linalg now has the same
+ * (symmetricEigen, projectPSD), which svi.ts uses — prefer that in new code.
  *
  * Each rotation zeroes A_pq with θ chosen so tan 2θ = 2A_pq / (A_qq − A_pp); sweeps repeat
  * until the off-diagonal mass is negligible. A = V diag(λ) Vᵀ.

@@ -4,8 +4,7 @@ import { inverseSPD } from '../linalg/index.js';
 import { MniwPosterior } from './svi.js';
 import { mniwToNatural, mniwMeanDynamics } from './mniw.js';
 import { allocTransitionStats, type TransitionStats } from './types.js';
-import { symmetricEigen, fromEigen } from './eig.js';
-import { randSPD } from './testutil.js';
+import { symmetricEigen } from '../linalg/index.js';
 
 /** Statistics of exactly observed transitions x' = A x + B u + noise (point masses). */
 function simulate(rng: Rng, ds: number, da: number, n: number, F: Float64Array, noise: number): TransitionStats {
@@ -156,20 +155,5 @@ describe('MniwPosterior (SVI on q(θ))', () => {
     st.Szz[3] = Number.NaN;
     expect(() => post.sviStep(st, 1, 1)).toThrow(/Szz\[3\] is NaN/);
     expect(() => new MniwPosterior({ ds, da, count: 1, prior: { ...post.prior, nu: 3 } })).toThrow(/must be > ds \+ 1/);
-  });
-});
-
-describe('symmetricEigen', () => {
-  it('reconstructs A = V diag(λ) Vᵀ with orthonormal V', () => {
-    const n = 6;
-    const A = randSPD(new Rng(6), n, -1);
-    const { values, vectors } = symmetricEigen(A, n);
-    const B = fromEigen(values, vectors, n);
-    for (let i = 0; i < n * n; i++) expect(B[i]).toBeCloseTo(A[i], 10);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let d = 0;
-      for (let k = 0; k < n; k++) d += vectors[k * n + i] * vectors[k * n + j];
-      expect(d).toBeCloseTo(i === j ? 1 : 0, 10);
-    }
   });
 });

@@ -15,8 +15,7 @@ import { allocDynamicsExpectations, type DynamicsExpectations, type TransitionSt
 import {
   defaultMniwPrior, mniwExpectations, mniwFromNatural, mniwKL, mniwToNatural, validateMniw, type Mniw, type MniwNatural,
 } from './mniw.js';
-import { fromEigen, symmetricEigen } from './eig.js';
-import { matmulBT } from '../linalg/index.js';
+import { matmulBT, projectPSD, symmetricEigen } from '../linalg/index.js';
 
 export interface MniwPosteriorOptions {
   readonly ds: number;
@@ -142,16 +141,9 @@ export class MniwPosterior {
     const { ds, q } = this;
     const std = this.standard(k);
     const scale = std.nu - ds - 1;
-    const { values, vectors } = symmetricEigen(std.Psi, ds);
-    let changed = false;
-    for (let i = 0; i < ds; i++) {
-      if (values[i] < floor * scale) {
-        values[i] = floor * scale;
-        changed = true;
-      }
-    }
-    if (!changed) return;
-    const Psi = fromEigen(values, vectors, ds);
+    const floorPsi = floor * scale;
+    if (symmetricEigen(std.Psi, ds).values[0] >= floorPsi) return; // ascending
+    const Psi = projectPSD(std.Psi, ds, floorPsi);
     const MVinvMt = matmulBT(std.M, this.n2.subarray(k * ds * q, (k + 1) * ds * q), ds, q, ds);
     for (let i = 0; i < ds; i++) {
       for (let j = 0; j < ds; j++) {
