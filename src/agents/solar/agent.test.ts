@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { makeEnv } from '../../envs/registry.js';
+import { SolarAgent } from './agent.js';
+import { solarAgentConfig } from './config.js';
+import { OracleModel, stateAsImage } from './test-doubles.js';
+
+async function setup(name: string, overrides: Record<string, unknown> = {}, envParams: Record<string, unknown> = {}) {
+  const env = stateAsImage(await makeEnv(name, { render: false, ...envParams }));
+  const model = new OracleModel(env.spec.stateDim, env.spec.action.dim, env.spec.horizon);
+  const config = solarAgentConfig.parse({ iterations: 4, rollouts: 20, eval_episodes: 5, ...overrides });
+  return { env, model, agent: new SolarAgent(env, model, config, 3) };
+}
+
+describe('SOLAR agent loop (oracle encoder)', () => {
+  it('solves nav2d through the latent machinery: filter, EM, fitted cost, LQR-FLM', async () => {
+    const { agent } = await setup('nav2d');
+    const ms = [];
+    for (let i = 0; i < 4; i++) ms.push(await agent.iterate());
+    expect(ms.map((m) => m.iteration)).toEqual([0, 1, 2, 3]);
+    expect(ms.map((m) => m.env_steps)).toEqual([1000, 2000, 3000, 4000]);
+    expect(ms[3].mean_cost).toBeLessThan(0.2 * ms[0].mean_cost);
+    for (const m of ms) expect(Math.abs(m.kl - m.kl_bound)).toBeLessThan(0.1 * m.kl_bound + 1e-9);
+    const evals = await agent.evaluate(5);
+    const d = evals.reduce((a, e) => a + e.finalDistance, 0) / evals.length;
+    expect(d).toBeLessThan(0.1);
+  });
+
+  it('learns the sparse nav2d from the success signal alone, beating the random policy', async () => {
+    const { agent } = await setup('nav2d-sparse', { iterations: 6, rollouts: 30 }, { success_distance: 0.5 });
+    const first = await agent.iterate();
+    for (let i = 0; i < 5; i++) await agent.iterate();
+    const evals = await agent.evaluate(10);
+    const rate = evals.filter((e) => e.success).length / evals.length;
+    expect(first.success_labels).toBeGreaterThan(0);
+    expect(rate).toBeGreaterThan(first.success_rate + 0.3);
+  });
+
+  it('resumes from getState/setState exactly as if never interrupted', async () => {
+    const a = await setup('nav2d', { rollouts: 8 });
+    await a.agent.iterate();
+    const state = a.agent.getState();
+    const straight = await a.agent.iterate();
+    const b = await setup('nav2d', { rollouts: 8 });
+    b.agent.setState(structuredClone(state));
+    const resumed = await b.agent.iterate();
+    expect({ ...resumed, wall_s: 0 }).toEqual({ ...straight, wall_s: 0 });
+  });
+
+  it('encodes O(T) frames per episode when acting (one window per step, plus one pass for EM)', async () => {
+    const { agent, model } = await setup('nav2d', { rollouts: 2 });
+    await agent.iterate();
+    expect(model.encodeCalls).toBe(2 * (50 + 51));
+  });
+
+  it('rejects a state from another shape', async () => {
+    const a = await setup('nav2d', { rollouts: 2 });
+    const st = a.agent.getState();
+    const b = await setup('car', { rollouts: 2 });
+    expect(() => b.agent.setState(st)).toThrow(/agent state is for T=50, ds=4, da=2; this run has T=100, ds=5, da=2/);
+  });
+});

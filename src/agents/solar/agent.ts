@@ -1,0 +1,201 @@
+/**
+ * The SOLAR improvement loop in latent space (method doc §2), one `iterate()` per iteration:
+ *  1. N rollouts of the policy acting on filtered latents;
+ *  2. local dynamics by variational EM with the global q(θ) as prior (latent-em.ts);
+ *  3. a quadratic latent cost on the smoothed means (dense) or −g(x) of a success model (sparse);
+ *  4. a KL-constrained LQR-FLM step, ε = kl_step · T · step_mult, with step_mult adapted
+ *     from predicted vs actual improvement.
+ * The agent's whole state round-trips through getState/setState (checkpoints, resume).
+ */
+import {
+  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork,
+  type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
+} from '../../control/index.js';
+import type { Env } from '../../envs/types.js';
+import type { DynamicsExpectations } from '../../gaussian/index.js';
+import { deriveSeed, Rng } from '../../random/rng.js';
+import { actEpisode, type LatentEpisode } from './act.js';
+import type { SolarAgentConfig } from './config.js';
+import { fitDenseLatentCost, fitSuccessModel, latentCost } from './latent-cost.js';
+import { latentEm } from './latent-em.js';
+import type { LatentModel } from './types.js';
+
+export interface SolarIterationMetrics {
+  iteration: number;
+  env_steps: number;
+  mean_cost: number;
+  mean_final_distance: number;
+  success_rate: number;
+  kl: number;
+  kl_bound: number;
+  eta: number;
+  step_mult: number;
+  em_rounds: number;
+  /** Sparse tasks: successes among the labelled latent states this iteration. */
+  success_labels?: number;
+  wall_s: number;
+}
+
+export interface SolarAgentState {
+  meta: { iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null; rng: number[]; T: number; ds: number; da: number };
+  arrays: { K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; Einv: Float64Array; EinvF: Float64Array; EFinvF: Float64Array; Elogdet: Float64Array };
+}
+
+export const trainEpisodeSeed = (seed: number, iteration: number, n: number) => deriveSeed(seed, 1 + iteration * 100_000 + n);
+export const evalEpisodeSeed = (seed: number, j: number) => deriveSeed(seed, 2_000_000_000 + j);
+
+export class SolarAgent {
+  policy: LinearGaussianPolicy;
+  /** Next iteration to run (0-based). */
+  iteration = 0;
+  envSteps: number;
+  private stepMult = 1;
+  private eta = 1;
+  private prev: { old: number; predicted: number } | null = null;
+  private rng: Rng;
+  /** Dynamics the policy filters with: the global q(θ) at first, then each local fit. */
+  private filterDynamics: DynamicsExpectations;
+  private readonly work: LqrflmWork;
+  private readonly T: number;
+
+  constructor(
+    private readonly env: Env,
+    private readonly model: LatentModel,
+    private readonly config: SolarAgentConfig,
+    private readonly seed: number,
+    /** Env steps already spent (pretraining). */
+    envStepsBefore = 0,
+  ) {
+    this.T = env.spec.horizon;
+    const { ds, da } = model;
+    if (da !== env.spec.action.dim) throw new Error(`solar: the model has da = ${da}, the task ${env.spec.action.dim} actions`);
+    this.policy = initialPolicy(this.T, ds, da, config.init_var);
+    this.rng = new Rng(deriveSeed(seed, 0));
+    this.filterDynamics = model.globalDynamics().expectations();
+    this.work = new LqrflmWork(this.T, ds, da);
+    this.envSteps = envStepsBefore;
+  }
+
+  private actionWeight(): number {
+    return this.env.spec.cost.kind === 'sparse' ? this.config.sparse_action_weight : this.env.spec.cost.actionWeight;
+  }
+
+  async iterate(onEpisode?: (e: LatentEpisode) => void): Promise<SolarIterationMetrics> {
+    const start = performance.now();
+    const { config, model, T } = this;
+    const { ds, da } = model;
+    const it = this.iteration;
+    const episodes: LatentEpisode[] = [];
+    for (let n = 0; n < config.rollouts; n++) {
+      const e = await actEpisode(this.env, model, this.policy, this.filterDynamics, trainEpisodeSeed(this.seed, it, n), this.rng);
+      episodes.push(e);
+      onEpisode?.(e);
+    }
+    this.envSteps += config.rollouts * T;
+    const seqs = [];
+    for (const e of episodes) {
+      const pot = await model.encode(e.frames);
+      seqs.push({ m: pot.m, s: pot.s, u: e.actions });
+    }
+    const em = latentEm(seqs, model.globalDynamics(), { dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState() });
+    const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concat(episodes.map((e) => e.actions)), cost: concat(episodes.map((e) => e.costs)) };
+    const { cost, successLabels } = this.fitCost(batch, episodes);
+    if (this.prev && config.adapt_step) {
+      const actual = expectedTotalCost(this.policy, em.dynamics, cost);
+      this.stepMult = adaptStepMult(this.stepMult, this.prev.old, this.prev.predicted, actual, config.min_step_mult, config.max_step_mult).stepMult;
+    }
+    const klBound = config.kl_step * T * this.stepMult;
+    const r = lqrflmUpdate(this.policy, em.dynamics, cost, {
+      klBound, etaInit: this.eta, etaMin: config.eta_min, etaMax: config.eta_max, maxTries: config.eta_max_tries, tol: config.kl_tolerance, iteration: it,
+    }, this.work);
+    this.prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
+    this.policy = r.policy;
+    this.eta = r.eta;
+    this.filterDynamics = em.expectations;
+    this.iteration = it + 1;
+    const n = episodes.length;
+    const metrics: SolarIterationMetrics = {
+      iteration: it,
+      env_steps: this.envSteps,
+      mean_cost: episodes.reduce((a, e) => a + e.totalCost, 0) / n,
+      mean_final_distance: episodes.reduce((a, e) => a + e.finalDistance, 0) / n,
+      success_rate: episodes.filter((e) => e.success).length / n,
+      kl: r.kl,
+      kl_bound: klBound,
+      eta: r.eta,
+      step_mult: this.stepMult,
+      em_rounds: em.bounds.length,
+      wall_s: (performance.now() - start) / 1000,
+    };
+    if (successLabels !== undefined) metrics.success_labels = successLabels;
+    return metrics;
+  }
+
+  private fitCost(batch: TrajectoryBatch, episodes: readonly LatentEpisode[]): { cost: QuadraticCost; successLabels?: number } {
+    const { T, dx, du } = batch;
+    const w = this.actionWeight();
+    if (this.env.spec.cost.kind === 'dense') {
+      return { cost: latentCost(fitDenseLatentCost(batch, w, this.config.cost_ridge), T, dx, du, w, this.config.terminal_weight) };
+    }
+    // Sparse: label every smoothed latent x_t (t < T) with success = 1 − c_t, and x_T with the final success.
+    const X = new Float64Array(batch.N * (T + 1) * dx);
+    const y = new Float64Array(batch.N * (T + 1));
+    episodes.forEach((e, n) => {
+      X.set(batch.X.subarray(n * (T + 1) * dx, (n + 1) * (T + 1) * dx), n * (T + 1) * dx);
+      for (let t = 0; t < T; t++) y[n * (T + 1) + t] = e.costs[t] === 0 ? 1 : 0;
+      y[n * (T + 1) + T] = e.success ? 1 : 0;
+    });
+    const model = fitSuccessModel(X, y, dx, this.config.success_ridge);
+    const labels = y.reduce((a, b) => a + b, 0);
+    // No success seen yet: no state cost, only the action cost (the KL bound keeps exploring).
+    const q = model?.cost ?? { Cx: new Float64Array(dx * dx), cx: new Float64Array(dx), c0: 0 };
+    return { cost: latentCost(q, T, dx, du, w, this.config.terminal_weight), successLabels: labels };
+  }
+
+  /** Mean-action episodes on fresh seeds. */
+  async evaluate(episodes: number, onEpisode?: (e: LatentEpisode) => void): Promise<LatentEpisode[]> {
+    const out: LatentEpisode[] = [];
+    for (let j = 0; j < episodes; j++) {
+      const e = await actEpisode(this.env, this.model, this.policy, this.filterDynamics, evalEpisodeSeed(this.seed, j), null);
+      out.push(e);
+      onEpisode?.(e);
+    }
+    this.envSteps += episodes * this.T;
+    return out;
+  }
+
+  getState(): SolarAgentState {
+    const p = this.policy, d = this.filterDynamics;
+    return {
+      meta: { iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev, rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du },
+      arrays: { K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, Einv: d.Einv, EinvF: d.EinvF, EFinvF: d.EFinvF, Elogdet: d.Elogdet },
+    };
+  }
+
+  setState(st: SolarAgentState): void {
+    const { meta: m, arrays: a } = st;
+    if (m.T !== this.T || m.ds !== this.model.ds || m.da !== this.model.da) throw new Error(`solar: agent state is for T=${m.T}, ds=${m.ds}, da=${m.da}; this run has T=${this.T}, ds=${this.model.ds}, da=${this.model.da}`);
+    // Validate through createPolicy, but keep the saved factors: recomputing chol(S), S⁻¹ from S
+    // differs from the update's own in the last bits, and resume must be exact.
+    const checked = createPolicy(m.T, m.ds, m.da, Float64Array.from(a.K), Float64Array.from(a.k), Float64Array.from(a.S));
+    this.policy = { ...checked, cholS: Float64Array.from(a.cholS), invS: Float64Array.from(a.invS), logDetS: Float64Array.from(a.logDetS) };
+    const count = a.Elogdet.length;
+    this.filterDynamics = { ds: m.ds, da: m.da, count, Einv: Float64Array.from(a.Einv), EinvF: Float64Array.from(a.EinvF), EFinvF: Float64Array.from(a.EFinvF), Elogdet: Float64Array.from(a.Elogdet) };
+    this.iteration = m.iteration;
+    this.envSteps = m.envSteps;
+    this.stepMult = m.stepMult;
+    this.eta = m.eta;
+    this.prev = m.prev;
+    this.rng = Rng.fromState(m.rng);
+  }
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+/**
+ * Parameters of the SOLAR agent's improvement loop (the model's own parameters live in
+ * src/model). Names follow the paper and parasol; defaults are ours where our measurements
+ * beat parasol's (kl_step 1 rather than 2, see the LQR-FLM results in the README).
+ */
+import { z } from 'zod';
+
+export const solarAgentConfig = z
+  .object({
+    /** Improvement iterations after pretraining. */
+    iterations: z.number().int().min(1).default(10),
+    /** Rollouts N per iteration (parasol reacher: 40). */
+    rollouts: z.number().int().min(1).default(20),
+    /** ε = kl_step · T · step_mult (parasol: 2.0). */
+    kl_step: z.number().positive().default(1.0),
+    /** Initial exploration S = init_var · I (0.5²). */
+    init_var: z.number().positive().default(0.25),
+    adapt_step: z.boolean().default(true),
+    min_step_mult: z.number().positive().default(0.1),
+    max_step_mult: z.number().positive().default(10),
+    eta_min: z.number().positive().default(1e-8),
+    eta_max: z.number().positive().default(1e16),
+    eta_max_tries: z.number().int().min(1).default(50),
+    kl_tolerance: z.number().positive().max(1).default(0.1),
+    /** λ of the local dynamics EM: η_t = η_t^global + λ Σ_n E[t(·)] (parasol: 50). */
+    data_weight: z.number().positive().default(50),
+    em_tol: z.number().positive().default(1e-3),
+    em_max_iters: z.number().int().min(1).default(100),
+    /** Ridge of the dense latent cost regression. */
+    cost_ridge: z.number().min(0).default(1e-6),
+    /** Ridge of the sparse tasks' logistic regression. */
+    success_ridge: z.number().min(0).default(1e-3),
+    /** Weight of the terminal latent cost ℓ(x_T) (0: none). */
+    terminal_weight: z.number().min(0).default(1),
+    /** Action cost w‖u‖² for sparse tasks, whose env cost carries none (dense tasks use the task's). */
+    sparse_action_weight: z.number().min(0).default(1e-2),
+    /** Fresh episodes of the final evaluation (mean actions). */
+    eval_episodes: z.number().int().min(1).default(10),
+  })
+  .strict();
+
+export type SolarAgentConfig = z.infer<typeof solarAgentConfig>;
