@@ -10,6 +10,7 @@
 import { BlockTridiagGaussian } from './blockTridiag.js';
 import { localKL, localKLVjp } from './localKL.js';
 import { accumulateTransitionStats } from './stats.js';
+import { validateDynamics } from './natural.js';
 import type { DynamicsExpectations, InitialState, TransitionStats } from './types.js';
 
 export interface BlockTridiagBatchOutputs {
@@ -77,6 +78,7 @@ export class BlockTridiagBatch {
     if (u.length !== B * T * da) throw new Error(`gaussian batch: u has length ${u.length}, expected B·T·da = ${B * T * da}`);
     if (eps !== undefined && eps.length !== m.length) throw new Error(`gaussian batch: eps has length ${eps.length}, expected ${m.length}`);
     const [m64, s64, u64, eps64] = [f64(m), f64(s), f64(u), f64(eps)];
+    validateDynamics(dyn, T, ds, da);
     while (this.pool.length < B) {
       const g = new BlockTridiagGaussian(T, ds, da);
       if (this.init) g.setInitialState(this.init);
@@ -95,7 +97,7 @@ export class BlockTridiagBatch {
     for (let b = 0; b < B; b++) {
       const g = this.pool[b];
       try {
-        g.forward(view(m64, b, n)!, view(s64, b, n)!, view(u64, b, T * da)!, dyn, { eps: view(eps64, b, n) });
+        g.forward(view(m64, b, n)!, view(s64, b, n)!, view(u64, b, T * da)!, dyn, { eps: view(eps64, b, n), dynamicsChecked: true });
       } catch (e) {
         throw new Error(`gaussian batch: sequence ${b}: ${(e as Error).message}`);
       }

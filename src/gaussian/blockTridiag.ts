@@ -27,6 +27,8 @@ const LOG_2PI = Math.log(2 * Math.PI);
 export interface BlockTridiagForwardOptions {
   /** ε ~ N(0, I), length T·ds, for the reparameterised sample; omitted ⇒ no sample. */
   readonly eps?: ArrayLike<number>;
+  /** The caller already ran validateDynamics on `dyn` for this shape (batch.ts, once per batch). */
+  readonly dynamicsChecked?: boolean;
 }
 
 /**
@@ -126,7 +128,7 @@ export class BlockTridiagGaussian {
     const { T, ds, da } = this;
     validatePotentials(m, s, T, ds);
     validateActions(u, T, da);
-    validateDynamics(dyn, T, ds, da);
+    if (!opts.dynamicsChecked) validateDynamics(dyn, T, ds, da);
     const eps = opts.eps;
     if (eps !== undefined && eps.length !== T * ds) {
       throw new Error(`gaussian: eps must have length T·ds = ${T * ds}, got ${eps.length}`);
