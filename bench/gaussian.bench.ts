@@ -13,12 +13,7 @@ import { blockTridiagVjp } from '../src/gaussian/blockTridiagVjp.js';
 import { localKLVjp } from '../src/gaussian/localKL.js';
 import { MniwPosterior } from '../src/gaussian/svi.js';
 import { Rng } from '../src/random/rng.js';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-}
+import type { BenchResult } from './types.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -83,14 +78,14 @@ export async function run(): Promise<BenchResult[]> {
     g.forward(m, s, u, dyn, { eps });
     blockTridiagVjp(g, { logZ: 1 }, gradM, gradS);
   }, 100, 7);
-  const shape = '(T=50, ds=10, da=2)';
+  const shape = 'T50 ds10 da2';
   return [
-    { name: `gaussian kernel forward ${shape}`, value: fwd.wall, unit: 'sequences/s' },
-    { name: `gaussian kernel forward+VJP ${shape}`, value: fwdBwd.wall, unit: 'sequences/s' },
-    { name: `gaussian kernel forward+VJP of (local KL, sample) as in the SVAE ${shape}`, value: svae.wall, unit: 'sequences/s' },
-    { name: `gaussian kernel forward+VJP of log Z only ${shape}`, value: logZOnly.wall, unit: 'sequences/s' },
-    { name: `gaussian kernel forward ${shape}, per CPU-second`, value: fwd.cpu, unit: 'sequences/cpu-s' },
-    { name: `gaussian kernel forward+VJP ${shape}, per CPU-second`, value: fwdBwd.cpu, unit: 'sequences/cpu-s' },
-    { name: `gaussian kernel forward+VJP of (local KL, sample) ${shape}, per CPU-second`, value: svae.cpu, unit: 'sequences/cpu-s' },
+    { name: `forward, ${shape}`, value: fwd.wall, unit: 'sequences/s' },
+    { name: `forward+VJP (log Z, mean, sample, cov), ${shape}`, value: fwdBwd.wall, unit: 'sequences/s' },
+    { name: `forward+VJP (local KL, sample), ${shape}`, value: svae.wall, unit: 'sequences/s' },
+    { name: `forward+VJP (log Z only), ${shape}`, value: logZOnly.wall, unit: 'sequences/s' },
+    { name: `forward, ${shape}`, value: fwd.cpu, unit: 'sequences/cpu-s' },
+    { name: `forward+VJP (log Z, mean, sample, cov), ${shape}`, value: fwdBwd.cpu, unit: 'sequences/cpu-s' },
+    { name: `forward+VJP (local KL, sample), ${shape}`, value: svae.cpu, unit: 'sequences/cpu-s' },
   ];
 }
