@@ -1,7 +1,7 @@
 /**
  * The block-tridiagonal Gaussian q(x) ∝ p̄(x | u)·Π_t ψ_t(x_t) of the SVAE (method doc §1):
  * log Z, smoothed means, Cov(x_t), Cov(x_t, x_{t+1}) and a reparameterised sample, in
- * O(T·ds³), allocation-free after construction. The VJP is in `blockTridiagVjp.ts`.
+ * O(T·ds³), with no per-step allocations (all blocks live in the workspace). The VJP is in `blockTridiagVjp.ts`.
  *
  * Forward pass = block Cholesky of J (natural.ts), written with S_t = L_tt L_ttᵀ (the Schur
  * complement, i.e. the information filter that already includes transition t's Rxx):

@@ -1,7 +1,8 @@
 /**
  * Exact vector–Jacobian product of the block-tridiagonal Gaussian (blockTridiag.ts) from
  * cotangents on (log Z, μ, x̃, Cov(x_t), Cov(x_t, x_{t+1})) back to the node potentials (m, s).
- * Hand-written reverse mode of the two sweeps, O(T·ds³), allocation-free after first use.
+ * Hand-written reverse mode of the two sweeps, O(T·ds³), no per-step allocations (scratch
+ * is allocated on first use and kept on the workspace).
  * Bars are cotangents; ḡ is log Z's; primes mean "at t+1".
  *
  * Phase 1 reverses the backward (RTS) sweep, t = 0 … T−1:

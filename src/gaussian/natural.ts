@@ -93,10 +93,17 @@ export function validateDynamics(dyn: DynamicsExpectations, T: number, ds: numbe
   if (dyn.count !== 1 && dyn.count !== T - 1) {
     throw new Error(`gaussian: dynamics have ${dyn.count} blocks; expected 1 (shared) or T−1 = ${T - 1}`);
   }
-  for (const [name, arr] of [['Einv', dyn.Einv], ['EinvF', dyn.EinvF], ['EFinvF', dyn.EFinvF], ['Elogdet', dyn.Elogdet]] as const) {
-    for (let k = 0; k < arr.length; k++) {
-      if (!Number.isFinite(arr[k])) throw new Error(`gaussian: dynamics ${name}[${k}] is ${arr[k]}`);
-    }
+  const q = ds + da;
+  checkFinite('Einv', dyn.Einv, dyn.count * ds * ds);
+  checkFinite('EinvF', dyn.EinvF, dyn.count * ds * q);
+  checkFinite('EFinvF', dyn.EFinvF, dyn.count * q * q);
+  checkFinite('Elogdet', dyn.Elogdet, dyn.count);
+}
+
+function checkFinite(name: string, arr: Float64Array, len: number): void {
+  if (arr.length < len) throw new Error(`gaussian: dynamics ${name} has length ${arr.length}, expected ${len}`);
+  for (let k = 0; k < len; k++) {
+    if (!Number.isFinite(arr[k])) throw new Error(`gaussian: dynamics ${name}[${k}] is ${arr[k]}`);
   }
 }
 
