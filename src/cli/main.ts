@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { envsCommand } from './envs-command.js';
 import { processIo, type Io } from './io.js';
 import { collect, intOption } from './options.js';
+import { modelCommand } from './model-command.js';
 import { rolloutCommand } from './rollout-command.js';
 import { trainCommand } from './train-command.js';
 import { packageVersion } from '../run/version.js';
@@ -48,6 +49,19 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--set <key=value>', 'override any config field, e.g. agent.kl_step=0.5 or env.target=-0.1,-0.1 (repeatable)', collect, [])
     .option('--force', 'replace a previous run directory at --out')
     .action((o) => done(trainCommand(o, io)));
+
+  program
+    .command('model')
+    .description('train the structured latent model (or the VAE ablation) on random rollouts; writes metrics, summary.json with held-out R², checkpoints and pictures')
+    .option('--env <name>', 'task name (see solar envs)', 'nav2d')
+    .option('--prior <kind>', 'lds (linear dynamical system, SOLAR) or normal (N(0, I) per frame, the VAE ablation)')
+    .option('--rollouts <n>', 'training rollouts of the random policy', intOption('--rollouts', { min: 1 }))
+    .option('--steps <n>', 'training steps', intOption('--steps', { min: 0 }))
+    .option('--seed <n>', 'seed of the whole run', intOption('--seed'), 0)
+    .option('--out <dir>', 'run directory (default runs/model-<env>-<prior>-s<seed>)')
+    .option('--set <key=value>', 'override any config field, e.g. model.latent_dim=6 or backend=cpu (repeatable)', collect, [])
+    .option('--force', 'replace a previous run directory at --out')
+    .action((o) => done(modelCommand(o, io)));
 
   return program;
 }
