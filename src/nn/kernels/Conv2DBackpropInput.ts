@@ -92,8 +92,11 @@ function bySubPixel(s: KernelScope, dy: tf.TensorInfo, flipped: tf.TensorInfo, g
   const phases = convPadded(s, dy, phaseFilter, [Mh - 1, Qh - Ho], [Mw - 1, Qw - Wo]); // [N, Qh, Qw, sh·sw·Ci]
   // Depth to space: [N, Qh, Qw, sh, sw, Ci] → [N, Qh, sh, Qw, sw, Ci]; grid row q·sh + r is dx row q·sh + r − pt.
   const shuffled = s.transpose(s.reshape(phases, [N, Qh, Qw, sh, sw, Ci]), [0, 1, 3, 2, 4, 5]);
-  const grid = s.reshape(shuffled, [N, Qh * sh, Qw * sw, Ci]);
-  return s.run('Slice', { x: grid }, { begin: [0, pt, pl, 0], size: [N, H, W, Ci] });
+  // Crop on a rank-3 view [N, rows, cols·Ci]: the wasm Slice copies one innermost run at a time
+  // in JS, so runs of W·Ci floats instead of Ci make it ~3× faster (measured 3 ms → 1 ms here).
+  const grid = s.reshape(shuffled, [N, Qh * sh, Qw * sw * Ci]);
+  const cropped = s.run('Slice', { x: grid }, { begin: [0, pt, pl * Ci], size: [N, H, W * Ci] });
+  return s.reshape(cropped, [N, H, W, Ci]);
 }
 
 export const conv2DBackpropInputConfig: tf.KernelConfig = {
