@@ -11,8 +11,7 @@ import {
   addActionQuadratic, addStateQuadratic, fitQuadraticStateCost, quadraticFeatures, zeroCost,
   type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
 } from '../../control/index.js';
-import { fromEigen, symmetricEigen } from '../../gaussian/eig.js';
-import { choleskyOrThrow, choleskySolve } from '../../linalg/index.js';
+import { choleskyOrThrow, choleskySolve, projectPSD } from '../../linalg/index.js';
 
 /** Assembles ℓ_t = state quadratic (+ terminal weight at T) + w‖u‖². */
 export function latentCost(q: StateQuadratic, T: number, dx: number, du: number, actionWeight: number, terminalWeight: number): QuadraticCost {
@@ -99,10 +98,8 @@ export function fitSuccessModel(X: Float64Array, y: ArrayLike<number>, dx: numbe
     W[i * dx + i] = theta[k++];
     for (let j = i + 1; j < dx; j++) W[i * dx + j] = W[j * dx + i] = theta[k++];
   }
-  const { values, vectors } = symmetricEigen(W, dx);
-  for (let i = 0; i < dx; i++) values[i] = Math.min(values[i], 0);
-  const Wn = fromEigen(values, vectors, dx);
-  const Cx = Wn.map((v) => -v);
+  // ℓ = −g: Cx = −W projected onto the positive semidefinite cone.
+  const Cx = projectPSD(W.map((v) => -v), dx);
   const cx = theta.slice(nq, nq + dx).map((v) => -v);
   return { cost: { Cx, cx, c0: -theta[q - 1] }, positives: pos, examples: n, iterations: it + 1 };
 }
