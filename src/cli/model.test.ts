@@ -1,0 +1,42 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCheckpoint } from '../run/checkpoint.js';
+import { main } from './main.js';
+
+async function run(...args: string[]) {
+  const out: string[] = [], err: string[] = [];
+  const code = await main(['node', 'solar', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+const tmp = () => mkdtempSync(join(tmpdir(), 'solar-model-'));
+
+describe('solar model', () => {
+  it('trains a tiny model on random nav2d rollouts and writes the run directory', async () => {
+    const dir = join(tmp(), 'run');
+    const r = await run('model', '--env', 'nav2d', '--rollouts', '3', '--steps', '4', '--seed', '1', '--out', dir,
+      '--set', 'backend=cpu', '--set', 'eval_rollouts=2', '--set', 'env.horizon=5', '--set', 'env.image_size=8',
+      '--set', 'model.network=mlp', '--set', 'model.hidden=8', '--set', 'output.log_every=2', '--set', 'output.checkpoint_every=2');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/held-out R²: agent .*goal/);
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ command: 'model', seed: 1, rollouts: 3, steps: 4, model: { prior: 'lds', latent_dim: 4 } });
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.iteration)).toEqual([0, 1]);
+    for (const l of lines) for (const k of ['elbo', 'recon', 'kl', 'env_steps', 'wall_s']) expect(Number.isFinite(l[k])).toBe(true);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(Object.keys(summary.r2).sort()).toEqual(['agent', 'goal']);
+    expect(Number.isFinite(summary.one_step_error)).toBe(true);
+    for (const f of ['checkpoints/step-000002.ckpt', 'checkpoints/final.ckpt', 'reconstructions.png', 'latent-map-agent.svg']) expect(existsSync(join(dir, f))).toBe(true);
+    expect(loadCheckpoint(join(dir, 'checkpoints/final.ckpt'), null).meta).toMatchObject({ kind: 'solar-model', step: 4 });
+  });
+
+  it('names an unknown prior and a bad model field', async () => {
+    const out = join(tmp(), 'never');
+    expect((await run('model', '--prior', 'gmm', '--out', out)).err).toMatch(/unknown prior 'gmm'/);
+    expect((await run('model', '--set', 'model.latent_dim=0', '--out', out)).err).toMatch(/model.latent_dim/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
