@@ -39,7 +39,7 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .command('train')
     .description('learn a task; writes config.json, metrics.jsonl, summary.json, a learning curve, the policy and GIFs')
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
-    .option('--method <name>', 'lqrflm', 'lqrflm')
+    .option('--method <name>', 'solar (from pixels) or lqrflm (from the true state)', 'solar')
     .option('--obs <kind>', 'observations: state or pixels (default: what the method uses)')
     .option('--preset <name>', 'default (our tuned values), paper (the paper\'s values) or quick (small, for a first look)', 'default')
     .option('--iterations <n>', 'training iterations (agent.iterations)', intOption('--iterations', { min: 1 }))
@@ -48,6 +48,7 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--out <dir>', 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)')
     .option('--set <key=value>', 'override any config field, e.g. agent.kl_step=0.5 or env.target=-0.1,-0.1 (repeatable)', collect, [])
     .option('--force', 'replace a previous run directory at --out')
+    .option('--resume <dir>', 'continue a killed solar run from its last completed iteration')
     .action((o) => done(trainCommand(o, io)));
 
   program

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { runLqrflmJob } from '../run/lqrflm-job.js';
 import { resolveConfig } from '../run/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
-import { METHODS, trainConfigSchema, trainDefaults, type MethodName, type TrainConfig } from '../run/train-config.js';
+import { resumeSolarJob, runSolarJob } from '../run/solar-job.js';
+import { METHODS, PRESETS, trainConfigSchema, trainDefaults, type MethodName, type Preset, type TrainConfig } from '../run/train-config.js';
+import { formatZodError } from '../util/zod.js';
 import { UserError, type Io } from './io.js';
-import { progressBar } from './progress.js';
+import { progressBar, type Progress } from './progress.js';
 
 export interface TrainOptions {
   env: string;
@@ -16,32 +19,74 @@ export interface TrainOptions {
   out?: string;
   set: string[];
   force?: boolean;
+  resume?: string;
+}
+
+function resolveTrainConfig(opts: TrainOptions): TrainConfig {
+  if (!(opts.method in METHODS)) throw new UserError(`unknown method '${opts.method}'; known methods: ${Object.keys(METHODS).join(', ')}`);
+  const method = opts.method as MethodName;
+  const obs = (opts.obs ?? METHODS[method].obs[0]) as 'state' | 'pixels';
+  if (!PRESETS.includes(opts.preset as Preset)) throw new UserError(`unknown preset '${opts.preset}'; known presets: ${PRESETS.join(', ')}`);
+  const flags: string[] = [];
+  if (opts.iterations !== undefined) flags.push(`agent.iterations=${opts.iterations}`);
+  if (opts.rollouts !== undefined) flags.push(`agent.rollouts=${opts.rollouts}`);
+  const defaults = trainDefaults({ env: opts.env, method, obs, preset: opts.preset as Preset, seed: opts.seed });
+  return resolveConfig(trainConfigSchema, { defaults, sets: [...flags, ...opts.set] });
+}
+
+/** The config a run directory was started with (for --resume). */
+function savedConfig(dir: RunDir): TrainConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(dir.path('config.json'), 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot resume '${dir.display()}': no readable config.json (${(e as Error).message})`);
+  }
+  const { version: _v, ...rest } = raw as Record<string, unknown>;
+  const r = trainConfigSchema.safeParse(rest);
+  if (!r.success) throw new UserError(`cannot resume '${dir.display()}': its config.json is not a train config:\n${formatZodError(r.error)}`);
+  return r.data;
 }
 
 /** `solar train`: learn a task with a method; a run directory with metrics, summary and pictures. */
 export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> {
-  if (!(opts.method in METHODS)) throw new UserError(`unknown method '${opts.method}'; known methods: ${Object.keys(METHODS).join(', ')}`);
-  const method = opts.method as MethodName;
-  const obs = (opts.obs ?? METHODS[method].obs[0]) as 'state' | 'pixels';
-  if (!['default', 'paper', 'quick'].includes(opts.preset)) throw new UserError(`unknown preset '${opts.preset}'; known presets: default, paper, quick`);
-  const flags: string[] = [];
-  if (opts.iterations !== undefined) flags.push(`agent.iterations=${opts.iterations}`);
-  if (opts.rollouts !== undefined) flags.push(`agent.rollouts=${opts.rollouts}`);
-  const defaults = trainDefaults({ env: opts.env, method, obs, preset: opts.preset as TrainConfig['preset'], seed: opts.seed });
-  const config = resolveConfig(trainConfigSchema, { defaults, sets: [...flags, ...opts.set] });
-  const out = opts.out ?? defaultRunDir({ command: 'train', env: config.env.name, method: `${method}-${obs}`, seed: config.seed });
-  const dir = RunDir.create(out, { force: opts.force });
-  io.out(`training ${method} (${obs}) on ${config.env.name}, seed ${config.seed}, preset ${config.preset} → ${dir.display()}/`);
+  let config: TrainConfig, dir: RunDir;
+  if (opts.resume) {
+    dir = RunDir.open(opts.resume);
+    config = savedConfig(dir);
+    if (config.method !== 'solar') throw new UserError(`--resume supports solar runs; '${dir.display()}' is a ${config.method} run (it takes seconds: start it again)`);
+    io.out(`resuming ${config.method} on ${config.env.name}, seed ${config.seed} in ${dir.display()}/`);
+  } else {
+    config = resolveTrainConfig(opts);
+    const out = opts.out ?? defaultRunDir({ command: 'train', env: config.env.name, method: `${config.method}-${config.obs}`, seed: config.seed });
+    dir = RunDir.create(out, { force: opts.force });
+    io.out(`training ${config.method} (${config.obs}) on ${config.env.name}, seed ${config.seed}, preset ${config.preset} → ${dir.display()}/`);
+  }
   const iterations = Number(config.agent.iterations);
-  const bar = progressBar(`${method} ${config.env.name}`, iterations);
+  const report = (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => {
+    if (!process.stderr.isTTY) io.out(`iteration ${m.iteration}: mean final distance ${m.mean_final_distance.toFixed(4)}, mean cost ${m.mean_cost.toFixed(3)}`);
+  };
   let summary;
+  let bar: Progress = progressBar(`${config.method} ${config.env.name}`, iterations);
   try {
-    summary = await runLqrflmJob(config, dir, {
-      onIteration: (m) => {
-        bar.tick();
-        if (!process.stderr.isTTY) io.out(`iteration ${m.iteration}: mean final distance ${m.mean_final_distance.toFixed(4)}, mean cost ${m.mean_cost.toFixed(3)}`);
-      },
-    });
+    if (config.method === 'lqrflm') {
+      summary = await runLqrflmJob(config, dir, { onIteration: (m) => (bar.tick(), report(m)) });
+    } else {
+      let pretraining: Progress | null = opts.resume ? null : progressBar('pretraining', config.pretrain!.steps);
+      if (pretraining) bar.stop();
+      const hooks = {
+        onPretrainStep: (s: number, total: number) => {
+          pretraining?.tick();
+          if (s === total && pretraining) {
+            pretraining.stop();
+            pretraining = null;
+            bar = progressBar(`${config.method} ${config.env.name}`, iterations);
+          }
+        },
+        onIteration: (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => (bar.tick(), report(m)),
+      };
+      summary = await (opts.resume ? resumeSolarJob(config, dir, hooks) : runSolarJob(config, dir, hooks));
+    }
   } finally {
     bar.stop();
   }
@@ -49,6 +94,6 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     `final evaluation over ${summary.episodes} fresh episodes: mean final distance ${summary.mean_final_distance.toFixed(4)}, ` +
       `success rate ${summary.success_rate.toFixed(2)}, ${summary.env_steps} env steps, ${summary.wall_s.toFixed(1)} s`,
   );
-  io.out(`wrote ${dir.display()}/ (config.json, metrics.jsonl, summary.json, learning-curve.svg, policy.ckpt${config.output.gif_episodes > 0 ? ', final-ep-*.gif' : ''})`);
+  io.out(`wrote ${dir.display()}/ (config.json, metrics.jsonl, summary.json, learning-curve.svg, ${config.method === 'solar' ? 'checkpoints/, policies/, rollouts/*.gif' : 'policy.ckpt, final-ep-*.gif'})`);
   return 0;
 }

@@ -46,7 +46,7 @@ describe('solar train --method lqrflm --obs state', () => {
   });
 
   it('refuses a sparse task from the state (it has no dense cost to plan with)', async () => {
-    const r = await run('train', '--env', 'nav2d-sparse', '--preset', 'quick', '--out', join(tmp(), 'x'));
+    const r = await run('train', '--env', 'nav2d-sparse', '--method', 'lqrflm', '--preset', 'quick', '--out', join(tmp(), 'x'));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/sparse cost/);
   });

@@ -1,22 +1,40 @@
 /**
  * The `solar train` config: method, observation, task, the method's own parameters
- * (`agent.*`, with per-task presets) and output settings. Resolution order: command
- * defaults → task parameters → method defaults → preset → flags → `--set` overrides.
+ * (`agent.*`; for SOLAR also `model.*` and `pretrain.*`), presets and output settings.
+ * Resolution order: command defaults → task parameters → method defaults → preset → flags →
+ * `--set` overrides.
  */
 import { z } from 'zod';
 import { lqrflmConfig, lqrflmStatePreset } from '../agents/lqrflm/index.js';
+import { solarAgentConfig } from '../agents/solar/config.js';
+import { MODEL_DEFAULTS, modelConfigSchema, modelTaskDefaults } from '../model/index.js';
 
 export const METHODS = {
+  solar: { obs: ['pixels'] as const, description: 'SOLAR: structured latent model + LQR-FLM in latent space, from images' },
   lqrflm: { obs: ['state'] as const, description: 'LQR-FLM on the true state (the controller of SOLAR, without the latent model)' },
 } as const;
 export type MethodName = keyof typeof METHODS;
+export const PRESETS = ['default', 'paper', 'quick'] as const;
+export type Preset = (typeof PRESETS)[number];
 
 export const trainOutputSchema = z
   .object({
-    /** Evaluation episodes of the final policy drawn as GIFs. */
+    /** Rollouts drawn as GIFs (per iteration for SOLAR, of the final policy for LQR-FLM). */
     gif_episodes: z.number().int().min(0).max(100),
     gif_scale: z.number().int().min(1).max(16),
     gif_fps: z.number().positive().max(100),
+  })
+  .strict();
+
+export const pretrainSchema = z
+  .object({
+    /** Random-policy rollouts u ~ N(0, action_std²) the model is pretrained on (parasol reacher: 100). */
+    rollouts: z.number().int().min(1),
+    action_std: z.number().nonnegative(),
+    /** Model training steps (minibatches of sequences) before the first iteration. */
+    steps: z.number().int().min(0),
+    /** Steps per line of pretrain.jsonl. */
+    log_every: z.number().int().min(1),
   })
   .strict();
 
@@ -26,9 +44,12 @@ export const trainConfigSchema = z
     seed: z.number().int({ message: 'seed must be an integer' }),
     method: z.enum(Object.keys(METHODS) as [MethodName, ...MethodName[]]),
     obs: z.enum(['state', 'pixels']),
-    preset: z.enum(['default', 'paper', 'quick']),
+    preset: z.enum(PRESETS),
     env: z.object({ name: z.string() }).passthrough(),
     agent: z.record(z.string(), z.unknown()),
+    backend: z.enum(['wasm', 'cpu', 'tensorflow', 'auto']).optional(),
+    model: z.record(z.string(), z.unknown()).optional(),
+    pretrain: pretrainSchema.optional(),
     output: trainOutputSchema,
   })
   .strict()
@@ -37,35 +58,55 @@ export const trainConfigSchema = z
     if (!allowed.includes(c.obs)) {
       ctx.addIssue({ code: 'custom', path: ['obs'], message: `method '${c.method}' runs on ${allowed.join(' or ')} observations, not '${c.obs}'` });
     }
-    if (c.method === 'lqrflm') {
-      const r = lqrflmConfig.safeParse(c.agent);
-      if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ['agent', ...issue.path] } as z.core.$ZodRawIssue);
+    const check = (schema: z.ZodType, value: unknown, path: string) => {
+      const r = schema.safeParse(value);
+      if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: [path, ...issue.path] } as z.core.$ZodRawIssue);
+    };
+    check(c.method === 'lqrflm' ? lqrflmConfig : solarAgentConfig, c.agent, 'agent');
+    if (c.method === 'solar') {
+      check(modelConfigSchema, c.model, 'model');
+      if (!c.pretrain) ctx.addIssue({ code: 'custom', path: ['pretrain'], message: 'solar needs pretrain settings' });
     }
   });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
-/** Quick presets: small enough for tests and a first look. */
-const QUICK: Record<MethodName, Record<string, unknown>> = {
-  lqrflm: { iterations: 3, rollouts: 10, eval_episodes: 5 },
-};
+/** Small settings for tests and a first look (minutes → seconds). */
+const QUICK = {
+  lqrflm: { agent: { iterations: 3, rollouts: 10, eval_episodes: 5 } },
+  solar: {
+    agent: { iterations: 3, rollouts: 8, eval_episodes: 4 },
+    model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, dynamics_start_step: 60, batch_sequences: 4 },
+    pretrain: { rollouts: 16, steps: 150, log_every: 25 },
+  },
+} as const;
 
-/** The method's parameter defaults for a task and preset. */
-export function agentDefaults(method: MethodName, envName: string, preset: TrainConfig['preset']): Record<string, unknown> {
-  const base = lqrflmConfig.parse({});
-  // paper: parasol's values (kl_step 2.0) without our per-task tuning.
-  const task = preset === 'paper' ? { kl_step: 2.0 } : lqrflmStatePreset(envName);
-  return { ...base, ...task, ...(preset === 'quick' ? QUICK[method] : {}) };
+/** parasol's values (method doc): kl_step 2.0, data weight 50; the reacher's 100 / 40 rollouts, 10 iterations, ds = 10. */
+function paperValues(method: MethodName, env: string) {
+  const reacher = env.replace(/-sparse$/, '') === 'reacher';
+  if (method === 'lqrflm') return { agent: { kl_step: 2.0 } };
+  return {
+    agent: { kl_step: 2.0, data_weight: 50, iterations: 10, rollouts: reacher ? 40 : 20 },
+    model: reacher ? { latent_dim: 10 } : {},
+    pretrain: { rollouts: 100 },
+  };
 }
 
-export function trainDefaults(p: { env: string; method: MethodName; obs: 'state' | 'pixels'; preset: TrainConfig['preset']; seed: number }) {
+export function trainDefaults(p: { env: string; method: MethodName; obs: 'state' | 'pixels'; preset: Preset; seed: number }) {
+  const paper = p.preset === 'paper' ? paperValues(p.method, p.env) : null;
+  const quick = p.preset === 'quick' ? QUICK[p.method] : null;
+  const output = { gif_episodes: 2, gif_scale: 4, gif_fps: 10 };
+  const base = { command: 'train', seed: p.seed, method: p.method, obs: p.obs, preset: p.preset, env: { name: p.env, render: p.obs === 'pixels' } };
+  if (p.method === 'lqrflm') {
+    return { ...base, agent: { ...lqrflmConfig.parse({}), ...(paper ? {} : lqrflmStatePreset(p.env)), ...paper?.agent, ...quick?.agent }, output };
+  }
+  const q = quick as (typeof QUICK)['solar'] | null;
+  const pp = paper as ReturnType<typeof paperValues> & { model?: object; pretrain?: object } | null;
   return {
-    command: 'train',
-    seed: p.seed,
-    method: p.method,
-    obs: p.obs,
-    preset: p.preset,
-    env: { name: p.env, render: p.obs === 'pixels' },
-    agent: agentDefaults(p.method, p.env, p.preset),
-    output: { gif_episodes: 2, gif_scale: 4, gif_fps: 10 },
+    ...base,
+    backend: 'wasm',
+    agent: { ...solarAgentConfig.parse({}), ...pp?.agent, ...q?.agent },
+    model: { ...MODEL_DEFAULTS, ...modelTaskDefaults(p.env), ...pp?.model, ...q?.model },
+    pretrain: { rollouts: 50, action_std: 0.5, steps: 1500, log_every: 50, ...pp?.pretrain, ...q?.pretrain },
+    output,
   };
 }
