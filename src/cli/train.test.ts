@@ -37,7 +37,7 @@ describe('solar train --method lqrflm --obs state', () => {
 
   it('names the problem for an unknown method, a wrong observation kind and a bad agent field', async () => {
     const out = join(tmp(), 'never');
-    expect((await run('train', '--method', 'dreamer', '--out', out)).err).toMatch(/unknown method 'dreamer'; known methods: lqrflm/);
+    expect((await run('train', '--method', 'dreamer', '--out', out)).err).toMatch(/unknown method 'dreamer'; known methods: solar, lqrflm/);
     expect((await run('train', '--method', 'lqrflm', '--obs', 'pixels', '--out', out)).err).toMatch(/method 'lqrflm' runs on state observations, not 'pixels'/);
     expect((await run('train', '--set', 'agent.kl_step=-1', '--out', out)).err).toMatch(/agent.kl_step/);
     expect((await run('train', '--set', 'agent.klstep=1', '--out', out)).err).toMatch(/unknown config key 'agent.klstep'/);
