@@ -3,10 +3,14 @@
  * reconstruction + Gaussian KL to N(0, I), i.e. the VAE-ablation loss, which costs the same
  * network work as the SVAE's) at 32×32×1 and 64×64×3, batch 64, on the wasm and cpu backends.
  * Reports the median ms per step over a few steps after warm-up. Single process, one core
- * for wasm under Node; on a shared machine expect ±20 % noise.
+ * for wasm under Node; on a shared machine expect ±20 % noise or worse.
+ *
+ * Also the kernels solar replaces on wasm against tfjs's own: conv2dTranspose forward
+ * (= Conv2DBackpropInput) at the decoder's shapes, and matMul with transposeA.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/nn/backend.js';
+import { registerSolarKernels, restoreTfjsKernels } from '../src/nn/kernels/register.js';
 import { ImageDecoder, ImageEncoder, type ImageShape } from '../src/nn/networks.js';
 import { bernoulliLogLik, klToStandardNormal } from '../src/nn/likelihoods.js';
 import { Rng } from '../src/random/rng.js';
@@ -70,8 +74,51 @@ export function medianMs(fn: () => unknown, warmup: number, reps: number): numbe
   return times[Math.floor(times.length / 2)];
 }
 
+/** ms of `fn` (inside tidy, synchronised by dataSync) with solar's wasm kernels and with tfjs's. */
+function solarVsTfjs(fn: () => tf.Tensor): { solar: number; tfjs: number } {
+  // The callback returns nothing: tidy would walk a returned typed array element by element.
+  const once = () => tf.tidy(() => {
+    fn().dataSync();
+  });
+  const solar = medianMs(once, 2, 7);
+  restoreTfjsKernels('wasm');
+  try {
+    return { solar, tfjs: medianMs(once, 1, 3) };
+  } finally {
+    registerSolarKernels('wasm');
+  }
+}
+
+async function kernelResults(): Promise<BenchResult[]> {
+  await initBackend('wasm');
+  const out: BenchResult[] = [];
+  const rng = new Rng(3);
+  const randn = (shape: number[]) => tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))) as Float32Array, shape);
+  // Decoder upsampling layers of the 64×64×3 network: [in] → [out] with 4×4 filters, stride 2.
+  for (const [inShape, outShape] of [
+    [[64, 8, 8, 64], [64, 16, 16, 32]],
+    [[64, 32, 32, 32], [64, 64, 64, 3]],
+  ]) {
+    const y = randn(inShape) as tf.Tensor4D;
+    const w = randn([4, 4, outShape[3], inShape[3]]) as tf.Tensor4D;
+    const t = solarVsTfjs(() => tf.conv2dTranspose(y, w, outShape as [number, number, number, number], 2, 'same'));
+    const what = `conv2dTranspose ${inShape.join('x')} -> ${outShape.join('x')}`;
+    out.push({ name: `nn: ${what} (wasm, solar kernel)`, value: t.solar, unit: 'ms' });
+    out.push({ name: `nn: ${what} (wasm, tfjs kernel)`, value: t.tfjs, unit: 'ms' });
+    tf.dispose([y, w]);
+  }
+  // A dense layer's weight gradient xᵀ·dy: batch 64, 1024 → 256.
+  const x = randn([64, 1024]) as tf.Tensor2D;
+  const dy = randn([64, 256]) as tf.Tensor2D;
+  const t = solarVsTfjs(() => tf.matMul(x, dy, true, false));
+  out.push({ name: 'nn: matMul transposeA 1024x64 * 64x256 (wasm, solar kernel)', value: t.solar, unit: 'ms' });
+  out.push({ name: 'nn: matMul transposeA 1024x64 * 64x256 (wasm, tfjs kernel)', value: t.tfjs, unit: 'ms' });
+  tf.dispose([x, dy]);
+  return out;
+}
+
 export async function run(): Promise<BenchResult[]> {
-  const results: BenchResult[] = [];
+  const results: BenchResult[] = await kernelResults();
   for (const backend of ['wasm', 'cpu'] as const) {
     await initBackend(backend);
     for (const shape of [[32, 32, 1], [64, 64, 3]] as ImageShape[]) {

@@ -47,4 +47,23 @@ describe('initBackend', () => {
     registerSolarKernels('cpu');
     expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')).toBe(ours);
   });
+
+  it("tfjs's own wasm kernels work again after restoreTfjsKernels (their setup is rerun) and agree with ours", async () => {
+    await initBackend('wasm');
+    const y = tf.tensor4d(Array.from({ length: 2 * 3 * 3 * 2 }, (_, i) => Math.sin(i)), [2, 3, 3, 2]);
+    const w = tf.tensor4d(Array.from({ length: 4 * 4 * 1 * 2 }, (_, i) => Math.cos(i)), [4, 4, 1, 2]);
+    const ours = tf.conv2dTranspose(y, w, [2, 6, 6, 1], 2, 'same');
+    restoreTfjsKernels('wasm');
+    try {
+      expect(solarKernelsRegistered('wasm')).toBe(false);
+      const theirs = tf.conv2dTranspose(y, w, [2, 6, 6, 1], 2, 'same');
+      const [a, b] = [ours.dataSync(), theirs.dataSync()];
+      for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 4);
+      tf.dispose(theirs);
+    } finally {
+      registerSolarKernels('wasm');
+    }
+    expect(solarKernelsRegistered('wasm')).toBe(true);
+    tf.dispose([y, w, ours]);
+  });
 });

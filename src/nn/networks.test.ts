@@ -75,6 +75,14 @@ describe('parameters', () => {
     [a, b, c].forEach((e) => e.params.dispose());
   });
 
+  it('leave no tensors behind once disposed', () => {
+    const before = tf.memory().numTensors;
+    const enc = new ImageEncoder({ imageShape: [16, 16, 1], latentDim: 3, ...small }, 1);
+    expect(tf.memory().numTensors).toBe(before + enc.params.variables().length);
+    enc.params.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('round-trip through getWeights/setWeights to bit-identical outputs, and reject mismatches', () => {
     const cfg = { imageShape: [16, 16, 1] as ImageShape, latentDim: 3, ...small };
     const [src, dst] = [new ImageDecoder(cfg, 1), new ImageDecoder(cfg, 2)];

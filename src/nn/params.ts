@@ -42,7 +42,9 @@ export class ParamSet {
   private add(name: string, shape: number[], values: Float32Array): tf.Variable {
     if (this.vars.has(name)) throw new Error(`ParamSet: duplicate parameter '${name}'`);
     // Unnamed: tfjs variable names are process-global, and two networks may share our names.
-    const v = tf.variable(tf.tensor(values, shape), true);
+    const init = tf.tensor(values, shape);
+    const v = tf.variable(init, true);
+    init.dispose(); // the variable holds its own reference to the data; this tensor would leak
     this.vars.set(name, v);
     return v;
   }

@@ -60,7 +60,12 @@ export function restoreTfjsKernels(backend: Solar): void {
     if (!originals.has(key)) continue;
     if (tf.getKernel(config.kernelName, backend) != null) tf.unregisterKernel(config.kernelName, backend);
     const original = originals.get(key);
-    if (original != null) tf.registerKernel(original);
+    if (original == null) continue;
+    tf.registerKernel(original);
+    // If ours was registered before the backend started, the engine ran our setupFunc, not
+    // the original's: run it now (it only binds wasm exports, so repeating it is harmless).
+    const started = tf.engine().registry[backend];
+    if (started != null && original.setupFunc != null) original.setupFunc(started);
   }
 }
 
