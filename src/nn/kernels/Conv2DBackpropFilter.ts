@@ -41,7 +41,7 @@ function conv2DBackpropFilter(
   try {
     let xt = s.transpose(x, [3, 1, 2, 0]); // [C, H, W, N]
     if (rows.crop.some((c) => c > 0) || cols.crop.some((c) => c > 0)) {
-      xt = s.padOrCrop(xt, [[0, 0], [-rows.crop[0], -rows.crop[1]], [-cols.crop[0], -cols.crop[1]], [0, 0]]);
+      xt = s.crop(xt, [[0, 0], rows.crop, cols.crop, [0, 0]]);
     }
     const dyt = s.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Co]
     const out = s.run('Conv2D', { x: xt, filter: dyt }, {

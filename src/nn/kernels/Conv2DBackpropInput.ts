@@ -52,7 +52,7 @@ function convPadded(s: KernelScope, x: tf.TensorInfo, filter: tf.TensorInfo, row
   const cols = splitPadding(colPad[0], colPad[1]);
   let input = x;
   if (rows.crop.some((c) => c > 0) || cols.crop.some((c) => c > 0)) {
-    input = s.padOrCrop(x, [[0, 0], [-rows.crop[0], -rows.crop[1]], [-cols.crop[0], -cols.crop[1]], [0, 0]]);
+    input = s.crop(x, [[0, 0], rows.crop, cols.crop, [0, 0]]);
   }
   return s.run('Conv2D', { x: input, filter }, {
     strides: [1, 1],

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
 import { onBackend, randn, relErr } from '../testing.js';
 
-type Pad = 'same' | 'valid';
+type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 // [input NHWC, filter [kh, kw, Cin, Cout], stride, padding]: odd sizes, strides that skip
 // trailing rows, filters smaller than the stride, non-square strides.
 const CASES: Array<[number[], number[], number | [number, number], Pad]> = [
@@ -21,6 +21,9 @@ const CASES: Array<[number[], number[], number | [number, number], Pad]> = [
   [[1, 11, 11, 2], [5, 5, 2, 3], 3, 'same'],
   [[1, 11, 12, 2], [1, 2, 2, 3], 3, 'valid'],
   [[2, 9, 8, 2], [3, 4, 2, 3], [2, 1], 'same'],
+  // Explicit, asymmetric padding (tfjs's third kind), including a pad wider than the filter.
+  [[2, 7, 9, 2], [3, 3, 2, 3], 2, [[0, 0], [2, 0], [1, 4], [0, 0]]],
+  [[1, 6, 5, 2], [3, 2, 2, 2], 1, [[0, 0], [4, 1], [0, 3], [0, 0]]],
 ];
 
 beforeAll(async () => {

@@ -37,21 +37,13 @@ export class KernelScope {
   }
 
   /**
-   * Pads (positive) or crops (negative) each axis by [before, after]: the conv backprops need
-   * "negative padding" when the forward pass's stride skipped trailing rows or columns.
+   * Removes [before, after] entries from each axis: the conv backprops' "negative padding"
+   * when the forward stride never reached the last rows or columns.
    */
-  padOrCrop(x: tf.TensorInfo, amounts: Array<[number, number]>): tf.TensorInfo {
-    let y = x;
-    if (amounts.some(([a, b]) => a < 0 || b < 0)) {
-      const begin = amounts.map(([a]) => Math.max(0, -a));
-      const size = amounts.map(([a, b], i) => y.shape[i] - Math.max(0, -a) - Math.max(0, -b));
-      y = this.run('Slice', { x: y }, { begin, size });
-    }
-    if (amounts.some(([a, b]) => a > 0 || b > 0)) {
-      const paddings = amounts.map(([a, b]) => [Math.max(0, a), Math.max(0, b)]);
-      y = this.run('PadV2', { x: y }, { paddings, constantValue: 0 });
-    }
-    return y;
+  crop(x: tf.TensorInfo, amounts: Array<[number, number]>): tf.TensorInfo {
+    const begin = amounts.map(([a]) => a);
+    const size = amounts.map(([a, b], i) => x.shape[i] - a - b);
+    return this.run('Slice', { x }, { begin, size });
   }
 
   /** Frees all intermediates except `result` (which must come from `run`) and returns it. */
