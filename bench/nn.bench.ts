@@ -2,8 +2,9 @@
  * Network training-step benchmark: one Adam step of encoder + decoder (Bernoulli
  * reconstruction + Gaussian KL to N(0, I), i.e. the VAE-ablation loss, which costs the same
  * network work as the SVAE's) at 32×32×1 and 64×64×3, batch 64, on the wasm and cpu backends.
- * Reports the median ms per step over a few steps after warm-up. Single process, one core
- * for wasm under Node; on a shared machine expect ±20 % noise or worse.
+ * Reports the median wall-clock ms per step over a few steps after warm-up, and the process's
+ * CPU time per step. Single process, one core for wasm under Node; on a shared machine wall
+ * times are noisy (2× when the cores are oversubscribed), CPU times less so.
  *
  * Also the kernels solar replaces on wasm against tfjs's own: conv2dTranspose forward
  * (= Conv2DBackpropInput) at the decoder's shapes, and matMul with transposeA.
@@ -63,15 +64,26 @@ export function makeVaeStep(imageShape: ImageShape, batch = BATCH, seed = 1): { 
 
 /** Median wall-clock ms of `reps` calls after `warmup` calls. */
 export function medianMs(fn: () => unknown, warmup: number, reps: number): number {
+  return measure(fn, warmup, reps).wallMs;
+}
+
+/**
+ * Median wall-clock ms of `reps` calls after `warmup` calls, and this process's mean CPU time
+ * (user + system) per call: on a shared machine the CPU time is the steadier number, since
+ * wall time also counts waiting for a core.
+ */
+export function measure(fn: () => unknown, warmup: number, reps: number): { wallMs: number; cpuMs: number } {
   for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return { wallMs: times[Math.floor(times.length / 2)], cpuMs: (cpu.user + cpu.system) / 1000 / reps };
 }
 
 /** ms of `fn` (inside tidy, synchronised by dataSync) with solar's wasm kernels and with tfjs's. */
@@ -126,9 +138,11 @@ export async function run(): Promise<BenchResult[]> {
       // whole bench under a minute. The cpu backend needs no warm-up at the large size.
       const [warmup, reps] = backend === 'wasm' ? [2, 5] : shape[0] === 32 ? [1, 3] : [0, 3];
       const { step, dispose } = makeVaeStep(shape);
-      const ms = medianMs(step, warmup, reps);
+      const { wallMs, cpuMs } = measure(step, warmup, reps);
       dispose();
-      results.push({ name: `nn: VAE Adam step ${shape.join('x')}, batch ${BATCH} (${backend})`, value: ms, unit: 'ms/step' });
+      const what = `nn: VAE Adam step ${shape.join('x')}, batch ${BATCH} (${backend}`;
+      results.push({ name: `${what})`, value: wallMs, unit: 'ms/step' });
+      results.push({ name: `${what}, process CPU time)`, value: cpuMs, unit: 'ms/step' });
     }
   }
   await initBackend('auto');
