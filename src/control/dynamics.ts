@@ -14,9 +14,10 @@ export interface DynamicsPrior {
   readonly name: string;
   /**
    * Pseudo-statistics (dy = dx, p = dx+du+1) for time step t. `data` are the statistics of
-   * the rollouts at t (a mixture prior may use them to weight its components).
+   * the rollouts at t and `batch` the rollouts themselves (a mixture prior weights its
+   * components by the responsibilities of the step's transitions).
    */
-  at(t: number, data: RegressionStats): RegressionStats;
+  at(t: number, data: RegressionStats, batch?: TrajectoryBatch): RegressionStats;
 }
 
 export interface FitDynamicsOptions {
@@ -86,7 +87,7 @@ export function fitLocalDynamics(batch: TrajectoryBatch, opts: FitDynamicsOption
     post.Syz.fill(0);
     post.Syy.fill(0);
     post.n = 0;
-    if (opts.prior) addStats(post, opts.prior.at(t, data));
+    if (opts.prior) addStats(post, opts.prior.at(t, data, batch));
     addStats(post, data, w);
     const advice = opts.prior ? '' : ` from ${N} rollouts without a prior; use more rollouts or a dynamics prior`;
     const { M, noise } = solveRegression(post, `fitLocalDynamics: t=${t}${advice}`, 1e-10, work);

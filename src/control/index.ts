@@ -12,3 +12,5 @@ export { backwardPass, klCostTerms, BackwardWork, type KLCostTerms } from './bac
 export { lqrflmUpdate, LqrflmWork, type LqrflmOptions, type LqrflmResult } from './lqrflm.js';
 export { adaptStepMult, type StepAdjustment } from './step_size.js';
 export { addNormExpansion, type NormExpansionOptions } from './cost_expansion.js';
+export { fitGaussianMixture, responsibilities, type GaussianMixture, type GmmOptions } from './gmm.js';
+export { fitGmmDynamicsPrior, gaussianPseudoStats, transitionPoints, transitionPointsAt, type GmmPriorOptions } from './dynamics_prior_gmm.js';

@@ -23,8 +23,14 @@ export const lqrflmConfig = z
     eta_max: z.number().positive().default(1e16),
     eta_max_tries: z.number().int().min(1).default(50),
     kl_tolerance: z.number().positive().max(1).default(0.1),
-    /** Prior of the local dynamics fit: none, or one NIW Gaussian fitted on all transitions. */
-    dynamics_prior: z.enum(['none', 'gaussian']).default('gaussian'),
+    /**
+     * Prior of the local dynamics fit: none, one NIW Gaussian fitted on all transitions, or a
+     * Gaussian mixture over (x_t, u_t, x_{t+1}) as guided policy search's DynamicsPriorGMM.
+     */
+    dynamics_prior: z.enum(['none', 'gaussian', 'gmm']).default('gaussian'),
+    /** GMM prior: at most this many clusters, and at least this many transitions per cluster. */
+    gmm_max_clusters: z.number().int().min(1).default(20),
+    gmm_min_samples_per_cluster: z.number().int().min(1).default(40),
     /** Virtual transitions the prior is worth per time step. */
     prior_strength: z.number().positive().default(1),
     /** Iterations of data the prior is fitted on (0: all so far). */

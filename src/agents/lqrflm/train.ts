@@ -13,6 +13,7 @@ import {
   addStateQuadratic,
   adaptStepMult,
   fitGaussianDynamicsPrior,
+  fitGmmDynamicsPrior,
   fitLocalDynamics,
   fitQuadraticStateCost,
   initialPolicy,
@@ -140,7 +141,17 @@ export async function trainLqrflm(opts: TrainLqrflmOptions): Promise<TrainLqrflm
       const batch = makeTrajectoryBatch(episodes);
       batches.push(batch);
       const recent = config.prior_history > 0 ? batches.slice(-config.prior_history) : batches;
-      const prior = config.dynamics_prior === 'gaussian' ? fitGaussianDynamicsPrior(recent, { strength: config.prior_strength }) : undefined;
+      const prior =
+        config.dynamics_prior === 'gaussian'
+          ? fitGaussianDynamicsPrior(recent, { strength: config.prior_strength })
+          : config.dynamics_prior === 'gmm'
+            ? fitGmmDynamicsPrior(recent, {
+                strength: config.prior_strength,
+                maxClusters: config.gmm_max_clusters,
+                minSamplesPerCluster: config.gmm_min_samples_per_cluster,
+                seed: deriveSeed(opts.seed, 3 + it),
+              })
+            : undefined;
       const dyn = fitLocalDynamics(batch, { prior });
       const cost = buildCost(env, config, batch, recent);
       if (prev && config.adapt_step) {
