@@ -15,12 +15,8 @@ import { registerSolarKernels, restoreTfjsKernels } from '../src/nn/kernels/regi
 import { ImageDecoder, ImageEncoder, type ImageShape } from '../src/nn/networks.js';
 import { bernoulliLogLik, klToStandardNormal } from '../src/nn/likelihoods.js';
 import { Rng } from '../src/random/rng.js';
+import type { BenchResult } from './types.js';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-}
 
 const BATCH = 64;
 const LATENT = 10;
