@@ -113,13 +113,54 @@ function mStep(Y: Float64Array, M: number, D: number, K: number, R: Float64Array
   return { K, D, logWeights, means, covs, chols, logDets };
 }
 
-/** Fits a K-component mixture to the M×D points Y by EM from a random hard assignment. */
+/**
+ * Initial hard assignment: k-means++ seeding (each new centre drawn with probability ∝ the
+ * squared distance to the nearest chosen one), then every point to its nearest centre. A
+ * random assignment (as in GPS) starts all clusters at the global mean, from which EM
+ * separates them only slowly.
+ */
+function seedAssignment(Y: Float64Array, M: number, D: number, K: number, rng: Rng): Float64Array {
+  const centres: number[] = [rng.int(M)];
+  const d2 = new Float64Array(M).fill(Infinity);
+  const dist2 = (m: number, c: number): number => {
+    let s = 0;
+    for (let i = 0; i < D; i++) s += (Y[m * D + i] - Y[c * D + i]) ** 2;
+    return s;
+  };
+  const owner = new Int32Array(M);
+  for (;;) {
+    const c = centres[centres.length - 1];
+    let total = 0;
+    for (let m = 0; m < M; m++) {
+      const d = dist2(m, c);
+      if (d < d2[m]) {
+        d2[m] = d;
+        owner[m] = centres.length - 1;
+      }
+      total += d2[m];
+    }
+    if (centres.length === K) break;
+    let r = rng.uniform() * total;
+    let pick = M - 1;
+    for (let m = 0; m < M; m++) {
+      r -= d2[m];
+      if (r < 0) {
+        pick = m;
+        break;
+      }
+    }
+    centres.push(pick);
+  }
+  const R = new Float64Array(M * K);
+  for (let m = 0; m < M; m++) R[m * K + owner[m]] = 1;
+  return R;
+}
+
+/** Fits a K-component mixture to the M×D points Y by EM from a k-means++ hard assignment. */
 export function fitGaussianMixture(Y: Float64Array, M: number, D: number, opts: GmmOptions): GaussianMixture {
   const K = Math.max(1, Math.min(opts.K, M));
   const ridge = opts.ridge ?? 1e-6;
-  const rng = new Rng(opts.seed ?? 0);
-  let R: Float64Array = new Float64Array(M * K);
-  for (let m = 0; m < M; m++) R[m * K + rng.int(K)] = 1;
+  let R: Float64Array = seedAssignment(Y, M, D, K, new Rng(opts.seed ?? 0));
   let g = mStep(Y, M, D, K, R, ridge);
   let prev = -Infinity;
   const maxIters = opts.maxIters ?? 50;
