@@ -34,10 +34,9 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: tf.
   assertShape(NAME, 'dy', dy.shape, g.outShape);
   const s = new KernelScope(args.backend, 'wasm');
   try {
-    // W'[a,b,o,c] = W[kh−1−a, kw−1−b, c, o]: both paths correlate with the flipped filter.
-    const flipped = s.transpose(s.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
     const unitStride = g.strideHeight === 1 && g.strideWidth === 1;
-    const dx = unitStride ? byDirectConv(s, dy, flipped, g) : bySubPixel(s, dy, flipped, g);
+    const phases = s.fromValues(...phaseFilter(s.read(filter), g));
+    const dx = unitStride ? byDirectConv(s, dy, phases, g) : bySubPixel(s, dy, phases, g);
     assertShape(NAME, 'result', dx.shape, g.inShape);
     return s.finish(dx);
   } catch (e) {
@@ -62,6 +61,39 @@ function convPadded(s: KernelScope, x: tf.TensorInfo, filter: tf.TensorInfo, row
   });
 }
 
+/**
+ * The filter of the phase convolution, [Mh, Mw, Co, sh·sw·Ci] with M = ceil(k / s) taps per
+ * phase: output channel (rh·sw + rw)·Ci + c, tap (m, n) is W[(Mh−1−m)·sh + rh, (Mw−1−n)·sw + rw, c, o]
+ * (zero past the filter's edge). For stride 1 this is the flipped, channel-swapped filter
+ * W'[a,b,o,c] = W[kh−1−a, kw−1−b, c, o]. Rearranged in JS: the filter is small, and the same
+ * shuffle as a chain of Reverse/Transpose/Pad kernels measured ~30× slower.
+ */
+function phaseFilter(w: Float32Array, g: Conv2DInfo): [number[], Float32Array] {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: Ci, outChannels: Co } = g;
+  const Mh = Math.ceil(kh / sh);
+  const Mw = Math.ceil(kw / sw);
+  const oc = sh * sw * Ci;
+  const out = new Float32Array(Mh * Mw * Co * oc);
+  for (let m = 0; m < Mh; m++) {
+    for (let rh = 0; rh < sh; rh++) {
+      const a = (Mh - 1 - m) * sh + rh;
+      if (a >= kh) continue;
+      for (let n = 0; n < Mw; n++) {
+        for (let rw = 0; rw < sw; rw++) {
+          const b = (Mw - 1 - n) * sw + rw;
+          if (b >= kw) continue;
+          for (let c = 0; c < Ci; c++) {
+            const src = ((a * kw + b) * Ci + c) * Co;
+            const dst = (m * Mw + n) * Co * oc + (rh * sw + rw) * Ci + c;
+            for (let o = 0; o < Co; o++) out[dst + o * oc] = w[src + o];
+          }
+        }
+      }
+    }
+  }
+  return [[Mh, Mw, Co, oc], out];
+}
+
 /** Stride 1: one correlation with the flipped filter; out rows Ho + top + bottom − kh + 1 = H. */
 function byDirectConv(s: KernelScope, dy: tf.TensorInfo, flipped: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
   const { inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, filterHeight: kh, filterWidth: kw } = g;
@@ -70,22 +102,13 @@ function byDirectConv(s: KernelScope, dy: tf.TensorInfo, flipped: tf.TensorInfo,
   return convPadded(s, dy, flipped, [top, H + kh - 1 - Ho - top], [left, W + kw - 1 - Wo - left]);
 }
 
-function bySubPixel(s: KernelScope, dy: tf.TensorInfo, flipped: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
+function bySubPixel(s: KernelScope, dy: tf.TensorInfo, phaseFilter: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = g;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = g;
   const pt = g.padInfo.top;
   const pl = g.padInfo.left;
   const Mh = Math.ceil(kh / sh); // taps per phase, after zero-padding the filter to Mh·sh rows
   const Mw = Math.ceil(kw / sw);
-  // W''[k] = W'[k − P] with P = Mh·sh − kh leading zeros. Phase r's m-th tap (dy[q − (Mh−1) + m])
-  // is then W''[m·sh + (sh − 1 − r)]: view W'' as [Mh, sh, Mw, sw, Co, Ci], reverse the phase
-  // axes so index r = sh − 1 − j, and move them next to Ci.
-  const padded = s.run('PadV2', { x: flipped }, {
-    paddings: [[Mh * sh - kh, 0], [Mw * sw - kw, 0], [0, 0], [0, 0]],
-    constantValue: 0,
-  });
-  const r6 = s.run('Reverse', { x: s.reshape(padded, [Mh, sh, Mw, sw, Co, Ci]) }, { dims: [1, 3] });
-  const phaseFilter = s.reshape(s.transpose(r6, [0, 2, 4, 1, 3, 5]), [Mh, Mw, Co, sh * sw * Ci]);
   // Phase outputs cover grid rows q·sh + r for q in [0, Qh): enough to reach row pt + H − 1.
   const Qh = Math.ceil((H + pt) / sh);
   const Qw = Math.ceil((W + pl) / sw);

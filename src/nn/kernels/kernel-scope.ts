@@ -28,6 +28,18 @@ export class KernelScope {
     return out;
   }
 
+  /** A float32 tensor in this backend holding `values` (freed by `finish` unless returned). */
+  fromValues(shape: number[], values: Float32Array): tf.TensorInfo {
+    const out = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' as const };
+    this.made.push(out);
+    return out;
+  }
+
+  /** The values of `x` (a copy). Only for small tensors such as filters: it is a full read. */
+  read(x: tf.TensorInfo): Float32Array {
+    return this.backend.readSync(x.dataId) as Float32Array;
+  }
+
   transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
     return this.run('Transpose', { x }, { perm });
   }
