@@ -29,7 +29,8 @@ export const modelConfigSchema = z
     kl_warmup_steps: z.number().int().min(0),
     /** First training step at which q(θ) gets SVI updates (before: q(θ) = p(θ)). */
     dynamics_start_step: z.number().int().min(0),
-    /** SVI step size ρ_k = max(rho_min, (1 + k)^(−rho_decay)), k = SVI steps taken. */
+    /** SVI step size ρ_k = max(rho_min, rho_max·(1 + k)^(−rho_decay)), k = SVI steps taken. */
+    svi_rho_max: z.number().gt(0).max(1),
     svi_rho_decay: z.number().min(0).max(1),
     svi_rho_min: z.number().gt(0).max(1),
     /** Floor on the eigenvalues of the expected noise covariance E[Σ_t]. */
@@ -53,8 +54,9 @@ export const MODEL_DEFAULTS: ModelConfig = {
   learning_rate: 1e-3,
   clip_norm: 5,
   beta_start: 0.01,
-  kl_warmup_steps: 300,
-  dynamics_start_step: 300,
+  kl_warmup_steps: 1000,
+  dynamics_start_step: 1000,
+  svi_rho_max: 0.2,
   svi_rho_decay: 0.6,
   svi_rho_min: 0.05,
   noise_floor: 1e-2,
@@ -78,5 +80,5 @@ export function klWeight(c: ModelConfig, step: number): number {
 
 /** SVI step size for the k-th dynamics update (k = 0, 1, …). */
 export function sviStepSize(c: ModelConfig, k: number): number {
-  return Math.max(c.svi_rho_min, Math.pow(1 + k, -c.svi_rho_decay));
+  return Math.max(c.svi_rho_min, c.svi_rho_max * Math.pow(1 + k, -c.svi_rho_decay));
 }
