@@ -27,14 +27,14 @@ export const lqrflmConfig = z
      * Prior of the local dynamics fit: none, one NIW Gaussian fitted on all transitions, or a
      * Gaussian mixture over (x_t, u_t, x_{t+1}) as guided policy search's DynamicsPriorGMM.
      */
-    dynamics_prior: z.enum(['none', 'gaussian', 'gmm']).default('gaussian'),
+    dynamics_prior: z.enum(['none', 'gaussian', 'gmm']).default('gmm'),
     /** GMM prior: at most this many clusters, and at least this many transitions per cluster. */
     gmm_max_clusters: z.number().int().min(1).default(20),
     gmm_min_samples_per_cluster: z.number().int().min(1).default(40),
     /** Virtual transitions the prior is worth per time step. */
     prior_strength: z.number().positive().default(1),
-    /** Iterations of data the prior is fitted on (0: all so far). */
-    prior_history: z.number().int().min(0).default(0),
+    /** Iterations of data the prior is fitted on (0: all so far; 1: this iteration's N rollouts, as GPS's max_samples). */
+    prior_history: z.number().int().min(0).default(1),
     /**
      * State cost: `known` — the task's analytic distance cost (squared or a local expansion
      * of the norm, see `distance_cost`); `fitted` — a stationary quadratic fitted by ridge

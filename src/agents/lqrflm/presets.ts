@@ -1,6 +1,7 @@
 /**
  * Recommended overrides per task for LQR-FLM from the true state (apply before the user's
- * own overrides). Chosen on seeds 1–20 of the reacher (see the report in bench/lqrflm-tasks.ts):
+ * own overrides), on top of the defaults (GMM dynamics prior on each iteration's rollouts).
+ * Chosen on seeds 1–20 of the reacher (numbers from bench/lqrflm-tasks.ts):
  * smaller KL steps with a capped multiplier, gentler initial exploration (the reacher's
  * gear-200 motors spin the arm under N(0, 0.5²) torques), and a heavier terminal and
  * distance cost (the squared surrogate of the cone pulls weakly near the target).

@@ -33,6 +33,17 @@ describe('trainLqrflm', () => {
     expect(r.summary.env_steps).toBe(6 * 10 * 20 + 10 * 20);
   });
 
+  it('trains with every dynamics prior (none, gaussian, gmm)', async () => {
+    for (const dynamics_prior of ['none', 'gaussian', 'gmm'] as const) {
+      const r = await trainLqrflm({
+        makeEnv: () => makeFakeLinearEnv(),
+        config: { iterations: 4, rollouts: 10, eval_episodes: 5, dynamics_prior },
+        seed: 4,
+      });
+      expect(r.summary.mean_final_distance, dynamics_prior).toBeLessThan(0.2);
+    }
+  });
+
   it('is deterministic given the seed (wall times aside)', async () => {
     const run = async () => {
       const r = await trainLqrflm({ makeEnv: () => makeFakeLinearEnv(), config: { iterations: 2, rollouts: 6, eval_episodes: 3 }, seed: 9 });
