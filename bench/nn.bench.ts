@@ -82,22 +82,25 @@ export function measure(fn: () => unknown, warmup: number, reps: number): { wall
   return { wallMs: times[Math.floor(times.length / 2)], cpuMs: (cpu.user + cpu.system) / 1000 / reps };
 }
 
-/** ms of `fn` (inside tidy, synchronised by dataSync) with solar's wasm kernels and with tfjs's. */
+/**
+ * Process CPU ms per call of `fn` (inside tidy, synchronised by dataSync) with solar's wasm
+ * kernels and with tfjs's: CPU time, so that the ratio survives a busy machine.
+ */
 function solarVsTfjs(fn: () => tf.Tensor): { solar: number; tfjs: number } {
   // The callback returns nothing: tidy would walk a returned typed array element by element.
   const once = () => tf.tidy(() => {
     fn().dataSync();
   });
-  const solar = medianMs(once, 2, 7);
+  const solar = measure(once, 2, 7).cpuMs;
   restoreTfjsKernels('wasm');
   try {
-    return { solar, tfjs: medianMs(once, 1, 3) };
+    return { solar, tfjs: measure(once, 1, 3).cpuMs };
   } finally {
     registerSolarKernels('wasm');
   }
 }
 
-async function kernelResults(): Promise<BenchResult[]> {
+export async function kernelResults(): Promise<BenchResult[]> {
   await initBackend('wasm');
   const out: BenchResult[] = [];
   const rng = new Rng(3);
@@ -111,16 +114,16 @@ async function kernelResults(): Promise<BenchResult[]> {
     const w = randn([4, 4, outShape[3], inShape[3]]) as tf.Tensor4D;
     const t = solarVsTfjs(() => tf.conv2dTranspose(y, w, outShape as [number, number, number, number], 2, 'same'));
     const what = `conv2dTranspose ${inShape.join('x')} -> ${outShape.join('x')}`;
-    out.push({ name: `nn: ${what} (wasm, solar kernel)`, value: t.solar, unit: 'ms' });
-    out.push({ name: `nn: ${what} (wasm, tfjs kernel)`, value: t.tfjs, unit: 'ms' });
+    out.push({ name: `nn: ${what} (wasm, solar kernel)`, value: t.solar, unit: 'ms CPU' });
+    out.push({ name: `nn: ${what} (wasm, tfjs kernel)`, value: t.tfjs, unit: 'ms CPU' });
     tf.dispose([y, w]);
   }
   // A dense layer's weight gradient xᵀ·dy: batch 64, 1024 → 256.
   const x = randn([64, 1024]) as tf.Tensor2D;
   const dy = randn([64, 256]) as tf.Tensor2D;
   const t = solarVsTfjs(() => tf.matMul(x, dy, true, false));
-  out.push({ name: 'nn: matMul transposeA 1024x64 * 64x256 (wasm, solar kernel)', value: t.solar, unit: 'ms' });
-  out.push({ name: 'nn: matMul transposeA 1024x64 * 64x256 (wasm, tfjs kernel)', value: t.tfjs, unit: 'ms' });
+  out.push({ name: 'nn: matMul transposeA 1024x64 * 64x256 (wasm, solar kernel)', value: t.solar, unit: 'ms CPU' });
+  out.push({ name: 'nn: matMul transposeA 1024x64 * 64x256 (wasm, tfjs kernel)', value: t.tfjs, unit: 'ms CPU' });
   tf.dispose([x, dy]);
   return out;
 }
@@ -138,7 +141,7 @@ export async function run(): Promise<BenchResult[]> {
       dispose();
       const what = `nn: VAE Adam step ${shape.join('x')}, batch ${BATCH} (${backend}`;
       results.push({ name: `${what})`, value: wallMs, unit: 'ms/step' });
-      results.push({ name: `${what}, process CPU time)`, value: cpuMs, unit: 'ms/step' });
+      results.push({ name: `${what}, process CPU time)`, value: cpuMs, unit: 'CPU ms/step' });
     }
   }
   await initBackend('auto');
