@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './backend.js';
 import { defaultChannels, ImageDecoder, ImageEncoder, type ImageShape } from './networks.js';
 import { bernoulliLogLik, klToStandardNormal } from './likelihoods.js';
-import { onBackend, randn, relErr } from './testing.js';
+import { onBackend, randn, relErr } from './test-helpers.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

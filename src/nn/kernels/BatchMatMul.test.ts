@@ -2,7 +2,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
-import { onBackend, randn, relErr } from '../testing.js';
+import { onBackend, randn, relErr } from '../test-helpers.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
-import { onBackend, randn, relErr } from '../testing.js';
+import { onBackend, randn, relErr } from '../test-helpers.js';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 // [input NHWC, filter [kh, kw, Cin, Cout], stride, padding]: odd sizes, strides that skip
