@@ -129,6 +129,10 @@ async function useTensorflow(): Promise<void> {
         `it could not be loaded: ${(e as Error).message}`,
     );
   }
-  if (!(await tf.setBackend('tensorflow'))) throw new Error(`tf.setBackend("tensorflow") failed after loading ${pkg}`);
+  // tfjs-node registers 'tensorflow' with its own copy of tfjs-core; a version other than ours
+  // installs a second copy, and our tf never sees the backend.
+  if (tf.findBackendFactory('tensorflow') == null || !(await tf.setBackend('tensorflow'))) {
+    throw new Error(`${pkg} loaded but its 'tensorflow' backend is not usable here; install ${pkg}@${tf.version_core} (the tfjs version solar uses)`);
+  }
   await tf.ready();
 }
