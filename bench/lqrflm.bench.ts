@@ -2,8 +2,8 @@
  * LQR-FLM at the reacher's sizes (T = 50, dx = 10, du = 2), single-threaded, wall clock:
  * - one LQR-FLM update from the initial exploration policy, η search included
  *   (ε = kl_step · T = 2 · 50, η started at 1, as in the first iteration of training);
- * - the local dynamics fit of N = 40 rollouts (with the Gaussian prior, as the trainer does,
- *   and without), and the prior fit itself;
+ * - the local dynamics fit of N = 40 rollouts (without a prior, with the single-Gaussian and
+ *   with the GMM prior), and the priors' own fits;
  * - one backward and one forward pass (the inner loop of the η search).
  * Data: rollouts of a random stable linear system under N(0, 0.5²) actions. Median over
  * timed rounds after a warm-up; on a shared machine the numbers are noisy.
@@ -14,6 +14,7 @@ import {
   BackwardWork,
   emptyStateDistribution,
   fitGaussianDynamicsPrior,
+  fitGmmDynamicsPrior,
   fitLocalDynamics,
   forwardPass,
   ForwardWork,
@@ -92,6 +93,10 @@ export async function run(): Promise<BenchResult[]> {
   const fitPrior = msPerCall(() => fitLocalDynamics(batch, { prior }), 5, 9);
   const fitNoPrior = msPerCall(() => fitLocalDynamics(batch), 5, 9);
   const priorFit = msPerCall(() => fitGaussianDynamicsPrior([batch]), 5, 9);
+  // The trainer's default: a GMM prior on one iteration's rollouts (here N = 40, 2000 points, K = 20).
+  const gmmFit = msPerCall(() => fitGmmDynamicsPrior([batch], { seed: 1 }), 1, 5);
+  const gmm = fitGmmDynamicsPrior([batch], { seed: 1 });
+  const fitGmm = msPerCall(() => fitLocalDynamics(batch, { prior: gmm }), 2, 5);
   const klTerms = klCostTerms(old);
   const back = new BackwardWork(T, dx, du);
   const backward = msPerCall(() => backwardPass(probe.eta, dyn, cost, klTerms, back), 50, 9);
@@ -104,6 +109,8 @@ export async function run(): Promise<BenchResult[]> {
     { name: 'dynamics fit N=40 T=50 (Gaussian prior)', value: fitPrior, unit: 'ms' },
     { name: 'dynamics fit N=40 T=50 (no prior)', value: fitNoPrior, unit: 'ms' },
     { name: 'Gaussian dynamics prior fit (2000 transitions)', value: priorFit, unit: 'ms' },
+    { name: 'GMM dynamics prior fit (2000 transitions, K=20)', value: gmmFit, unit: 'ms' },
+    { name: 'dynamics fit N=40 T=50 (GMM prior)', value: fitGmm, unit: 'ms' },
     { name: 'backward pass T=50', value: backward, unit: 'ms' },
     { name: 'forward pass T=50', value: forward, unit: 'ms' },
   ];

