@@ -10,6 +10,7 @@ import type { BenchResult } from './types.js';
 const SUITES: Record<string, () => Promise<{ run(): Promise<BenchResult[]> }>> = {
   envs: () => import('./envs.bench.js'),
   gaussian: () => import('./gaussian.bench.js'),
+  nn: () => import('./nn.bench.js'),
   model: () => import('./model.bench.js'),
 };
 
