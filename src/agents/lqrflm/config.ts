@@ -43,14 +43,14 @@ export const lqrflmConfig = z
     cost: z.enum(['known', 'fitted']).default('known'),
     /** Known cost form: `squared` w‖d‖², or `norm` w·sqrt(‖d‖² + α²) expanded to 2nd order around the rollouts. */
     distance_cost: z.enum(['squared', 'norm']).default('squared'),
-    /** w of the known distance cost; null: the task's own (nav2d 1, car 1, reacher 10 squared / 1 norm). */
-    distance_weight: z.number().positive().nullable().default(null),
+    /** w of the known distance cost; absent: the task's own (nav2d 1, car 1, reacher 10 squared / 1 norm). */
+    distance_weight: z.number().positive().optional(),
     /** α of the smoothed norm. */
     norm_alpha: z.number().positive().default(0.01),
     /** Extra multiplier of the terminal state's cost ℓ_T(x_T) (0 disables it). */
     terminal_weight: z.number().min(0).default(1),
-    /** Goal for tasks whose state lacks it (car); null: the task default. */
-    goal: z.tuple([z.number(), z.number()]).nullable().default(null),
+    /** Goal for tasks whose state lacks it (car); absent: the task default. */
+    goal: z.tuple([z.number(), z.number()]).optional(),
     /** Project the fitted cost's C onto the PSD cone (nearest convex quadratic). */
     cost_psd: z.boolean().default(false),
     /** Ridge of the fitted cost. */
