@@ -91,4 +91,23 @@ describe('quadratic costs', () => {
     }
     expect(() => checkQuadraticCost(cost, 'cone', true)).not.toThrow(); // convex
   });
+
+  it('norm expansion with minus indices and an offset matches value and gradient (finite differences)', () => {
+    const x0 = [0.4, -0.1, 0.25, 0.05, 3];
+    const dx = 5;
+    const batch: TrajectoryBatch = { N: 1, T: 1, dx, du: 1, X: new Float64Array([...x0, ...x0]), U: new Float64Array(1), cost: new Float64Array(1) };
+    const off = [0.1, -0.2];
+    const alpha = 0.02;
+    const cost = addNormExpansion(zeroCost(1, dx, 1), batch, { indices: [0, 1], minus: [2, 3], offset: off, weight: 1.5, alpha });
+    const f = (x: number[]) => 1.5 * Math.sqrt((x[0] - x[2] - off[0]) ** 2 + (x[1] - x[3] - off[1]) ** 2 + alpha ** 2);
+    const q = (x: number[]) => evaluateCost(cost, 1, x);
+    expect(q(x0)).toBeCloseTo(f(x0), 12);
+    for (let i = 0; i < dx; i++) {
+      const xp = x0.slice();
+      const xm = x0.slice();
+      xp[i] += 1e-5;
+      xm[i] -= 1e-5;
+      expect((q(xp) - q(xm)) / 2e-5).toBeCloseTo((f(xp) - f(xm)) / 2e-5, 6);
+    }
+  });
 });

@@ -14,8 +14,13 @@
 import type { QuadraticCost, TrajectoryBatch } from './types.js';
 
 export interface NormExpansionOptions {
-  /** State indices of d (e.g. [8, 9] for the reacher's fingertip − target). */
+  /**
+   * d_a = x[indices[a]] − x[minus[a]] − offset[a] (e.g. indices [8, 9] alone for the reacher's
+   * fingertip − target; [0, 1] minus [2, 3] for nav2d; [0, 1] with offset = goal for the car).
+   */
   readonly indices: readonly number[];
+  readonly minus?: readonly number[];
+  readonly offset?: readonly number[];
   /** Multiplies the norm (default 1). */
   readonly weight?: number;
   /** Smoothing α of sqrt(‖d‖² + α²) (default 0.01). */
@@ -33,7 +38,13 @@ export function addNormExpansion(cost: QuadraticCost, batch: TrajectoryBatch, op
   if (batch.T !== T || batch.dx !== dx) throw new Error(`addNormExpansion: batch (T=${batch.T}, dx=${batch.dx}) vs cost (T=${T}, dx=${dx})`);
   const idx = opts.indices;
   const m = idx.length;
-  for (const i of idx) if (!(i >= 0 && i < dx)) throw new Error(`addNormExpansion: index ${i} outside the state (dx=${dx})`);
+  const minus = opts.minus;
+  const offset = opts.offset;
+  if ((minus && minus.length !== m) || (offset && offset.length !== m)) throw new Error('addNormExpansion: indices, minus and offset differ in length');
+  for (const i of [...idx, ...(minus ?? [])]) if (!(i >= 0 && i < dx)) throw new Error(`addNormExpansion: index ${i} outside the state (dx=${dx})`);
+  // d = S x − offset with S the signed selection; the expansion in d maps to x by
+  // C_x += Sᵀ H S, c_x += Sᵀ (g − H d̄), constants unchanged (d̄ includes the offset).
+  const sel = (a: number): [number, number][] => (minus ? [[idx[a], 1], [minus[a], -1]] : [[idx[a], 1]]);
   const alpha = opts.alpha ?? 0.01;
   if (!(alpha > 0)) throw new Error(`addNormExpansion: alpha must be > 0, got ${alpha}`);
   const dz = dx + du;
@@ -48,7 +59,7 @@ export function addNormExpansion(cost: QuadraticCost, batch: TrajectoryBatch, op
       const xo = (n * (T + 1) + t) * dx;
       let r2 = alpha * alpha;
       for (let a = 0; a < m; a++) {
-        d[a] = batch.X[xo + idx[a]];
+        d[a] = batch.X[xo + idx[a]] - (minus ? batch.X[xo + minus[a]] : 0) - (offset ? offset[a] : 0);
         r2 += d[a] * d[a];
       }
       const f = Math.sqrt(r2);
@@ -61,14 +72,24 @@ export function addNormExpansion(cost: QuadraticCost, batch: TrajectoryBatch, op
         Hd[a] = (d[a] - g[a] * gd) / f;
         dHd += d[a] * Hd[a];
       }
+      // In d: ½ dᵀ H d + (g − H d̄)ᵀ d + const, with d = S x − offset:
+      //   ½ xᵀ Sᵀ H S x + (Sᵀ (g − H d̄) − Sᵀ H offset)ᵀ x + const + ½ offᵀ H off − (g − H d̄)ᵀ off.
+      let constOff = 0;
       for (let a = 0; a < m; a++) {
+        const oa = offset ? offset[a] : 0;
+        let Hoa = 0;
         for (let b = 0; b < m; b++) {
           const H = ((a === b ? 1 : 0) - g[a] * g[b]) / f;
-          cost.C[Co + idx[a] * dz + idx[b]] += wt * H;
+          const ob = offset ? offset[b] : 0;
+          Hoa += H * ob;
+          constOff += 0.5 * oa * H * ob;
+          for (const [i, si] of sel(a)) for (const [j, sj] of sel(b)) cost.C[Co + i * dz + j] += wt * si * sj * H;
         }
-        cost.c[t * dz + idx[a]] += wt * (g[a] - Hd[a]);
+        const lin = g[a] - Hd[a] - Hoa;
+        for (const [i, si] of sel(a)) cost.c[t * dz + i] += wt * si * lin;
+        constOff -= (g[a] - Hd[a]) * oa;
       }
-      cost.c0[t] += wt * (f - gd + 0.5 * dHd);
+      cost.c0[t] += wt * (f - gd + 0.5 * dHd + constOff);
     }
   }
   return cost;

@@ -49,10 +49,38 @@ describe('known task costs equal the envs’ reported costs', () => {
       env.close();
     }
   });
-  it('unknown tasks and the norm form on nav2d are clear errors', async () => {
+  it('nav2d and car, norm: the expansion at the rollout equals w·sqrt(distance² + α²) + action cost', async () => {
+    for (const name of ['nav2d', 'car']) {
+      const env = await makeEnv(name, { render: false, horizon: 6 });
+      try {
+        const { horizon: T, stateDim: dx } = env.spec;
+        let ts = await env.reset(4);
+        const X = new Float64Array((T + 1) * dx);
+        X.set(ts.state, 0);
+        const dist = [ts.info.distance];
+        const u = [0.5, -0.3];
+        for (let t = 0; t < T; t++) {
+          ts = await env.step(u);
+          X.set(ts.state, (t + 1) * dx);
+          dist.push(ts.info.distance);
+        }
+        const batch = { N: 1, T, dx, du: 2, X, U: new Float64Array(T * 2), cost: new Float64Array(T) };
+        const alpha = 0.01;
+        const cost = knownTaskCost(env.spec, resolveLqrflmConfig({ distance_cost: 'norm', distance_weight: 3, norm_alpha: alpha }), batch);
+        const w = env.spec.cost.actionWeight;
+        for (let t = 0; t <= T; t++) {
+          const ref = 3 * Math.sqrt(dist[t] ** 2 + alpha ** 2) + (t < T ? w * (0.25 + 0.09) : 0);
+          expect(evaluateCost(cost, t, X.subarray(t * dx, (t + 1) * dx), u), `${name} t=${t}`).toBeCloseTo(ref, 9);
+        }
+      } finally {
+        env.close();
+      }
+    }
+  });
+  it('an unknown task is a clear error', async () => {
     const env = await makeEnv('nav2d', { render: false });
     expect(() => knownTaskCost({ ...env.spec, name: 'mystery' }, resolveLqrflmConfig({}))).toThrow(/no known cost for task 'mystery'/);
-    expect(() => knownTaskCost(env.spec, resolveLqrflmConfig({ distance_cost: 'norm' }))).toThrow(/norm/);
+    expect(() => knownTaskCost(env.spec, resolveLqrflmConfig({ distance_cost: 'norm' }))).toThrow(/needs rollouts/);
     env.close();
   });
 });

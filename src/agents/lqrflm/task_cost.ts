@@ -86,10 +86,12 @@ export function knownTaskCost(spec: EnvSpec, config: LqrflmConfig, batch?: Traje
     if (config.terminal_weight > 0) addStateQuadratic(cost, q, { from: T, to: T, weight: config.terminal_weight });
     return cost;
   }
-  if (d.minus || d.goal) throw new Error(`lqrflm: distance_cost "norm" is implemented for tasks whose state holds d itself (reacher), not '${spec.name}'`);
   if (!batch) throw new Error('lqrflm: distance_cost "norm" needs rollouts to expand around');
+  const goal = config.goal ?? d.goal;
   return addNormExpansion(cost, batch, {
     indices: d.plus,
+    minus: d.minus,
+    offset: goal,
     weight: config.distance_weight ?? d.weightNorm,
     alpha: config.norm_alpha,
     terminalWeight: config.terminal_weight,
