@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<BenchResult[]> }>> =
   envs: () => import('./envs.bench.js'),
   gaussian: () => import('./gaussian.bench.js'),
   nn: () => import('./nn.bench.js'),
+  lqrflm: () => import('./lqrflm.bench.js'),
   model: () => import('./model.bench.js'),
 };
 
