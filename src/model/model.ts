@@ -6,7 +6,7 @@
  * state.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { defaultMniwPrior, MniwPosterior, type DynamicsExpectations } from '../gaussian/index.js';
+import { defaultMniwPrior, MniwPosterior, type DynamicsExpectations, type Mniw } from '../gaussian/index.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { ClippedAdam } from './adam.js';
 import { modelConfigSchema, type ModelConfig } from './config.js';
@@ -15,6 +15,11 @@ import { LatentOp } from './latent-op.js';
 import { SimpleParams } from './mlp.js';
 import { buildNetworks, type Decoder, type Encoder } from './networks.js';
 import { formatZodError } from '../util/zod.js';
+
+/** The default MNIW prior with V = v·I. */
+function scaledPrior(p: Mniw, v: number): Mniw {
+  return { ...p, V: p.V.map((x) => x * v) };
+}
 
 export interface ModelShape {
   /** One observation H×W×C. */
@@ -74,7 +79,7 @@ export class SolarModel {
       const count = this.config.dynamics === 'shared' ? 1 : shape.length - 1;
       this.posterior = new MniwPosterior({
         ds, da: shape.actionDim, count,
-        prior: defaultMniwPrior(ds, shape.actionDim, this.config.psi_scale),
+        prior: scaledPrior(defaultMniwPrior(ds, shape.actionDim, this.config.psi_scale), this.config.prior_v_scale),
         noiseFloor: this.config.noise_floor,
       });
       this.op = new LatentOp(shape.length, ds, shape.actionDim);
