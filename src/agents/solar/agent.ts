@@ -33,6 +33,15 @@ export interface SolarIterationMetrics {
   em_rounds: number;
   /** Sparse tasks: successes among the labelled latent states this iteration. */
   success_labels?: number;
+  /**
+   * Time split of this iteration: rollouts (per-step encoding, online filtering, the env),
+   * encoding the whole episodes for smoothing, latent EM, cost fit, LQR-FLM.
+   */
+  rollouts_s: number;
+  encode_s: number;
+  em_s: number;
+  cost_s: number;
+  lqr_s: number;
   wall_s: number;
 }
 
@@ -86,20 +95,33 @@ export class SolarAgent {
     const { ds, da } = model;
     const it = this.iteration;
     const episodes: LatentEpisode[] = [];
+    const clock = (() => {
+      let last = performance.now();
+      return () => {
+        const now = performance.now();
+        const dt = (now - last) / 1000;
+        last = now;
+        return dt;
+      };
+    })();
     for (let n = 0; n < config.rollouts; n++) {
       const e = await actEpisode(this.env, model, this.policy, this.filterDynamics, trainEpisodeSeed(this.seed, it, n), this.rng);
       episodes.push(e);
       onEpisode?.(e);
     }
     this.envSteps += config.rollouts * T;
+    const rolloutsS = clock();
     const seqs = [];
     for (const e of episodes) {
       const pot = await model.encode(e.frames);
       seqs.push({ m: pot.m, s: pot.s, u: e.actions });
     }
+    const encodeS = clock();
     const em = latentEm(seqs, model.globalDynamics(), { dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState() });
+    const emS = clock();
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concat(episodes.map((e) => e.actions)), cost: concat(episodes.map((e) => e.costs)) };
     const { cost, successLabels } = this.fitCost(batch, episodes);
+    const costS = clock();
     if (this.prev && config.adapt_step) {
       const actual = expectedTotalCost(this.policy, em.dynamics, cost);
       this.stepMult = adaptStepMult(this.stepMult, this.prev.old, this.prev.predicted, actual, config.min_step_mult, config.max_step_mult).stepMult;
@@ -108,6 +130,7 @@ export class SolarAgent {
     const r = lqrflmUpdate(this.policy, em.dynamics, cost, {
       klBound, etaInit: this.eta, etaMin: config.eta_min, etaMax: config.eta_max, maxTries: config.eta_max_tries, tol: config.kl_tolerance, iteration: it,
     }, this.work);
+    const lqrS = clock();
     this.prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
     this.policy = r.policy;
     this.eta = r.eta;
@@ -125,6 +148,11 @@ export class SolarAgent {
       eta: r.eta,
       step_mult: this.stepMult,
       em_rounds: em.bounds.length,
+      rollouts_s: rolloutsS,
+      encode_s: encodeS,
+      em_s: emS,
+      cost_s: costS,
+      lqr_s: lqrS,
       wall_s: (performance.now() - start) / 1000,
     };
     if (successLabels !== undefined) metrics.success_labels = successLabels;
