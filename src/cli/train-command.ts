@@ -84,6 +84,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
           }
         },
         onIteration: (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => (bar.tick(), report(m)),
+        onWarning: (w: string) => io.err(`warning: ${w}`),
       };
       summary = await (opts.resume ? resumeSolarJob(config, dir, hooks) : runSolarJob(config, dir, hooks));
     }

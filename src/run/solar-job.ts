@@ -27,6 +27,10 @@ export interface SolarHooks {
   onPretrainStep?(step: number, total: number): void;
   onIteration?(m: SolarIterationMetrics): void;
   onEpisode?(): void;
+  /** Something the user should know that does not stop the run (e.g. blank images). */
+  onWarning?(message: string): void;
+  /** The task, if not the registry's (tests inject fakes; a real robot plugs in here). */
+  makeEnv?(name: string, params: Record<string, unknown>): Promise<Env>;
 }
 
 export interface SolarSummary {
@@ -38,6 +42,23 @@ export interface SolarSummary {
   wall_s: number;
   pretrain_env_steps: number;
   backend: string;
+  /** Present only when something looked wrong (e.g. the images carry no information). */
+  warnings?: string[];
+}
+
+/** Largest per-pixel variance over every frame: 0 when the camera shows nothing that changes. */
+export function imageVariation(frames: readonly Float32Array[]): number {
+  const n = frames.length, len = frames[0]?.length ?? 0;
+  let worst = 0;
+  for (let i = 0; i < len; i++) {
+    let s = 0, s2 = 0;
+    for (const f of frames) {
+      s += f[i];
+      s2 += f[i] * f[i];
+    }
+    worst = Math.max(worst, s2 / n - (s / n) ** 2);
+  }
+  return worst;
 }
 
 /** What a checkpoint must match: everything but the output settings and the iteration count. */
@@ -108,13 +129,18 @@ async function continueSolarJob(config: TrainConfig, dir: RunDir, ckpt: Checkpoi
   const fp = fingerprint(config);
   const backend = await initBackend(config.backend ?? 'wasm');
   const { name, ...envParams } = config.env;
-  const env = await makeEnv(name, { ...envParams, render: true });
+  const env = await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: true });
   const agentConfig = solarAgentConfig.parse(config.agent);
   const pre = config.pretrain!;
   const pretrainSteps = pre.rollouts * env.spec.horizon;
   const model = new SolarModel(modelConfigSchema.parse(config.model), modelShape(env), config.seed);
   let history: SolarIterationMetrics[] = [];
   let wallBefore = 0;
+  const warnings: string[] = [];
+  const warn = (w: string) => {
+    warnings.push(w);
+    hooks.onWarning?.(w);
+  };
   try {
     let agent: SolarAgent;
     if (ckpt) {
@@ -130,13 +156,21 @@ async function continueSolarJob(config: TrainConfig, dir: RunDir, ckpt: Checkpoi
     } else {
       const episodes = await collectRandomRollouts(env, config.seed, 'train', pre.rollouts, pre.action_std, hooks.onEpisode);
       const data = sequencesFromEpisodes(episodes, modelShape(env).imageShape, env.spec.action.dim);
+      if (imageVariation(episodes.flatMap((e) => e.observations)) < 1e-10) {
+        warn('the camera images never change (blank?): the model cannot learn a state from them, and the agent acts on noise');
+      }
+      let lastKl = Number.NaN;
       for (let s = 0; s < pre.steps; s++) {
         const m = trainStep(model, data, (s + 1) % pre.log_every === 0);
+        lastKl = m.kl;
         hooks.onPretrainStep?.(s + 1, pre.steps);
         if ((s + 1) % pre.log_every === 0 || s + 1 === pre.steps) {
           dir.appendJsonl('pretrain.jsonl', { step: m.step, elbo: m.elbo, recon: m.recon, kl: m.kl, kl_global: m.kl_global, beta: m.beta, wall_s: (performance.now() - start) / 1000 });
         }
       }
+      // KL(q(x) ‖ p̄(x)) per frame ≈ 0: the encoder's potentials say nothing about the images.
+      const klPerFrame = lastKl / (env.spec.horizon + 1);
+      if (pre.steps > 0 && klPerFrame < 0.01) warn(`the model learned nothing: its latent posterior equals the prior (KL ${klPerFrame.toExponential(2)} nats per frame)`);
       saveCheckpoint(dir.path('checkpoints/pretrained.ckpt'), packCheckpoint(model, null, [], 0), fp);
       agent = new SolarAgent(env, new StructuredLatentModel(model), agentConfig, config.seed, pretrainSteps);
       saveCheckpoint(dir.path('checkpoints/latest.ckpt'), packCheckpoint(model, agent, [], (performance.now() - start) / 1000), fp);
@@ -144,10 +178,21 @@ async function continueSolarJob(config: TrainConfig, dir: RunDir, ckpt: Checkpoi
     const wall = () => wallBefore + (performance.now() - start) / 1000;
     while (agent.iteration < agentConfig.iterations) {
       const shown: LatentEpisode[] = [];
-      const m = await agent.iterate((e) => {
-        if (shown.length < config.output.gif_episodes) shown.push(e);
-        hooks.onEpisode?.();
-      });
+      let m: SolarIterationMetrics;
+      try {
+        m = await agent.iterate((e) => {
+          if (shown.length < config.output.gif_episodes) shown.push(e);
+          hooks.onEpisode?.();
+        });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        dir.writeJson('error.json', { iteration: agent.iteration, message, wall_s: wall() });
+        throw new Error(
+          `solar stopped in iteration ${agent.iteration}: ${message}\n` +
+            `${dir.display()} keeps the ${agent.iteration} completed iteration(s) and checkpoints/latest.ckpt; ` +
+            `once the cause is fixed, continue with: solar train --resume ${dir.display()}`,
+        );
+      }
       m.wall_s = wall();
       history.push(m);
       const tag = String(m.iteration).padStart(3, '0');
@@ -172,6 +217,7 @@ async function continueSolarJob(config: TrainConfig, dir: RunDir, ckpt: Checkpoi
       pretrain_env_steps: pretrainSteps,
       backend: backendInfo()?.name ?? backend,
     };
+    if (warnings.length > 0) summary.warnings = warnings;
     dir.writeJson('summary.json', summary);
     return summary;
   } finally {

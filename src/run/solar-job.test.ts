@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, truncateSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeEnv } from '../envs/registry.js';
+import type { Env } from '../envs/types.js';
+import { resolveConfig } from './resolve-config.js';
+import { RunDir } from './run-dir.js';
+import { imageVariation, resumeSolarJob, runSolarJob } from './solar-job.js';
+import { trainConfigSchema, trainDefaults } from './train-config.js';
+
+/** A few seconds of SOLAR on nav2d: a tiny MLP model, 2 iterations of 3 rollouts. */
+function tinyConfig(sets: string[] = []) {
+  return resolveConfig(trainConfigSchema, {
+    defaults: trainDefaults({ env: 'nav2d', method: 'solar', obs: 'pixels', preset: 'quick', seed: 4 }),
+    sets: ['env.image_size=16', 'env.horizon=12', 'pretrain.rollouts=6', 'pretrain.steps=30', 'pretrain.log_every=10', 'model.hidden=32', 'agent.iterations=3', 'agent.rollouts=3', 'agent.eval_episodes=2', 'output.gif_episodes=1', ...sets],
+  });
+}
+const freshDir = () => RunDir.create(join(mkdtempSync(join(tmpdir(), 'solar-job-')), 'run'));
+const lines = (dir: RunDir, f: string) => readFileSync(dir.path(f), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const noClock = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.endsWith('_s')));
+
+/** The env of `name`, failing at its `failAt`-th step (a robot that disconnects). */
+function failingEnv(failAt: number) {
+  let steps = 0;
+  return async (name: string, params: Record<string, unknown>): Promise<Env> => {
+    const env = await makeEnv(name, params);
+    return { spec: env.spec, reset: (s) => env.reset(s), step: (u) => { if (++steps === failAt) throw new Error('robot disconnected'); return env.step(u); }, close: () => env.close() };
+  };
+}
+
+describe('solar train job', () => {
+  it('writes the run directory: pretraining log, a metrics line per iteration, policies, GIFs, checkpoints, summary', async () => {
+    const dir = freshDir();
+    const summary = await runSolarJob(tinyConfig(), dir);
+    expect(lines(dir, 'metrics.jsonl').map((m) => m.iteration)).toEqual([0, 1, 2]);
+    expect(lines(dir, 'metrics.jsonl').map((m) => m.env_steps)).toEqual([6 * 12 + 36, 6 * 12 + 72, 6 * 12 + 108]);
+    expect(lines(dir, 'pretrain.jsonl').map((m) => m.step)).toEqual([10, 20, 30]);
+    for (const f of ['checkpoints/pretrained.ckpt', 'checkpoints/latest.ckpt', 'checkpoints/final.ckpt', 'policies/iter-002.ckpt', 'rollouts/iter-000.gif', 'learning-curve.svg', 'summary.json']) expect(existsSync(dir.path(f))).toBe(true);
+    expect(summary.env_steps).toBe(6 * 12 + 108 + 2 * 12);
+    expect(summary.warnings).toBeUndefined();
+  });
+
+  it('after a failure mid-iteration, resumes from the last completed iteration to the same result as an uninterrupted run', async () => {
+    const straightDir = freshDir();
+    const straight = await runSolarJob(tinyConfig(), straightDir);
+    const dir = freshDir();
+    // Pretraining takes 6 × 12 steps, iteration 0 another 36: fail inside iteration 1.
+    await expect(runSolarJob(tinyConfig(), dir, { makeEnv: failingEnv(72 + 36 + 20) })).rejects.toThrow(/solar stopped in iteration 1: robot disconnected[\s\S]*--resume/);
+    expect(lines(dir, 'metrics.jsonl').map((m) => m.iteration)).toEqual([0]);
+    expect(JSON.parse(readFileSync(dir.path('error.json'), 'utf8'))).toMatchObject({ iteration: 1, message: 'robot disconnected' });
+    const resumed = await resumeSolarJob(tinyConfig(), dir);
+    expect(lines(dir, 'metrics.jsonl').map(noClock)).toEqual(lines(straightDir, 'metrics.jsonl').map(noClock));
+    expect(noClock({ ...resumed })).toEqual(noClock({ ...straight }));
+  });
+
+  it('refuses to resume from a truncated checkpoint or one of another config, naming the problem', async () => {
+    const dir = freshDir();
+    await runSolarJob(tinyConfig(['agent.iterations=1']), dir);
+    await expect(resumeSolarJob(tinyConfig(['agent.data_weight=10']), dir)).rejects.toThrow(/different config/);
+    truncateSync(dir.path('checkpoints/latest.ckpt'), statSync(dir.path('checkpoints/latest.ckpt')).size - 100);
+    await expect(resumeSolarJob(tinyConfig(), dir)).rejects.toThrow(/latest.ckpt' is truncated/);
+  });
+
+  it('warns, but does not crash, when the camera images are blank', async () => {
+    const blank = async (name: string, params: Record<string, unknown>): Promise<Env> => {
+      const env = await makeEnv(name, params);
+      const wipe = <T extends { observation: Float32Array }>(ts: T): T => ({ ...ts, observation: new Float32Array(ts.observation.length) });
+      return { spec: env.spec, reset: async (s) => wipe(await env.reset(s)), step: async (u) => wipe(await env.step(u)), close: () => env.close() };
+    };
+    const warnings: string[] = [];
+    const summary = await runSolarJob(tinyConfig(['agent.iterations=1']), freshDir(), { makeEnv: blank, onWarning: (w) => warnings.push(w) });
+    expect(warnings[0]).toMatch(/images never change/);
+    expect(summary.warnings?.[0]).toMatch(/images never change/);
+    expect(Number.isFinite(summary.mean_final_distance)).toBe(true);
+  });
+
+  it('measures image variation', () => {
+    expect(imageVariation([new Float32Array([0, 1]), new Float32Array([0, 1])])).toBe(0);
+    expect(imageVariation([new Float32Array([0, 0]), new Float32Array([0, 1])])).toBeCloseTo(0.25, 12);
+  });
+});
