@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<BenchResult[]> }>> =
   gaussian: () => import('./gaussian.bench.js'),
   nn: () => import('./nn.bench.js'),
   lqrflm: () => import('./lqrflm.bench.js'),
+  solar: () => import('./solar.bench.js'),
   model: () => import('./model.bench.js'),
 };
 

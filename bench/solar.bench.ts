@@ -1,0 +1,45 @@
+/**
+ * Wall time of one SOLAR iteration, split into its parts (method doc §2): rollouts (per-step
+ * encoding, online filtering and the env), encoding whole episodes for smoothing, the latent
+ * EM, the cost fit and the LQR-FLM step. The model is pretrained only briefly: the split, not
+ * the policy, is measured. Default settings of each task (conv networks, wasm backend).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SolarIterationMetrics } from '../src/agents/solar/agent.js';
+import { resolveConfig } from '../src/run/resolve-config.js';
+import { RunDir } from '../src/run/run-dir.js';
+import { runSolarJob } from '../src/run/solar-job.js';
+import { trainConfigSchema, trainDefaults } from '../src/run/train-config.js';
+import type { BenchResult } from './types.js';
+
+async function split(env: string, rollouts: number): Promise<BenchResult[]> {
+  const root = mkdtempSync(join(tmpdir(), 'solar-bench-'));
+  const config = resolveConfig(trainConfigSchema, {
+    defaults: trainDefaults({ env, method: 'solar', obs: 'pixels', preset: 'default', seed: 0 }),
+    sets: ['pretrain.rollouts=8', 'pretrain.steps=20', 'pretrain.log_every=20', 'agent.iterations=2', `agent.rollouts=${rollouts}`, 'agent.eval_episodes=1', 'output.gif_episodes=0'],
+  });
+  const ms: SolarIterationMetrics[] = [];
+  try {
+    await runSolarJob(config, RunDir.create(join(root, 'run')), { onIteration: (m) => ms.push(m) });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  const m = ms[ms.length - 1]; // the second iteration: no first-call warm-up
+  const total = m.rollouts_s + m.encode_s + m.em_s + m.cost_s + m.lqr_s;
+  const label = `${env} (${rollouts} rollouts)`;
+  return [
+    { name: `${label} iteration`, value: total, unit: 's' },
+    { name: `${label} rollouts (encode+filter+env)`, value: m.rollouts_s, unit: 's' },
+    { name: `${label} encode episodes`, value: m.encode_s, unit: 's' },
+    { name: `${label} latent EM`, value: m.em_s, unit: 's' },
+    { name: `${label} cost fit`, value: m.cost_s, unit: 's' },
+    { name: `${label} LQR-FLM`, value: m.lqr_s, unit: 's' },
+    { name: `${label} EM+cost+LQR share`, value: (100 * (m.em_s + m.cost_s + m.lqr_s)) / total, unit: '%' },
+  ];
+}
+
+export async function run(): Promise<BenchResult[]> {
+  return [...(await split('nav2d', 20)), ...(await split('reacher', 40))];
+}
