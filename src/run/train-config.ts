@@ -91,6 +91,18 @@ function paperValues(method: MethodName, env: string) {
   };
 }
 
+/**
+ * Our per-task SOLAR defaults. The reacher: the paper's data budget (100 pretraining rollouts,
+ * 10 iterations of 40: 25,000 steps), but kl_step 1 and the squared-distance cost
+ * 10‖d‖² + ‖u‖² — the cone ‖d‖ + ‖u‖² is badly fitted by a quadratic (README, LQR-FLM).
+ */
+function solarTaskDefaults(env: string): { env?: Record<string, unknown>; agent?: Record<string, unknown>; pretrain?: Record<string, unknown> } {
+  const base = env.replace(/-sparse$/, '');
+  if (base === 'reacher') return { env: env === 'reacher' ? { cost_form: 'squared' } : {}, agent: { rollouts: 40, iterations: 10 }, pretrain: { rollouts: 100 } };
+  if (base === 'car') return { agent: { rollouts: 20, iterations: 10 }, pretrain: { rollouts: 50 } };
+  return {};
+}
+
 export function trainDefaults(p: { env: string; method: MethodName; obs: 'state' | 'pixels'; preset: Preset; seed: number }) {
   const paper = p.preset === 'paper' ? paperValues(p.method, p.env) : null;
   const quick = p.preset === 'quick' ? QUICK[p.method] : null;
@@ -101,12 +113,14 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
   }
   const q = quick as (typeof QUICK)['solar'] | null;
   const pp = paper as ReturnType<typeof paperValues> & { model?: object; pretrain?: object } | null;
+  const ours = p.preset === 'paper' ? {} : solarTaskDefaults(p.env);
   return {
     ...base,
+    env: { ...base.env, ...ours.env },
     backend: 'wasm',
-    agent: { ...solarAgentConfig.parse({}), ...pp?.agent, ...q?.agent },
+    agent: { ...solarAgentConfig.parse({}), ...ours.agent, ...pp?.agent, ...q?.agent },
     model: { ...MODEL_DEFAULTS, ...modelTaskDefaults(p.env), ...pp?.model, ...q?.model },
-    pretrain: { rollouts: 50, action_std: 0.5, steps: 1500, log_every: 50, ...pp?.pretrain, ...q?.pretrain },
+    pretrain: { rollouts: 50, action_std: 0.5, steps: 1500, log_every: 50, ...ours.pretrain, ...pp?.pretrain, ...q?.pretrain },
     output,
   };
 }

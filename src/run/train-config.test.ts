@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from './resolve-config.js';
+import { trainConfigSchema, trainDefaults } from './train-config.js';
+
+const resolve = (env: string, preset: 'default' | 'paper' | 'quick', method: 'solar' | 'lqrflm' = 'solar', sets: string[] = []) =>
+  resolveConfig(trainConfigSchema, { defaults: trainDefaults({ env, method, obs: method === 'solar' ? 'pixels' : 'state', preset, seed: 0 }), sets });
+
+describe('train presets', () => {
+  it("paper: parasol's reacher values (100 pretraining rollouts, 40 per iteration, 10 iterations, ds 10, kl_step 2, λ 50, the cone cost)", () => {
+    const c = resolve('reacher', 'paper');
+    expect(c.pretrain).toMatchObject({ rollouts: 100 });
+    expect(c.agent).toMatchObject({ rollouts: 40, iterations: 10, kl_step: 2, data_weight: 50 });
+    expect(c.model).toMatchObject({ latent_dim: 10 });
+    expect(c.env).toMatchObject({ cost_form: 'norm', horizon: 50 });
+    // 25,000 environment steps in all.
+    expect(c.pretrain!.rollouts * 50 + Number(c.agent.iterations) * Number(c.agent.rollouts) * 50).toBe(25_000);
+  });
+
+  it('default: the same reacher budget with kl_step 1 and the squared-distance cost', () => {
+    const c = resolve('reacher', 'default');
+    expect(c.agent).toMatchObject({ rollouts: 40, iterations: 10, kl_step: 1 });
+    expect(c.env).toMatchObject({ cost_form: 'squared' });
+  });
+
+  it('quick: small enough for tests; --set still wins over every preset', () => {
+    const c = resolve('nav2d', 'quick', 'solar', ['agent.iterations=7']);
+    expect(c.model).toMatchObject({ network: 'mlp' });
+    expect(c.agent.iterations).toBe(7);
+  });
+
+  it('the sparse reacher keeps the paper budget and has no cost form to choose', () => {
+    const c = resolve('reacher-sparse', 'default');
+    expect(c.agent).toMatchObject({ rollouts: 40 });
+    expect(c.env).toMatchObject({ sparse: true });
+  });
+});
