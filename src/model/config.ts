@@ -75,7 +75,7 @@ export const MODEL_DEFAULTS: ModelConfig = {
 /** Per-task defaults (latent size as in the paper's reacher, ds = 10; frame stacks for motion). */
 export function modelTaskDefaults(envName: string): Partial<ModelConfig> {
   const base = envName.replace(/-sparse$/, '');
-  if (base === 'nav2d') return { latent_dim: 4 };
+  if (base === 'nav2d') return { latent_dim: 6 }; // 4 (= the state size) left the goal unencoded
   if (base === 'car') return { latent_dim: 6 };
   if (base === 'reacher') return { latent_dim: 10 };
   return {};
