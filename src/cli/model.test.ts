@@ -22,7 +22,7 @@ describe('solar model', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/held-out R²: agent .*goal/);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ command: 'model', seed: 1, rollouts: 3, steps: 4, model: { prior: 'lds', latent_dim: 4 } });
+    expect(config).toMatchObject({ command: 'model', seed: 1, rollouts: 3, steps: 4, model: { prior: 'lds', latent_dim: 6 } });
     const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.iteration)).toEqual([0, 1]);
     for (const l of lines) for (const k of ['elbo', 'recon', 'kl', 'env_steps', 'wall_s']) expect(Number.isFinite(l[k])).toBe(true);
