@@ -64,15 +64,29 @@ export async function rollout(env: Env, policy: Policy, seed: number, options: R
   };
 }
 
-/** Mean final distance, success rate and mean total cost over episodes. */
-export function episodeStats(episodes: readonly Episode[]): { mean_final_distance: number; success_rate: number; mean_cost: number } {
+/** What every method's episodes report (the run-directory contract's evaluation fields). */
+export interface EpisodeOutcome {
+  readonly totalCost: number;
+  readonly finalDistance: number;
+  readonly success: boolean;
+}
+
+export interface EpisodeStats {
+  readonly mean_cost: number;
+  readonly mean_final_distance: number;
+  readonly median_final_distance: number;
+  readonly success_rate: number;
+}
+
+/** Mean and median final distance, success rate and mean total cost over episodes. */
+export function episodeStats(episodes: readonly EpisodeOutcome[]): EpisodeStats {
   const n = episodes.length;
   if (n === 0) throw new Error('episodeStats: no episodes');
-  let d = 0, s = 0, c = 0;
-  for (const e of episodes) {
-    d += e.finalDistance;
-    s += e.success ? 1 : 0;
-    c += e.totalCost;
-  }
-  return { mean_final_distance: d / n, success_rate: s / n, mean_cost: c / n };
+  const d = episodes.map((e) => e.finalDistance).sort((a, b) => a - b);
+  return {
+    mean_cost: episodes.reduce((a, e) => a + e.totalCost, 0) / n,
+    mean_final_distance: d.reduce((a, v) => a + v, 0) / n,
+    median_final_distance: n % 2 ? d[(n - 1) / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2]),
+    success_rate: episodes.filter((e) => e.success).length / n,
+  };
 }

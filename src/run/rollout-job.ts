@@ -4,10 +4,11 @@
  */
 import { z } from 'zod';
 import { makeEnv } from '../envs/registry.js';
-import { episodeStats, rollout, type Episode } from '../envs/rollout.js';
+import { rollout, type Episode } from '../envs/rollout.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { encodeGif, encodePng, type Image } from './images.js';
 import type { RunDir } from './run-dir.js';
+import { runSummary, type RunSummary } from './summary.js';
 import { packageVersion } from './version.js';
 
 export const outputSchema = z
@@ -42,14 +43,7 @@ export function rolloutDefaults(envName: string, seed: number, episodes: number)
   };
 }
 
-export interface RolloutSummary {
-  mean_final_distance: number;
-  success_rate: number;
-  mean_cost: number;
-  env_steps: number;
-  episodes: number;
-  wall_s: number;
-}
+export type RolloutSummary = RunSummary;
 
 export async function runRolloutJob(config: RolloutConfig, dir: RunDir, onStep: () => void = () => {}): Promise<RolloutSummary> {
   const start = performance.now();
@@ -74,12 +68,7 @@ export async function runRolloutJob(config: RolloutConfig, dir: RunDir, onStep: 
   } finally {
     env.close();
   }
-  const summary: RolloutSummary = {
-    ...episodeStats(episodes),
-    env_steps: config.episodes * env.spec.horizon,
-    episodes: config.episodes,
-    wall_s: (performance.now() - start) / 1000,
-  };
+  const summary = runSummary(episodes, config.episodes * env.spec.horizon, (performance.now() - start) / 1000);
   dir.writeJson('summary.json', summary);
   return summary;
 }

@@ -20,6 +20,7 @@ import { besideEachOther, encodeGif, type Image } from './images.js';
 import { learningCurveSvg } from './lqrflm-job.js';
 import { collectRandomRollouts } from './model-job.js';
 import type { RunDir } from './run-dir.js';
+import { runSummary, type RunSummary } from './summary.js';
 import type { TrainConfig } from './train-config.js';
 import { packageVersion } from './version.js';
 
@@ -33,18 +34,12 @@ export interface SolarHooks {
   makeEnv?(name: string, params: Record<string, unknown>): Promise<Env>;
 }
 
-export interface SolarSummary {
-  mean_final_distance: number;
-  success_rate: number;
-  mean_cost: number;
-  env_steps: number;
-  episodes: number;
-  wall_s: number;
+export type SolarSummary = RunSummary & {
   pretrain_env_steps: number;
   backend: string;
   /** Present only when something looked wrong (e.g. the images carry no information). */
   warnings?: string[];
-}
+};
 
 /** Largest per-pixel variance over every frame: 0 when the camera shows nothing that changes. */
 export function imageVariation(frames: readonly Float32Array[]): number {
@@ -206,14 +201,8 @@ async function continueSolarJob(config: TrainConfig, dir: RunDir, ckpt: Checkpoi
     }
     const evals = await agent.evaluate(agentConfig.eval_episodes, () => hooks.onEpisode?.());
     saveCheckpoint(dir.path('checkpoints/final.ckpt'), packCheckpoint(model, agent, history, wall()), fp);
-    const n = evals.length;
     const summary: SolarSummary = {
-      mean_final_distance: evals.reduce((a, e) => a + e.finalDistance, 0) / n,
-      success_rate: evals.filter((e) => e.success).length / n,
-      mean_cost: evals.reduce((a, e) => a + e.totalCost, 0) / n,
-      env_steps: agent.envSteps,
-      episodes: n,
-      wall_s: wall(),
+      ...runSummary(evals, agent.envSteps, wall()),
       pretrain_env_steps: pretrainSteps,
       backend: backendInfo()?.name ?? backend,
     };

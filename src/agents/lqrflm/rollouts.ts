@@ -4,6 +4,7 @@
  * recorded, so the fitted dynamics describe what was executed.
  */
 import type { Env } from '../../envs/types.js';
+export { episodeStats, type EpisodeStats } from '../../envs/rollout.js';
 import type { Rng } from '../../random/rng.js';
 import { policyMean, sampleAction, type LinearGaussianPolicy, type Rollout } from '../../control/index.js';
 
@@ -39,21 +40,3 @@ export async function runEpisode(env: Env, policy: LinearGaussianPolicy, seed: n
   return { states, actions, costs, totalCost: total, finalDistance: ts.info.distance, success: ts.info.success };
 }
 
-export interface EpisodeStats {
-  readonly mean_cost: number;
-  readonly mean_final_distance: number;
-  readonly median_final_distance: number;
-  readonly success_rate: number;
-}
-
-export function episodeStats(eps: readonly EpisodeResult[]): EpisodeStats {
-  const n = eps.length;
-  const d = eps.map((e) => e.finalDistance).sort((a, b) => a - b);
-  const median = n % 2 ? d[(n - 1) / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2]);
-  return {
-    mean_cost: eps.reduce((s, e) => s + e.totalCost, 0) / n,
-    mean_final_distance: d.reduce((s, v) => s + v, 0) / n,
-    median_final_distance: median,
-    success_rate: eps.filter((e) => e.success).length / n,
-  };
-}

@@ -11,6 +11,7 @@ import {
   adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork,
   type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
 } from '../../control/index.js';
+import { episodeStats } from '../../envs/rollout.js';
 import type { Env } from '../../envs/types.js';
 import type { DynamicsExpectations } from '../../gaussian/index.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
@@ -136,13 +137,13 @@ export class SolarAgent {
     this.eta = r.eta;
     this.filterDynamics = em.expectations;
     this.iteration = it + 1;
-    const n = episodes.length;
+    const stats = episodeStats(episodes);
     const metrics: SolarIterationMetrics = {
       iteration: it,
       env_steps: this.envSteps,
-      mean_cost: episodes.reduce((a, e) => a + e.totalCost, 0) / n,
-      mean_final_distance: episodes.reduce((a, e) => a + e.finalDistance, 0) / n,
-      success_rate: episodes.filter((e) => e.success).length / n,
+      mean_cost: stats.mean_cost,
+      mean_final_distance: stats.mean_final_distance,
+      success_rate: stats.success_rate,
       kl: r.kl,
       kl_bound: klBound,
       eta: r.eta,
