@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { envsCommand } from './envs-command.js';
 import { processIo, type Io } from './io.js';
-import { collect, intOption } from './options.js';
+import { intOption, withRunOptions } from './options.js';
 import { modelCommand } from './model-command.js';
 import { rolloutCommand } from './rollout-command.js';
 import { trainCommand } from './train-command.js';
@@ -24,18 +24,14 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--force', 'replace a previous run directory at --out')
     .action((o) => done(envsCommand(o, io)));
 
-  program
+  const rollout = program
     .command('rollout')
     .description('run a random policy u ~ N(0, std²) on a task; write PNG frames, a GIF per episode and episodes.jsonl')
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
-    .option('--episodes <n>', 'number of episodes', intOption('--episodes', { min: 1 }), 4)
-    .option('--seed <n>', 'seed of the whole run', intOption('--seed'), 0)
-    .option('--out <dir>', 'run directory (default runs/rollout-<env>-random-s<seed>)')
-    .option('--set <key=value>', 'override any config field, e.g. env.target=-0.1,-0.1 or policy.std=0.3 (repeatable)', collect, [])
-    .option('--force', 'replace a previous run directory at --out')
-    .action((o) => done(rolloutCommand(o, io)));
+    .option('--episodes <n>', 'number of episodes', intOption('--episodes', { min: 1 }), 4);
+  withRunOptions(rollout, 'run directory (default runs/rollout-<env>-random-s<seed>)', 'env.target=-0.1,-0.1 or policy.std=0.3').action((o) => done(rolloutCommand(o, io)));
 
-  program
+  const train = program
     .command('train')
     .description('learn a task; writes config.json, metrics.jsonl, summary.json, a learning curve, the policy and GIFs')
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
@@ -44,25 +40,17 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--preset <name>', 'default (our tuned values), paper (the paper\'s values) or quick (small, for a first look)', 'default')
     .option('--iterations <n>', 'training iterations (agent.iterations)', intOption('--iterations', { min: 1 }))
     .option('--rollouts <n>', 'rollouts per iteration (agent.rollouts)', intOption('--rollouts', { min: 1 }))
-    .option('--seed <n>', 'seed of the whole run', intOption('--seed'), 0)
-    .option('--out <dir>', 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)')
-    .option('--set <key=value>', 'override any config field, e.g. agent.kl_step=0.5 or env.target=-0.1,-0.1 (repeatable)', collect, [])
-    .option('--force', 'replace a previous run directory at --out')
-    .option('--resume <dir>', 'continue a killed solar run from its last completed iteration')
-    .action((o) => done(trainCommand(o, io)));
+    .option('--resume <dir>', 'continue a killed solar run from its last completed iteration');
+  withRunOptions(train, 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)', 'agent.kl_step=0.5 or env.target=-0.1,-0.1').action((o) => done(trainCommand(o, io)));
 
-  program
+  const model = program
     .command('model')
     .description('train the structured latent model (or the VAE ablation) on random rollouts; writes metrics, summary.json with held-out R², checkpoints and pictures')
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
     .option('--prior <kind>', 'lds (linear dynamical system, SOLAR) or normal (N(0, I) per frame, the VAE ablation)')
     .option('--rollouts <n>', 'training rollouts of the random policy', intOption('--rollouts', { min: 1 }))
-    .option('--steps <n>', 'training steps', intOption('--steps', { min: 0 }))
-    .option('--seed <n>', 'seed of the whole run', intOption('--seed'), 0)
-    .option('--out <dir>', 'run directory (default runs/model-<env>-<prior>-s<seed>)')
-    .option('--set <key=value>', 'override any config field, e.g. model.latent_dim=6 or backend=cpu (repeatable)', collect, [])
-    .option('--force', 'replace a previous run directory at --out')
-    .action((o) => done(modelCommand(o, io)));
+    .option('--steps <n>', 'training steps', intOption('--steps', { min: 0 }));
+  withRunOptions(model, 'run directory (default runs/model-<env>-<prior>-s<seed>)', 'model.latent_dim=6 or backend=cpu').action((o) => done(modelCommand(o, io)));
 
   return program;
 }
