@@ -34,3 +34,11 @@ describe('train presets', () => {
     expect(c.env).toMatchObject({ sparse: true });
   });
 });
+
+describe('nav2d SOLAR default', () => {
+  it('pretrains on 100 rollouts for 2,000 steps (the measured better setting)', () => {
+    const c = resolve('nav2d', 'default');
+    expect(c.pretrain).toMatchObject({ rollouts: 100, steps: 2000 });
+    expect(resolve('nav2d', 'quick').pretrain).toMatchObject({ rollouts: 16, steps: 150 });
+  });
+});

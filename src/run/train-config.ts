@@ -100,6 +100,9 @@ function solarTaskDefaults(env: string): { env?: Record<string, unknown>; agent?
   const base = env.replace(/-sparse$/, '');
   if (base === 'reacher') return { env: env === 'reacher' ? { cost_form: 'squared' } : {}, agent: { rollouts: 40, iterations: 10 }, pretrain: { rollouts: 100 } };
   if (base === 'car') return { agent: { rollouts: 20, iterations: 10 }, pretrain: { rollouts: 50 } };
+  // nav2d, measured (README): 100 rollouts × 2,000 steps encoded the agent with R² 0.85
+  // (50 × 1,500: 0.77) and SOLAR ended at 1.14 instead of 2.40, in less wall time.
+  if (base === 'nav2d') return { pretrain: { rollouts: 100, steps: 2000 } };
   return {};
 }
 
