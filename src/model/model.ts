@@ -12,7 +12,7 @@ import { ClippedAdam } from './adam.js';
 import { modelConfigSchema, type ModelConfig } from './config.js';
 import type { ImageShape } from './dataset.js';
 import { LatentOp } from './latent-op.js';
-import { SimpleParams } from './mlp.js';
+import { ParamSet } from '../nn/params.js';
 import { buildNetworks, type Decoder, type Encoder } from './networks.js';
 import { formatZodError } from '../util/zod.js';
 
@@ -30,7 +30,7 @@ export interface ModelShape {
 }
 
 export interface CostHead {
-  readonly params: SimpleParams;
+  readonly params: ParamSet;
   readonly W: tf.Variable;
   readonly c: tf.Variable;
   readonly b: tf.Variable;
@@ -70,7 +70,7 @@ export class SolarModel {
     this.encoder = nets.encoder;
     this.decoder = nets.decoder;
     if (this.config.cost_head) {
-      const params = new SimpleParams(deriveSeed(seed, 103));
+      const params = new ParamSet(deriveSeed(seed, 103));
       this.costHead = { params, W: params.zeros('cost.W', [ds, ds]), c: params.zeros('cost.c', [ds]), b: params.zeros('cost.b', [1]) };
     } else {
       this.costHead = null;
