@@ -3,7 +3,8 @@
  * env's bounds before stepping (the env would clip them anyway), and the *clipped* action is
  * recorded, so the fitted dynamics describe what was executed.
  */
-import type { Env } from '../../envs/types.js';
+import { rollout } from '../../envs/rollout.js';
+import type { Env, TimeStep } from '../../envs/types.js';
 export { episodeStats, type EpisodeStats } from '../../envs/rollout.js';
 import type { Rng } from '../../random/rng.js';
 import { policyMean, sampleAction, type LinearGaussianPolicy, type Rollout } from '../../control/index.js';
@@ -23,20 +24,11 @@ export async function runEpisode(env: Env, policy: LinearGaussianPolicy, seed: n
         `(T=${env.spec.horizon}, state ${env.spec.stateDim}, action ${dim})`,
     );
   }
-  let ts = await env.reset(seed);
-  const states: Float64Array[] = [Float64Array.from(ts.state)];
-  const actions: Float64Array[] = [];
-  const costs: number[] = [];
-  let total = 0;
-  for (let t = 0; t < policy.T; t++) {
+  const act = (ts: TimeStep, t: number): Float64Array => {
     const u = rng ? sampleAction(policy, t, ts.state, rng) : policyMean(policy, t, ts.state);
     for (let i = 0; i < dim; i++) u[i] = Math.min(high[i], Math.max(low[i], u[i]));
-    ts = await env.step(u);
-    actions.push(u);
-    states.push(Float64Array.from(ts.state));
-    costs.push(ts.cost);
-    total += ts.cost;
-  }
-  return { states, actions, costs, totalCost: total, finalDistance: ts.info.distance, success: ts.info.success };
+    return u;
+  };
+  return rollout(env, act, seed, { keepObservations: false });
 }
 
