@@ -9,7 +9,7 @@ import { makeEnv } from '../envs/registry.js';
 import { rollout } from '../envs/rollout.js';
 import { configFingerprint, saveCheckpoint } from './checkpoint.js';
 import { encodeGif } from './images.js';
-import { lineChartSvg } from './plots.js';
+import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from './train-config.js';
 import { packageVersion } from './version.js';
@@ -26,13 +26,6 @@ function metricsLine(m: LqrflmIterationMetrics): Record<string, unknown> {
     out[k] = v;
   }
   return out;
-}
-
-export function learningCurveSvg(history: readonly { env_steps: number; mean_final_distance: number; mean_cost: number }[], title: string): string {
-  return lineChartSvg(
-    [{ label: 'mean final distance', points: history.map((m) => [m.env_steps, m.mean_final_distance] as const) }],
-    { title, xLabel: 'environment steps', yLabel: 'final distance', logY: true },
-  );
 }
 
 export async function runLqrflmJob(config: TrainConfig, dir: RunDir, hooks: TrainHooks = {}) {

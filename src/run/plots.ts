@@ -101,3 +101,11 @@ export function lineChartSvg(series: readonly Series[], opts: PlotOptions): stri
   parts.push('</svg>');
   return parts.join('\n');
 }
+
+/** A run's learning curve: mean final distance of each iteration's rollouts against env steps. */
+export function learningCurveSvg(history: readonly { env_steps: number; mean_final_distance: number; mean_cost: number }[], title: string): string {
+  return lineChartSvg(
+    [{ label: 'mean final distance', points: history.map((m) => [m.env_steps, m.mean_final_distance] as const) }],
+    { title, xLabel: 'environment steps', yLabel: 'final distance', logY: true },
+  );
+}

@@ -17,7 +17,7 @@ import { decodeLatents, getModelState, modelConfigSchema, sequencesFromEpisodes,
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
 import { besideEachOther, encodeGif, type Image } from './images.js';
-import { learningCurveSvg } from './lqrflm-job.js';
+import { learningCurveSvg } from './plots.js';
 import { collectRandomRollouts } from './model-job.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
