@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { runLqrflmJob } from '../run/lqrflm-job.js';
 import { resolveConfig } from '../run/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
-import { resumeSolarJob, runSolarJob } from '../run/solar-job.js';
+import { canResume, methodPretrains, resumeTrainJob, runTrainJob } from '../run/train-job.js';
 import { METHODS, PRESETS, trainConfigSchema, trainDefaults, type MethodName, type Preset, type TrainConfig } from '../run/train-config.js';
 import { formatZodError } from '../util/zod.js';
 import { UserError, type Io } from './io.js';
@@ -54,7 +53,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
   if (opts.resume) {
     dir = RunDir.open(opts.resume);
     config = savedConfig(dir);
-    if (config.method !== 'solar') throw new UserError(`--resume supports solar runs; '${dir.display()}' is a ${config.method} run (it takes seconds: start it again)`);
+    if (!canResume(config.method)) throw new UserError(`--resume does not support ${config.method} runs ('${dir.display()}'): they are short, start it again`);
     io.out(`resuming ${config.method} on ${config.env.name}, seed ${config.seed} in ${dir.display()}/`);
   } else {
     config = resolveTrainConfig(opts);
@@ -69,25 +68,21 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
   let summary;
   let bar: Progress = progressBar(`${config.method} ${config.env.name}`, iterations);
   try {
-    if (config.method === 'lqrflm') {
-      summary = await runLqrflmJob(config, dir, { onIteration: (m) => (bar.tick(), report(m)) });
-    } else {
-      let pretraining: Progress | null = opts.resume ? null : progressBar('pretraining', config.pretrain!.steps);
-      if (pretraining) bar.stop();
-      const hooks = {
-        onPretrainStep: (s: number, total: number) => {
-          pretraining?.tick();
-          if (s === total && pretraining) {
-            pretraining.stop();
-            pretraining = null;
-            bar = progressBar(`${config.method} ${config.env.name}`, iterations);
-          }
-        },
-        onIteration: (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => (bar.tick(), report(m)),
-        onWarning: (w: string) => io.err(`warning: ${w}`),
-      };
-      summary = await (opts.resume ? resumeSolarJob(config, dir, hooks) : runSolarJob(config, dir, hooks));
-    }
+    let pretraining: Progress | null = methodPretrains(config.method) && !opts.resume ? progressBar('pretraining', config.pretrain?.steps ?? 0) : null;
+    if (pretraining) bar.stop();
+    const hooks = {
+      onPretrainStep: (s: number, total: number) => {
+        pretraining?.tick();
+        if (s === total && pretraining) {
+          pretraining.stop();
+          pretraining = null;
+          bar = progressBar(`${config.method} ${config.env.name}`, iterations);
+        }
+      },
+      onIteration: (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => (bar.tick(), report(m)),
+      onWarning: (w: string) => io.err(`warning: ${w}`),
+    };
+    summary = await (opts.resume ? resumeTrainJob(config, dir, hooks) : runTrainJob(config, dir, hooks));
   } finally {
     bar.stop();
   }
@@ -95,6 +90,6 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     `final evaluation over ${summary.episodes} fresh episodes: mean final distance ${summary.mean_final_distance.toFixed(4)}, ` +
       `success rate ${summary.success_rate.toFixed(2)}, ${summary.env_steps} env steps, ${summary.wall_s.toFixed(1)} s`,
   );
-  io.out(`wrote ${dir.display()}/ (config.json, metrics.jsonl, summary.json, learning-curve.svg, ${config.method === 'solar' ? 'checkpoints/, policies/, rollouts/*.gif' : 'policy.ckpt, final-ep-*.gif'})`);
+  io.out(`wrote ${dir.display()}/ (config.json, metrics.jsonl, summary.json, learning-curve.svg and the method's checkpoints and GIFs)`);
   return 0;
 }

@@ -1,0 +1,44 @@
+/**
+ * One entry point for every `solar train` method: the CLI, `solar compare` and its worker
+ * threads call `runTrainJob` / `resumeTrainJob` and never a method's job directly, so adding
+ * a method is one entry in METHODS (train-config.ts) and one in JOBS below.
+ */
+import { runLqrflmJob } from './lqrflm-job.js';
+import type { RunDir } from './run-dir.js';
+import { resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
+import type { RunSummary } from './summary.js';
+import type { MethodName, TrainConfig } from './train-config.js';
+
+/** What every method's job reports; a method may ignore the hooks it has no use for. */
+export type TrainHooks = SolarHooks;
+
+interface JobEntry {
+  run(config: TrainConfig, dir: RunDir, hooks: TrainHooks): Promise<RunSummary>;
+  /** Absent: the method's runs are short enough to start again. */
+  resume?(config: TrainConfig, dir: RunDir, hooks: TrainHooks): Promise<RunSummary>;
+  /** Whether the method pretrains a model first (the CLI shows a second progress bar). */
+  pretrains: boolean;
+}
+
+const JOBS: Record<MethodName, JobEntry> = {
+  solar: { run: runSolarJob, resume: resumeSolarJob, pretrains: true },
+  lqrflm: { run: runLqrflmJob, pretrains: false },
+};
+
+export function methodPretrains(method: MethodName): boolean {
+  return JOBS[method].pretrains;
+}
+
+export function canResume(method: MethodName): boolean {
+  return JOBS[method].resume !== undefined;
+}
+
+export function runTrainJob(config: TrainConfig, dir: RunDir, hooks: TrainHooks = {}): Promise<RunSummary> {
+  return JOBS[config.method].run(config, dir, hooks);
+}
+
+export function resumeTrainJob(config: TrainConfig, dir: RunDir, hooks: TrainHooks = {}): Promise<RunSummary> {
+  const resume = JOBS[config.method].resume;
+  if (!resume) throw new Error(`--resume supports ${Object.keys(JOBS).filter((m) => JOBS[m as MethodName].resume).join(', ')} runs; '${dir.display()}' is a ${config.method} run (it is short: start it again)`);
+  return resume(config, dir, hooks);
+}
