@@ -49,7 +49,8 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
     .option('--prior <kind>', 'lds (linear dynamical system, SOLAR) or normal (N(0, I) per frame, the VAE ablation)')
     .option('--rollouts <n>', 'training rollouts of the random policy', intOption('--rollouts', { min: 1 }))
-    .option('--steps <n>', 'training steps', intOption('--steps', { min: 0 }));
+    .option('--steps <n>', 'training steps', intOption('--steps', { min: 0 }))
+    .option('--resume <dir>', 'continue a killed model run from its latest checkpoint');
   withRunOptions(model, 'run directory (default runs/model-<env>-<prior>-s<seed>)', 'model.latent_dim=6 or backend=cpu').action((o) => done(modelCommand(o, io)));
 
   return program;

@@ -1,7 +1,9 @@
-import { runModelJob } from '../run/model-job.js';
-import { modelJobDefaults, modelJobSchema } from '../run/model-config.js';
+import { readFileSync } from 'node:fs';
+import { resumeModelJob, runModelJob } from '../run/model-job.js';
+import { modelJobDefaults, modelJobSchema, type ModelJobConfig } from '../run/model-config.js';
 import { resolveConfig } from '../run/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
+import { formatZodError } from '../util/zod.js';
 import { UserError, type Io } from './io.js';
 import { progressBar } from './progress.js';
 
@@ -14,6 +16,21 @@ export interface ModelOptions {
   out?: string;
   set: string[];
   force?: boolean;
+  resume?: string;
+}
+
+/** The config a model run directory was started with (for --resume). */
+function savedModelConfig(dir: RunDir): ModelJobConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(dir.path('config.json'), 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot resume '${dir.display()}': no readable config.json (${(e as Error).message})`);
+  }
+  const { version: _v, ...rest } = raw as Record<string, unknown>;
+  const r = modelJobSchema.safeParse(rest);
+  if (!r.success) throw new UserError(`cannot resume '${dir.display()}': its config.json is not a model config:\n${formatZodError(r.error)}`);
+  return r.data;
 }
 
 /** `solar model`: train the latent model on random rollouts; metrics, R², pictures, checkpoints. */
@@ -21,17 +38,24 @@ export async function modelCommand(opts: ModelOptions, io: Io): Promise<number> 
   if (opts.prior !== undefined && opts.prior !== 'lds' && opts.prior !== 'normal') {
     throw new UserError(`unknown prior '${opts.prior}'; known priors: lds (SOLAR), normal (VAE ablation)`);
   }
-  const defaults = modelJobDefaults({ env: opts.env, seed: opts.seed, prior: opts.prior as 'lds' | 'normal' | undefined, rollouts: opts.rollouts, steps: opts.steps });
-  const config = resolveConfig(modelJobSchema, { defaults, sets: opts.set });
-  const out = opts.out ?? defaultRunDir({ command: 'model', env: config.env.name, method: config.model.prior, seed: config.seed });
-  const dir = RunDir.create(out, { force: opts.force });
-  io.out(`training the ${config.model.prior === 'lds' ? 'structured latent model (LDS prior)' : 'VAE ablation (N(0, I) prior)'} on ${config.env.name}, seed ${config.seed}: ` +
+  let config: ModelJobConfig, dir: RunDir;
+  if (opts.resume) {
+    dir = RunDir.open(opts.resume);
+    config = savedModelConfig(dir);
+    io.out(`resuming the ${config.model.prior} model on ${config.env.name}, seed ${config.seed} in ${dir.display()}/ (rollouts are regenerated from the seed)`);
+  } else {
+    const defaults = modelJobDefaults({ env: opts.env, seed: opts.seed, prior: opts.prior as 'lds' | 'normal' | undefined, rollouts: opts.rollouts, steps: opts.steps });
+    config = resolveConfig(modelJobSchema, { defaults, sets: opts.set });
+    const out = opts.out ?? defaultRunDir({ command: 'model', env: config.env.name, method: config.model.prior, seed: config.seed });
+    dir = RunDir.create(out, { force: opts.force });
+  }
+  if (!opts.resume) io.out(`training the ${config.model.prior === 'lds' ? 'structured latent model (LDS prior)' : 'VAE ablation (N(0, I) prior)'} on ${config.env.name}, seed ${config.seed}: ` +
     `${config.rollouts} + ${config.eval_rollouts} held-out random rollouts, ${config.steps} steps → ${dir.display()}/`);
   const data = progressBar(`rollouts ${config.env.name}`, config.rollouts + config.eval_rollouts);
   let bar: ReturnType<typeof progressBar> | null = null;
   let summary;
   try {
-    summary = await runModelJob(config, dir, {
+    summary = await (opts.resume ? resumeModelJob : runModelJob)(config, dir, {
       onRollout: () => data.tick(),
       onStep: () => {
         if (!bar) {

@@ -3,17 +3,19 @@
  * train the structured latent model (or the VAE ablation), and write the run directory:
  * config.json, metrics.jsonl (losses averaged per logging interval), checkpoints/,
  * summary.json (held-out R² per state group, one-step error), reconstructions.png and
- * latent-map-<group>.svg.
+ * latent-map-<group>.svg. `resumeModelJob` continues from `checkpoints/latest.ckpt` (written
+ * with every periodic checkpoint): the rollouts are regenerated from the seed, and training
+ * goes on exactly as the uninterrupted run would (same minibatches, same ε).
  */
 import { makeEnv } from '../envs/registry.js';
 import { rollout, type Episode } from '../envs/rollout.js';
 import type { Env } from '../envs/types.js';
 import {
-  evaluateLatents, getModelState, sequencesFromEpisodes, SolarModel, trainStep, type SequenceSet, type StepMetrics,
+  evaluateLatents, getModelState, sequencesFromEpisodes, setModelState, SolarModel, trainStep, type SequenceSet, type StepMetrics,
 } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/backend.js';
 import { deriveSeed, Rng } from '../random/rng.js';
-import { configFingerprint, saveCheckpoint } from './checkpoint.js';
+import { configFingerprint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { ModelJobConfig } from './model-config.js';
 import { latentMapSvg, reconstructionStrip } from './model-pictures.js';
 import type { RunDir } from './run-dir.js';
@@ -62,9 +64,27 @@ export function modelFingerprint(config: ModelJobConfig): string {
   return configFingerprint({ env: config.env, model: config.model, seed: config.seed });
 }
 
+/** A fresh run. */
 export async function runModelJob(config: ModelJobConfig, dir: RunDir, hooks: ModelJobHooks = {}): Promise<ModelSummary> {
-  const start = performance.now();
   dir.writeJson('config.json', { ...config, version: packageVersion() });
+  return continueModelJob(config, dir, hooks, false);
+}
+
+/** Continues the run in `dir` from `checkpoints/latest.ckpt` (its config must be the one saved). */
+export async function resumeModelJob(config: ModelJobConfig, dir: RunDir, hooks: ModelJobHooks = {}): Promise<ModelSummary> {
+  return continueModelJob(config, dir, hooks, true);
+}
+
+interface JobMeta {
+  wall_s: number;
+  log_index: number;
+}
+
+async function continueModelJob(config: ModelJobConfig, dir: RunDir, hooks: ModelJobHooks, resume: boolean): Promise<ModelSummary> {
+  const start = performance.now();
+  const fp = modelFingerprint(config);
+  // Read the checkpoint before any work: a missing or mismatched one is the user's first error.
+  const ckpt = resume ? loadCheckpoint(dir.path('checkpoints/latest.ckpt'), fp) : null;
   await initBackend(config.backend);
   const { name, ...envParams } = config.env;
   const env = await makeEnv(name, { ...envParams, render: true });
@@ -80,18 +100,30 @@ export async function runModelJob(config: ModelJobConfig, dir: RunDir, hooks: Mo
     env.close();
   }
   const model = new SolarModel(config.model, { imageShape: shape, actionDim: spec.action.dim, length: train.length }, config.seed);
-  const fp = modelFingerprint(config);
   const envSteps = config.rollouts * spec.horizon;
-  const trainStart = performance.now();
   const acc: Record<string, number> = {};
-  let accN = 0, logIndex = 0;
+  let accN = 0, logIndex = 0, wallBefore = 0;
   let lastLog: Record<string, number> = {};
+  if (ckpt) {
+    const { job, ...meta } = ckpt.meta as { job: JobMeta };
+    setModelState(model, { meta, arrays: ckpt.arrays });
+    logIndex = job.log_index;
+    wallBefore = job.wall_s;
+    // Keep exactly the metrics lines of the steps the checkpoint holds (later ones will be redone).
+    const kept = dir.readJsonl('metrics.jsonl').filter((l) => Number(l.step) <= model.step);
+    dir.writeFile('metrics.jsonl', kept.map((l) => JSON.stringify(l) + '\n').join(''));
+    lastLog = (kept.at(-1) as Record<string, number> | undefined) ?? {};
+  }
+  const wall = () => wallBefore + (performance.now() - start) / 1000;
+  const trainStart = performance.now();
   const save = (label: string) => {
     const st = getModelState(model);
     saveCheckpoint(dir.path(`checkpoints/${label}.ckpt`), st, fp);
+    const job: JobMeta = { wall_s: wall(), log_index: logIndex };
+    saveCheckpoint(dir.path('checkpoints/latest.ckpt'), { meta: { ...st.meta, job }, arrays: st.arrays }, fp);
   };
   const { log_every, checkpoint_every } = config.output;
-  for (let s = 0; s < config.steps; s++) {
+  for (let s = model.step; s < config.steps; s++) {
     const m = trainStep(model, train, (s + 1) % log_every === 0);
     hooks.onStep?.(m);
     for (const k of ['elbo', 'recon', 'kl', 'cost_ll', 'grad_norm'] as const) acc[k] = (acc[k] ?? 0) + m[k];
@@ -102,7 +134,7 @@ export async function runModelJob(config: ModelJobConfig, dir: RunDir, hooks: Mo
       line.kl_global = m.kl_global;
       line.beta = m.beta;
       line.rho = m.rho;
-      line.wall_s = (performance.now() - start) / 1000;
+      line.wall_s = wall();
       if (!config.model.cost_head) delete line.cost_ll;
       dir.appendJsonl('metrics.jsonl', line);
       hooks.onLog?.(line);
@@ -131,7 +163,7 @@ export async function runModelJob(config: ModelJobConfig, dir: RunDir, hooks: Mo
     steps: model.step,
     env_steps: envSteps,
     backend: backendInfo()?.name ?? 'unknown',
-    wall_s: (performance.now() - start) / 1000,
+    wall_s: wall(),
     train_s: trainS,
   };
   dir.writeJson('summary.json', summary);

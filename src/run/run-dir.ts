@@ -2,7 +2,7 @@
  * The run directory (see docs/run-directory.md): every file is written whole or not at all
  * (temporary name, then rename), and JSONL metrics are appended line by line and flushed.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 let tmpCounter = 0;
@@ -96,5 +96,26 @@ export class RunDir {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /**
+   * The parsed lines of a JSONL file ([] if it does not exist). A last line cut off by a kill
+   * mid-append is dropped; a bad line anywhere else is an error naming it.
+   */
+  readJsonl(rel: string): Record<string, unknown>[] {
+    const file = this.path(rel);
+    if (!existsSync(file)) return [];
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const out: Record<string, unknown>[] = [];
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        out.push(JSON.parse(line));
+      } catch {
+        const last = lines.slice(i + 1).every((l) => l.trim() === '');
+        if (!last || line.endsWith('}')) throw new Error(`${this.display()}/${rel}: line ${i + 1} is not JSON`);
+      }
+    });
+    return out;
   }
 }
