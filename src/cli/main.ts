@@ -1,5 +1,6 @@
 /** The `solar` command: thin wiring of the run jobs to a command line. */
 import { Command, CommanderError } from 'commander';
+import { registerCompare } from './compare-command.js';
 import { envsCommand } from './envs-command.js';
 import { processIo, type Io } from './io.js';
 import { intOption, withRunOptions } from './options.js';
@@ -52,6 +53,8 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--steps <n>', 'training steps', intOption('--steps', { min: 0 }))
     .option('--resume <dir>', 'continue a killed model run from its latest checkpoint');
   withRunOptions(model, 'run directory (default runs/model-<env>-<prior>-s<seed>)', 'model.latent_dim=6 or backend=cpu').action((o) => done(modelCommand(o, io)));
+
+  registerCompare(program, io, done);
 
   return program;
 }

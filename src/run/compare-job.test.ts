@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compiledWorker, runCompare } from './compare-job.js';
+import { planRun, resolveMethod } from './compare-plan.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'solar-compare-job-'));
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The smallest SOLAR run that goes through pretraining, an iteration and the evaluation. */
+const TINY_SOLAR = [
+  'output.gif_episodes=0',
+  'pretrain.rollouts=4',
+  'pretrain.steps=10',
+  'pretrain.log_every=5',
+  'agent.iterations=2',
+  'agent.rollouts=3',
+  'agent.eval_episodes=2',
+];
+
+describe('compare runs', () => {
+  it('runs from the TypeScript sources in this process (the compiled worker is not beside them)', () => {
+    expect(compiledWorker()).toBeNull();
+  });
+
+  it('resumes an unfinished SOLAR run from its checkpoint instead of starting again, and reuses it once finished', async () => {
+    const out = join(tmp(), 'cmp');
+    const opts = { env: 'nav2d', methods: 'solar', seeds: '1', preset: 'quick', set: TINY_SOLAR, out, jobs: 1 };
+    const first = await runCompare(opts);
+    expect(first.failures).toEqual([]);
+    const dir = join(out, 'runs', 'solar-pixels-s0');
+    const summary = readJson(join(dir, 'summary.json'));
+    const pretrainedAt = statSync(join(dir, 'checkpoints', 'pretrained.ckpt')).mtimeMs;
+    // As if killed after its last iteration's checkpoint, before the final evaluation.
+    rmSync(join(dir, 'summary.json'));
+    const actions: string[] = [];
+    const second = await runCompare(opts, { onPlan: (runs) => actions.push(...runs.map((r) => r.action)) });
+    expect(actions).toEqual(['resume']);
+    expect(second.report.methods[0].runs[0].status).toBe('resumed');
+    const resumed = readJson(join(dir, 'summary.json'));
+    // Not pretrained again; the evaluation of the same policy gives the same numbers.
+    expect(statSync(join(dir, 'checkpoints', 'pretrained.ckpt')).mtimeMs).toBe(pretrainedAt);
+    expect(resumed.mean_final_distance).toBe(summary.mean_final_distance);
+    expect(resumed.env_steps).toBe(summary.env_steps);
+    expect(second.report.methods[0].final_distance!.mean).toBe(summary.mean_final_distance);
+    actions.length = 0;
+    await runCompare(opts, { onPlan: (runs) => actions.push(...runs.map((r) => r.action)) });
+    expect(actions).toEqual(['reuse']);
+  });
+
+  it('plans a resume only for a resumable method with a checkpoint', async () => {
+    const base = tmp();
+    const [solar] = (await resolveMethod({ env: 'nav2d', spec: { method: 'solar', obs: 'pixels', key: 'solar-pixels' }, preset: 'quick', seeds: [0], sets: [] })).configs;
+    const [lqr] = (await resolveMethod({ env: 'nav2d', spec: { method: 'lqrflm', obs: 'state', key: 'lqrflm-state' }, preset: 'quick', seeds: [0], sets: [] })).configs;
+    for (const [name, config] of [['s', solar], ['l', lqr]] as const) {
+      mkdirSync(join(base, name, 'checkpoints'), { recursive: true });
+      writeFileSync(join(base, name, 'config.json'), JSON.stringify({ ...config, version: '0.0.0' }));
+    }
+    expect(planRun(join(base, 's'), solar, { display: 's' }).action).toBe('restart');
+    writeFileSync(join(base, 's', 'checkpoints', 'latest.ckpt'), 'x');
+    writeFileSync(join(base, 'l', 'checkpoints', 'latest.ckpt'), 'x');
+    expect(planRun(join(base, 's'), solar, { display: 's' }).action).toBe('resume');
+    expect(planRun(join(base, 'l'), lqr, { display: 'l' }).action).toBe('restart');
+    // The package version is not part of the comparison; a half-written summary is not finished.
+    writeFileSync(join(base, 'l', 'summary.json'), '{"mean_final_distance": 0.1');
+    expect(planRun(join(base, 'l'), lqr, { display: 'l' }).action).toBe('restart');
+    writeFileSync(join(base, 'l', 'summary.json'), JSON.stringify({ mean_final_distance: 0.1, success_rate: 1, mean_cost: 2, env_steps: 100, episodes: 5, wall_s: 1 }));
+    expect(planRun(join(base, 'l'), lqr, { display: 'l' }).action).toBe('reuse');
+    expect(() => planRun(join(base, 'l'), { ...lqr, seed: 7 }, { display: 'l' })).toThrow(/'l' holds a different run: its config differs:\n\s+seed: 0 in the run, 7 now/);
+  });
+
+  // Worker threads load the compiled JS: test that path against build/ when it is there and
+  // at least as new as these sources (`npm run build`); from the sources it cannot load.
+  const built = resolve(here, '../../build/src/run');
+  const fresh =
+    existsSync(join(built, 'compare-worker.js')) &&
+    ['compare-job', 'compare-run', 'compare-worker', 'compare-plan', 'compare-report', 'compare-stats'].every(
+      (f) => existsSync(join(built, `${f}.js`)) && statSync(join(built, `${f}.js`)).mtimeMs >= statSync(join(here, `${f}.ts`)).mtimeMs,
+    );
+  it.skipIf(!fresh)('runs in parallel worker threads from the build, with the same results as in this process', async () => {
+    const job = (await import(pathToFileURL(join(built, 'compare-job.js')).href)) as typeof import('./compare-job.js');
+    expect(job.compiledWorker()).toBe(join(built, 'compare-worker.js'));
+    const base = tmp();
+    const opts = { env: 'nav2d', methods: 'lqrflm', seeds: '0,3', preset: 'quick', set: ['output.gif_episodes=0'], jobs: 2 };
+    let exec: { parallel: number; workers: boolean } | null = null;
+    const finished: string[] = [];
+    const inWorkers = await job.runCompare({ ...opts, out: join(base, 'w') }, { onPlan: (_r, e) => (exec = e), onFinish: (r) => finished.push(r.name) });
+    expect(exec).toEqual({ parallel: 2, workers: true });
+    expect(finished.sort()).toEqual(['runs/lqrflm-state-s0', 'runs/lqrflm-state-s3']);
+    expect(inWorkers.failures).toEqual([]);
+    const here_ = await runCompare({ ...opts, out: join(base, 'p'), workers: 'never' });
+    for (const s of ['s0', 's3']) {
+      const a = readJson(join(base, 'w', 'runs', `lqrflm-state-${s}`, 'summary.json'));
+      const b = readJson(join(base, 'p', 'runs', `lqrflm-state-${s}`, 'summary.json'));
+      expect({ ...a, wall_s: 0 }).toEqual({ ...b, wall_s: 0 });
+    }
+    expect(inWorkers.report.methods[0].final_distance).toEqual(here_.report.methods[0].final_distance);
+  });
+});

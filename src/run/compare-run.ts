@@ -1,0 +1,29 @@
+/**
+ * One (method, seed) run of `solar compare`, as the worker thread and the in-process path
+ * both execute it: everything it needs is plain data (structured-clonable), and it goes
+ * through the one train entry (`runTrainJob` / `resumeTrainJob`).
+ */
+import { RunDir } from './run-dir.js';
+import type { RunSummary } from './summary.js';
+import { resumeTrainJob, runTrainJob, type TrainHooks } from './train-job.js';
+import type { TrainConfig } from './train-config.js';
+
+export interface RunTask {
+  config: TrainConfig;
+  /** Absolute run directory. */
+  dir: string;
+  action: 'run' | 'restart' | 'resume';
+}
+
+/** Messages a compare worker posts to its parent. */
+export type WorkerMessage =
+  | { type: 'iteration'; iteration: number; mean_final_distance: number; mean_cost: number }
+  | { type: 'warning'; message: string }
+  | { type: 'done'; summary: RunSummary }
+  | { type: 'error'; message: string };
+
+export function executeRun(task: RunTask, hooks: TrainHooks = {}): Promise<RunSummary> {
+  if (task.action === 'resume') return resumeTrainJob(task.config, RunDir.open(task.dir), hooks);
+  const dir = RunDir.create(task.dir, { force: task.action === 'restart' });
+  return runTrainJob(task.config, dir, hooks);
+}
