@@ -1,0 +1,468 @@
+/**
+ * The PPO loop (Schulman et al. 2017, Algorithm 1, "actor-critic style"): for each update,
+ * run the current policy π_old for `steps_per_update` env steps (over `num_envs` envs in
+ * lockstep), compute GAE advantages Â_t and value targets R_t, then take `epochs` passes of
+ * minibatch Adam steps on
+ *   L(θ) = L^CLIP(θ) + c₁ L^V(θ) − c₂ H[π_θ]
+ * (losses.ts). Rewards are r_t = −c_t; every episode ends at the task's time limit T, which is
+ * not a terminal state, so the last step is bootstrapped with V of the final state.
+ *
+ * Browser-safe: no Node APIs; the caller writes files and draws progress via callbacks.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ClippedAdam, type AdamOptions } from '../../model/adam.js';
+import { episodeStats, rollout, type EpisodeOutcome } from '../../envs/rollout.js';
+import type { BoxSpec, Env, TimeStep } from '../../envs/types.js';
+import { Rng, deriveSeed } from '../../random/rng.js';
+import { plannedUpdates, resolvePpoConfig, type PpoConfig } from './config.js';
+import { clippedSurrogate, gae, gaussianEntropy, gaussianLogProb, gaussianLogProbFromNoise, normalizeAdvantages, valueLoss } from './losses.js';
+import { PpoNetworks, type PpoObservation } from './networks.js';
+import { RunningMeanStd } from './running_stats.js';
+
+export type PpoObsKind = 'state' | 'pixels';
+
+export interface PpoIterationMetrics {
+  readonly iteration: number;
+  /** Cumulative training env steps, this update's included. */
+  readonly env_steps: number;
+  /** Episodes completed during this update's collection; the next three are over them (NaN when none). */
+  readonly episodes: number;
+  readonly mean_cost: number;
+  readonly mean_final_distance: number;
+  readonly success_rate: number;
+  /** Means over every minibatch of the update: L^CLIP, L^V, H[π], approximate KL, clip fraction. */
+  readonly policy_loss: number;
+  readonly value_loss: number;
+  readonly entropy: number;
+  readonly approx_kl: number;
+  readonly clip_frac: number;
+  /** 1 − Var[R − V] / Var[R] over the batch (values from collection time). */
+  readonly explained_variance: number;
+  /** Mean σ of the policy after the update. */
+  readonly action_std: number;
+  /** Adam step size used in this update. */
+  readonly lr: number;
+  /** Epochs run (fewer than `epochs` when target_kl stopped the update). */
+  readonly epochs_run: number;
+  readonly wall_s: number;
+}
+
+export interface PpoSummary {
+  readonly mean_final_distance: number;
+  readonly median_final_distance: number;
+  readonly success_rate: number;
+  readonly mean_cost: number;
+  /** Training env steps plus the evaluation's (as LQR-FLM's summary). */
+  readonly env_steps: number;
+  readonly episodes: number;
+  readonly wall_s: number;
+}
+
+export interface TrainPpoOptions {
+  /** Called once per parallel env (`num_envs`); the first also runs the evaluation. */
+  readonly makeEnv: () => Env | Promise<Env>;
+  /** What the policy sees: the true state (normalised) or the camera image (env must render). */
+  readonly obs: PpoObsKind;
+  /** Overrides of the defaults in config.ts (validated), or a resolved config. */
+  readonly config?: Partial<PpoConfig> | Record<string, unknown>;
+  readonly seed: number;
+  readonly onIteration?: (m: PpoIterationMetrics) => void | Promise<void>;
+  /** Called after each evaluation episode (for a progress bar). */
+  readonly onEvalEpisode?: (index: number, e: EpisodeOutcome) => void;
+}
+
+export interface TrainPpoResult {
+  readonly config: PpoConfig;
+  /** The trained policy (the caller disposes it). */
+  readonly agent: PpoAgent;
+  readonly history: PpoIterationMetrics[];
+  /** The final evaluation's episodes (mean action, fresh seeds). */
+  readonly evaluation: EpisodeOutcome[];
+  readonly summary: PpoSummary;
+}
+
+/** Seeds of episode resets: training episode k (counted over all envs) and evaluation episode j (the same as LQR-FLM's). */
+export function trainEpisodeSeed(seed: number, k: number): number {
+  return deriveSeed(seed, 1_000_000 + k);
+}
+export function evalEpisodeSeed(seed: number, j: number): number {
+  return deriveSeed(seed, 2_000_000_000 + j);
+}
+
+/**
+ * Frame stacking for one env: the network sees [H, W, k·C], frames t−k+1 … t concatenated along
+ * channels, oldest first; at an episode start the first frame fills every slot (as nn/frames.ts).
+ */
+export class FrameStack {
+  private readonly frames: Float32Array[] = [];
+  constructor(readonly k: number, readonly channels: number) {}
+
+  reset(frame: Float32Array): Float32Array {
+    this.frames.length = 0;
+    for (let i = 0; i < this.k; i++) this.frames.push(frame.slice());
+    return this.stacked();
+  }
+
+  push(frame: Float32Array): Float32Array {
+    if (this.frames.length === 0) return this.reset(frame);
+    this.frames.shift();
+    this.frames.push(frame.slice());
+    return this.stacked();
+  }
+
+  private stacked(): Float32Array {
+    const { k, channels: C } = this;
+    if (k === 1) return this.frames[0];
+    const pixels = this.frames[0].length / C;
+    const out = new Float32Array(pixels * k * C);
+    for (let p = 0; p < pixels; p++) {
+      for (let f = 0; f < k; f++) {
+        const src = this.frames[f];
+        for (let c = 0; c < C; c++) out[(p * k + f) * C + c] = src[p * C + c];
+      }
+    }
+    return out;
+  }
+}
+
+/** The policy with its observation pre-processing: what acting needs after training. */
+export class PpoAgent {
+  /** Running statistics of the state (null for pixels or with normalize_obs off). */
+  readonly obsNorm: RunningMeanStd | null;
+  readonly obsSize: number;
+
+  constructor(
+    readonly nets: PpoNetworks,
+    readonly obsKind: PpoObsKind,
+    readonly action: BoxSpec,
+    readonly config: Pick<PpoConfig, 'normalize_obs' | 'obs_clip' | 'action_squash' | 'frame_stack'>,
+  ) {
+    const o = nets.observation;
+    this.obsSize = o.kind === 'state' ? o.dim : o.shape[0] * o.shape[1] * o.shape[2];
+    this.obsNorm = o.kind === 'state' && config.normalize_obs ? new RunningMeanStd(o.dim) : null;
+  }
+
+  /** Frames stacked per env (pixels; k = 1 passes the image through; for the state, 1). */
+  frameStack(): FrameStack {
+    const o = this.nets.observation;
+    return o.kind === 'pixels' ? new FrameStack(this.config.frame_stack, o.shape[2] / this.config.frame_stack) : new FrameStack(1, 1);
+  }
+
+  /**
+   * One time step's network input (before frame stacking): the normalised state (`update` adds
+   * it to the running statistics first) or the camera image.
+   */
+  observe(ts: TimeStep, update: boolean): Float32Array {
+    if (this.obsKind === 'pixels') {
+      const frame = this.obsSize / this.config.frame_stack;
+      if (ts.observation.length !== frame) {
+        throw new Error(`ppo: pixel observations need the env to render (got ${ts.observation.length} values, expected ${frame}; set env.render=true)`);
+      }
+      return ts.observation;
+    }
+    if (ts.state.length !== this.obsSize) throw new Error(`ppo: state has ${ts.state.length} components, expected ${this.obsSize}`);
+    if (!this.obsNorm) return Float32Array.from(ts.state);
+    if (update) this.obsNorm.update(ts.state);
+    return this.obsNorm.normalize(ts.state, this.config.obs_clip);
+  }
+
+  /** u = clip(a, low, high) or u = mid + half-range · tanh(a) (config.action_squash). */
+  squash(a: ArrayLike<number>): Float64Array {
+    const { low, high } = this.action;
+    const u = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) {
+      u[i] = this.config.action_squash === 'tanh'
+        ? 0.5 * (high[i] + low[i]) + 0.5 * (high[i] - low[i]) * Math.tanh(a[i])
+        : Math.min(high[i], Math.max(low[i], a[i]));
+    }
+    return u;
+  }
+
+  /** μ(s) and V(s) for a batch of network inputs (each of obsSize values). */
+  forward(inputs: readonly Float32Array[]): { mean: Float32Array; value: Float32Array } {
+    const B = inputs.length;
+    const o = this.nets.observation;
+    const flat = new Float32Array(B * this.obsSize);
+    inputs.forEach((x, i) => flat.set(x, i * this.obsSize));
+    const out = tf.tidy(() => {
+      const x = o.kind === 'state' ? tf.tensor2d(flat, [B, o.dim]) : tf.tensor4d(flat, [B, ...o.shape]);
+      const { mean, value } = this.nets.apply(x);
+      return tf.concat([mean, value.expandDims(1)], 1);
+    });
+    const data = out.dataSync() as Float32Array;
+    out.dispose();
+    const du = this.nets.actionDim;
+    const mean = new Float32Array(B * du), value = new Float32Array(B);
+    for (let i = 0; i < B; i++) {
+      mean.set(data.subarray(i * (du + 1), i * (du + 1) + du), i * du);
+      value[i] = data[i * (du + 1) + du];
+    }
+    return { mean, value };
+  }
+
+  /** The deterministic policy u_t = squash(μ(o_t)) for one episode at a time (evaluation), with frozen observation statistics. */
+  meanPolicy(): (ts: TimeStep, t: number) => Float64Array {
+    const stack = this.frameStack();
+    return (ts, t) => {
+      const x = this.observe(ts, false);
+      return this.squash(this.forward([t === 0 ? stack.reset(x) : stack.push(x)]).mean);
+    };
+  }
+
+  logStd(): Float32Array {
+    return Float32Array.from(this.nets.logStd.dataSync() as Float32Array);
+  }
+
+  dispose(): void {
+    this.nets.dispose();
+  }
+}
+
+/** gym's NormalizeReward: r / √(Var[G] + 1e-8), G_t = γ G_{t−1} + r_t per env, reset at episode ends. */
+class RewardScaler {
+  private readonly rms = new RunningMeanStd(1);
+  private readonly ret: Float64Array;
+  constructor(envs: number, private readonly gamma: number, private readonly clip: number, private readonly enabled: boolean) {
+    this.ret = new Float64Array(envs);
+  }
+  scale(e: number, r: number, done: boolean): number {
+    if (!this.enabled) return r;
+    this.ret[e] = this.ret[e] * this.gamma + r;
+    this.rms.update([this.ret[e]]);
+    if (done) this.ret[e] = 0;
+    return Math.max(-this.clip, Math.min(this.clip, r / Math.sqrt(this.rms.var[0] + 1e-8)));
+  }
+}
+
+function mean(a: readonly number[]): number {
+  return a.length ? a.reduce((s, v) => s + v, 0) / a.length : Number.NaN;
+}
+
+function explainedVariance(values: Float64Array, returns: Float64Array): number {
+  const n = values.length;
+  let mr = 0, md = 0;
+  for (let i = 0; i < n; i++) {
+    mr += returns[i];
+    md += returns[i] - values[i];
+  }
+  mr /= n;
+  md /= n;
+  let vr = 0, vd = 0;
+  for (let i = 0; i < n; i++) {
+    vr += (returns[i] - mr) ** 2;
+    vd += (returns[i] - values[i] - md) ** 2;
+  }
+  return vr === 0 ? Number.NaN : 1 - vd / vr;
+}
+
+/** Runs PPO; resolves with the trained agent, the per-update metrics and the evaluation summary. */
+export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
+  const config = resolvePpoConfig((opts.config ?? {}) as Record<string, unknown>);
+  const start = performance.now();
+  const wall = (): number => (performance.now() - start) / 1000;
+  const E = config.num_envs;
+  const envs: Env[] = [];
+  let agent: PpoAgent | null = null;
+  let optimiser: ClippedAdam | null = null;
+  try {
+    for (let e = 0; e < E; e++) envs.push(await opts.makeEnv());
+    const spec = envs[0].spec;
+    for (const env of envs) {
+      if (env.spec.stateDim !== spec.stateDim || env.spec.action.dim !== spec.action.dim || env.spec.observation.shape.join() !== spec.observation.shape.join()) {
+        throw new Error('ppo: makeEnv returned envs with different specs');
+      }
+    }
+    const du = spec.action.dim;
+    const [H, W, C] = spec.observation.shape;
+    const observation: PpoObservation = opts.obs === 'state' ? { kind: 'state', dim: spec.stateDim } : { kind: 'pixels', shape: [H, W, C * config.frame_stack] };
+    if (observation.kind === 'pixels' && observation.shape.some((d) => d < 1)) throw new Error(`ppo: task '${spec.name}' has no camera image (shape ${observation.shape.join('×')})`);
+    const nets = new PpoNetworks(observation, du, config, deriveSeed(opts.seed, 2));
+    const trained = new PpoAgent(nets, opts.obs, spec.action, config);
+    agent = trained;
+    const vars = nets.variables();
+    const adam: AdamOptions = { lr: config.lr, clipNorm: config.max_grad_norm, epsilon: config.adam_epsilon };
+    optimiser = new ClippedAdam(vars, adam);
+    const noiseRng = new Rng(deriveSeed(opts.seed, 0));
+    const batchRng = new Rng(deriveSeed(opts.seed, 1));
+    const rewards = new RewardScaler(E, config.gamma, config.reward_clip, config.normalize_reward);
+    const obsSize = trained.obsSize;
+
+    let episodeCount = 0;
+    const current: Float32Array[] = [];
+    const stacks = envs.map(() => trained.frameStack());
+    const episodeCost = new Float64Array(E);
+    for (let e = 0; e < E; e++) current.push(stacks[e].reset(trained.observe(await envs[e].reset(trainEpisodeSeed(opts.seed, episodeCount++)), true)));
+
+    const updates = plannedUpdates(config);
+    const history: PpoIterationMetrics[] = [];
+    let envSteps = 0;
+    for (let it = 0; it < updates; it++) {
+      const remaining = config.total_steps - envSteps;
+      const nSteps = Math.ceil(Math.min(config.steps_per_update, remaining) / E);
+      const n = E * nSteps;
+      // Batch laid out env-major: index e·nSteps + t, so each env's steps are contiguous for GAE.
+      const obsBuf = new Float32Array(n * obsSize);
+      const actBuf = new Float32Array(n * du);
+      const logpBuf = new Float32Array(n);
+      const valBuf = new Float64Array(n);
+      const nextValBuf = new Float64Array(n);
+      const rewBuf = new Float64Array(n);
+      const endBuf = new Uint8Array(n);
+      const outcomes: EpisodeOutcome[] = [];
+      const logStd = trained.logStd();
+      const std = logStd.map(Math.exp);
+      const noise = new Float64Array(du);
+      const a = new Float64Array(du);
+      for (let t = 0; t < nSteps; t++) {
+        const { mean: mu, value } = trained.forward(current);
+        const finals: { idx: number; obs: Float32Array }[] = [];
+        for (let e = 0; e < E; e++) {
+          const idx = e * nSteps + t;
+          obsBuf.set(current[e], idx * obsSize);
+          noiseRng.fillNormal(noise);
+          for (let i = 0; i < du; i++) a[i] = mu[e * du + i] + std[i] * noise[i];
+          actBuf.set(a, idx * du);
+          logpBuf[idx] = gaussianLogProbFromNoise(noise, logStd);
+          valBuf[idx] = value[e];
+          const ts = await envs[e].step(trained.squash(a));
+          episodeCost[e] += ts.cost;
+          rewBuf[idx] = rewards.scale(e, -ts.cost, ts.done);
+          if (ts.done) {
+            outcomes.push({ totalCost: episodeCost[e], finalDistance: ts.info.distance, success: ts.info.success });
+            episodeCost[e] = 0;
+            endBuf[idx] = 1;
+            finals.push({ idx, obs: stacks[e].push(trained.observe(ts, false)).slice() });
+            current[e] = stacks[e].reset(trained.observe(await envs[e].reset(trainEpisodeSeed(opts.seed, episodeCount++)), true));
+          } else {
+            current[e] = stacks[e].push(trained.observe(ts, true));
+          }
+        }
+        // Time-limit ends are not terminal: bootstrap from V of the episode's final state.
+        if (finals.length > 0) {
+          const v = trained.forward(finals.map((f) => f.obs)).value;
+          finals.forEach((f, i) => (nextValBuf[f.idx] = v[i]));
+        }
+      }
+      envSteps += n;
+      const last = trained.forward(current).value;
+      for (let e = 0; e < E; e++) {
+        for (let t = 0; t < nSteps; t++) {
+          const idx = e * nSteps + t;
+          if (endBuf[idx]) continue;
+          if (t + 1 < nSteps) nextValBuf[idx] = valBuf[idx + 1];
+          else {
+            nextValBuf[idx] = last[e];
+            endBuf[idx] = 1; // end of this env's segment: bootstrapped, not terminal
+          }
+        }
+      }
+      const { advantages, returns } = gae({ rewards: rewBuf, values: valBuf, nextValues: nextValBuf, terminals: new Uint8Array(n), ends: endBuf, gamma: config.gamma, lambda: config.gae_lambda });
+
+      const lr = config.anneal_lr ? config.lr * (1 - it / updates) : config.lr;
+      adam.lr = lr; // ClippedAdam reads its options at every step
+      const stats: number[][] = [];
+      let epochsRun = 0;
+      const mb = Math.min(config.minibatch_size, n);
+      for (let epoch = 0; epoch < config.epochs; epoch++) {
+        const perm = batchRng.permutation(n);
+        const epochKl: number[] = [];
+        for (let s0 = 0; s0 < n; s0 += mb) {
+          const idxs = perm.subarray(s0, Math.min(n, s0 + mb));
+          const B = idxs.length;
+          const o = new Float32Array(B * obsSize), act = new Float32Array(B * du);
+          const lpOld = new Float32Array(B), vOld = new Float32Array(B), ret = new Float32Array(B);
+          const adv = new Float64Array(B);
+          for (let k = 0; k < B; k++) {
+            const j = idxs[k];
+            o.set(obsBuf.subarray(j * obsSize, (j + 1) * obsSize), k * obsSize);
+            act.set(actBuf.subarray(j * du, (j + 1) * du), k * du);
+            lpOld[k] = logpBuf[j];
+            vOld[k] = valBuf[j];
+            ret[k] = returns[j];
+            adv[k] = advantages[j];
+          }
+          const advIn = config.norm_adv ? normalizeAdvantages(adv) : Float32Array.from(adv);
+          const inputs = tf.tidy(() => ({
+            obs: observation.kind === 'state' ? tf.tensor2d(o, [B, observation.dim]) : tf.tensor4d(o, [B, ...observation.shape]),
+            act: tf.tensor2d(act, [B, du]),
+            lpOld: tf.tensor1d(lpOld),
+            vOld: tf.tensor1d(vOld),
+            ret: tf.tensor1d(ret),
+            adv: tf.tensor1d(advIn),
+          }));
+          let kept: tf.Tensor | null = null;
+          const { value: loss, grads } = tf.variableGrads(() => {
+            const { mean: mu, value } = nets.apply(inputs.obs);
+            const logp = gaussianLogProb(mu, nets.logStd as tf.Tensor1D, inputs.act as tf.Tensor2D);
+            const surrogate = clippedSurrogate(logp, inputs.lpOld as tf.Tensor1D, inputs.adv as tf.Tensor1D, config.clip_coef);
+            const vl = valueLoss(value, inputs.vOld as tf.Tensor1D, inputs.ret as tf.Tensor1D, config.clip_value_loss ? config.clip_coef : null);
+            const entropy = gaussianEntropy(nets.logStd as tf.Tensor1D);
+            kept = tf.keep(tf.stack([surrogate.loss, vl, entropy, surrogate.approxKl, surrogate.clipFrac]));
+            return surrogate.loss.add(vl.mul(config.vf_coef)).sub(entropy.mul(config.ent_coef)) as tf.Scalar;
+          }, vars);
+          try {
+            const ordered = vars.map((v) => {
+              const g = grads[v.name];
+              if (!g) throw new Error(`ppo: no gradient for parameter ${v.name}`);
+              return g;
+            });
+            optimiser.apply(ordered);
+            const st = Array.from((kept as unknown as tf.Tensor).dataSync());
+            stats.push(st);
+            epochKl.push(st[3]);
+          } finally {
+            tf.dispose([loss, ...Object.values(grads), ...Object.values(inputs)]);
+            if (kept) (kept as tf.Tensor).dispose();
+          }
+        }
+        epochsRun = epoch + 1;
+        if (config.target_kl !== undefined && mean(epochKl) > config.target_kl) break;
+      }
+      const col = (i: number) => mean(stats.map((s) => s[i]));
+      const ep = outcomes.length > 0 ? episodeStats(outcomes) : null;
+      const m: PpoIterationMetrics = {
+        iteration: it,
+        env_steps: envSteps,
+        episodes: outcomes.length,
+        mean_cost: ep?.mean_cost ?? Number.NaN,
+        mean_final_distance: ep?.mean_final_distance ?? Number.NaN,
+        success_rate: ep?.success_rate ?? Number.NaN,
+        policy_loss: col(0),
+        value_loss: col(1),
+        entropy: col(2),
+        approx_kl: col(3),
+        clip_frac: col(4),
+        explained_variance: explainedVariance(valBuf, returns),
+        action_std: mean(Array.from(trained.logStd(), Math.exp)),
+        lr,
+        epochs_run: epochsRun,
+        wall_s: wall(),
+      };
+      history.push(m);
+      await opts.onIteration?.(m);
+    }
+
+    const evals: EpisodeOutcome[] = [];
+    for (let j = 0; j < config.eval_episodes; j++) {
+      const e = await rollout(envs[0], trained.meanPolicy(), evalEpisodeSeed(opts.seed, j), { keepObservations: false });
+      evals.push({ totalCost: e.totalCost, finalDistance: e.finalDistance, success: e.success });
+      opts.onEvalEpisode?.(j, e);
+    }
+    const s = episodeStats(evals);
+    const summary: PpoSummary = {
+      mean_final_distance: s.mean_final_distance,
+      median_final_distance: s.median_final_distance,
+      success_rate: s.success_rate,
+      mean_cost: s.mean_cost,
+      env_steps: envSteps + config.eval_episodes * spec.horizon,
+      episodes: evals.length,
+      wall_s: wall(),
+    };
+    agent = null; // handed to the caller
+    return { config, agent: trained, history, evaluation: evals, summary };
+  } finally {
+    optimiser?.dispose();
+    agent?.dispose();
+    for (const env of envs) env.close();
+  }
+}
