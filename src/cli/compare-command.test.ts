@@ -110,6 +110,19 @@ describe('solar compare', () => {
     expect(readJson(join(out, 'runs', 'lqrflm-state-s0', 'config.json')).agent.kl_step).toBe(0.5);
   });
 
+  it('reports a failed run, writes the report of the others and exits with 1', async () => {
+    const out = join(tmp(), 'cmp');
+    // State LQR-FLM refuses a sparse task when its job starts.
+    const r = await run('compare', '--env', 'nav2d-sparse', '--methods', 'lqrflm', '--seeds', '1', '--preset', 'quick', '--jobs', '1', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/\[1\/1\] runs\/lqrflm-state-s0 FAILED: .*sparse cost/);
+    expect(r.err).toMatch(/1 run\(s\) failed .*: runs\/lqrflm-state-s0/);
+    const report = readJson(join(out, 'compare.json'));
+    expect(report.methods[0]).toMatchObject({ finished: 0, runs: [{ seed: 0, status: 'failed' }] });
+    expect(report.methods[0].runs[0].error).toMatch(/sparse cost/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| lqrflm-state \| 0 of 1 \| failed \|/);
+  });
+
   it('names the problem in bad input before running anything', async () => {
     const base = tmp();
     const out = join(base, 'never');
@@ -127,7 +140,6 @@ describe('solar compare', () => {
     await fails(['--methods', 'lqrflm', '--budget', 'lots'], /--budget must be a positive whole number of environment steps, got 'lots'/);
     await fails(['--methods', 'lqrflm', '--budget', '0'], /--budget must be a positive whole number/);
     await fails(['--methods', 'lqrflm', '--preset', 'quick', '--budget', '100'], /--budget 100 is too small for lqrflm \(state\): iterations × 10 rollouts × 50 needs at least 500 env steps/);
-    await fails(['--methods', 'lqrflm', '--budget', '5000', '--set', 'agent.iterations=4'], /--budget sets agent\.iterations for lqrflm; drop --set agent\.iterations/);
     await fails(['--methods', 'lqrflm', '--set', 'solar:agent.kl_step=1'], /scoped to 'solar', which is not among --methods/);
     await fails(['--methods', 'lqrflm', '--set', 'agent.klstep=1'], /lqrflm \(state\): unknown config key 'agent.klstep'/);
     await fails(['--methods', 'lqrflm', '--preset', 'huge'], /unknown preset 'huge'/);

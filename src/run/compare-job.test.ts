@@ -51,6 +51,20 @@ describe('compare runs', () => {
     expect(actions).toEqual(['reuse']);
   });
 
+  it('turns --budget into agent.iterations from pretraining and per-iteration steps; an explicit --set wins', async () => {
+    const solar = { method: 'solar' as const, obs: 'pixels' as const, key: 'solar-pixels' };
+    // quick SOLAR on nav2d (T = 50): 16 pretraining rollouts (800 steps) + 8 rollouts (400 steps) per iteration.
+    const r = await resolveMethod({ env: 'nav2d', spec: solar, preset: 'quick', seeds: [0, 1], sets: [], budget: 2500 });
+    expect(r.configs.map((c) => [c.seed, c.agent.iterations])).toEqual([[0, 4], [1, 4]]);
+    expect(r.plannedSteps).toBe(2400);
+    expect(r.budgetNote).toBe('agent.iterations = 4 (pretraining 16 × 50 + iterations × 8 rollouts × 50 = 2,400 env steps)');
+    const sets = [{ scope: 'solar', assignment: 'agent.iterations=2' }];
+    const e = await resolveMethod({ env: 'nav2d', spec: solar, preset: 'quick', seeds: [0], sets, budget: 2500 });
+    expect(e.configs[0].agent.iterations).toBe(2);
+    expect(e.budgetNote).toMatch(/^agent\.iterations = 2 from --set, not the budget \(.* = 1,600 env steps\)$/);
+    await expect(resolveMethod({ env: 'nav2d', spec: solar, preset: 'quick', seeds: [0], sets: [], budget: 1000 })).rejects.toThrow(/--budget 1000 is too small for solar \(pixels\): .* needs at least 1200 env steps/);
+  });
+
   it('plans a resume only for a resumable method with a checkpoint', async () => {
     const base = tmp();
     const [solar] = (await resolveMethod({ env: 'nav2d', spec: { method: 'solar', obs: 'pixels', key: 'solar-pixels' }, preset: 'quick', seeds: [0], sets: [] })).configs;

@@ -131,7 +131,7 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
  * seed), then the `--set` overrides that apply to it, then the budget — `agent.total_steps`
  * when the method has it (PPO), else `agent.iterations` computed from the env steps of
  * pretraining and of one iteration (`agent.rollouts` × horizon), else a note that the method
- * ignores it.
+ * ignores it. An explicit `--set` of that key wins over the budget (and the note says so).
  */
 export async function resolveMethod(p: { env: string; spec: MethodSpec; preset: string; seeds: readonly number[]; sets: readonly ScopedSet[]; budget?: number }): Promise<ResolvedMethod> {
   if (!PRESETS.includes(p.preset as Preset)) throw new Error(`unknown preset '${p.preset}'; known presets: ${PRESETS.join(', ')}`);
@@ -152,27 +152,32 @@ export async function resolveMethod(p: { env: string; spec: MethodSpec; preset: 
   if (p.budget !== undefined) {
     const userKeys = sets.map((a) => parseAssignment(a).path.join('.'));
     const agent = base.agent;
-    const conflict = (key: string) => {
-      if (userKeys.includes(key)) throw new Error(`--budget sets ${key} for ${p.spec.method}; drop --set ${key}=… or --budget`);
-    };
-    if ('total_steps' in agent) {
-      conflict('agent.total_steps');
+    // An explicit --set of the key the budget would set wins (e.g. a larger PPO budget).
+    const explicit = (key: string) => userKeys.includes(key);
+    if ('total_steps' in agent && explicit('agent.total_steps')) {
+      budgetNote = `agent.total_steps = ${agent.total_steps} from --set, not the budget`;
+      plannedSteps = num(agent.total_steps) ?? undefined;
+    } else if ('total_steps' in agent) {
       extra = [`agent.total_steps=${p.budget}`];
       plannedSteps = p.budget;
       budgetNote = `agent.total_steps = ${p.budget}`;
     } else if (num(agent.iterations) !== null && num(agent.rollouts) !== null) {
-      conflict('agent.iterations');
       const { horizon } = await taskFacts(base.env);
       const perIteration = num(agent.rollouts)! * horizon;
       const pretrain = base.pretrain ? base.pretrain.rollouts * horizon : 0;
-      const iterations = Math.floor((p.budget - pretrain) / perIteration);
       const account = `${pretrain > 0 ? `pretraining ${base.pretrain!.rollouts} × ${horizon} + ` : ''}iterations × ${agent.rollouts} rollouts × ${horizon}`;
-      if (iterations < 1) {
-        throw new Error(`--budget ${p.budget} is too small for ${p.spec.method} (${p.spec.obs}): ${account} needs at least ${pretrain + perIteration} env steps for one iteration`);
+      let iterations: number;
+      if (explicit('agent.iterations')) {
+        iterations = num(agent.iterations)!;
+      } else {
+        iterations = Math.floor((p.budget - pretrain) / perIteration);
+        if (iterations < 1) {
+          throw new Error(`--budget ${p.budget} is too small for ${p.spec.method} (${p.spec.obs}): ${account} needs at least ${pretrain + perIteration} env steps for one iteration`);
+        }
+        extra = [`agent.iterations=${iterations}`];
       }
-      extra = [`agent.iterations=${iterations}`];
       plannedSteps = pretrain + iterations * perIteration;
-      budgetNote = `agent.iterations = ${iterations} (${account} = ${plannedSteps.toLocaleString('en-US')} env steps)`;
+      budgetNote = `agent.iterations = ${iterations}${extra.length === 0 ? ' from --set, not the budget' : ''} (${account} = ${plannedSteps.toLocaleString('en-US')} env steps)`;
     } else {
       budgetNote = `ignores --budget: its config has neither agent.total_steps nor agent.iterations and agent.rollouts`;
     }

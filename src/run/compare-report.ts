@@ -123,8 +123,9 @@ export function buildReport(input: ReportInput): { report: CompareReport; histor
       if (history.length > 0) rec.training_env_steps = history[history.length - 1].env_steps;
       rec.iterations = history.length;
       if (typeof summary.wall_s === 'number') rec.wall_s = summary.wall_s;
-      if (input.budget !== undefined && rec.training_env_steps !== undefined && rec.training_env_steps > input.budget) {
-        warnings.push(`seed ${r.seed} trained on ${rec.training_env_steps} env steps, over the budget of ${input.budget}`);
+      const cap = m.plannedSteps ?? input.budget;
+      if (cap !== undefined && rec.training_env_steps !== undefined && rec.training_env_steps > cap) {
+        warnings.push(`seed ${r.seed} trained on ${rec.training_env_steps} env steps, more than the ${cap} planned${input.budget !== undefined ? ` (budget ${input.budget})` : ''}`);
       }
       return rec;
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareCurveSvg } from './compare-plots.js';
+import { compareCurveSvg, logTicks } from './compare-plots.js';
 import { formatBounded, meanCurve, meanStd, medianSteps, stepsRatio, stepsToThreshold, type CurvePoint } from './compare-stats.js';
 
 const curve = (pts: [number, number, number?][]): CurvePoint[] => pts.map(([env_steps, d, c]) => ({ env_steps, mean_final_distance: d, mean_cost: c ?? 10 * d }));
@@ -74,15 +74,28 @@ describe('learning curves over seeds', () => {
     // Decade ticks of the log x axis from 1,000 to 1,000,000.
     for (const t of ['>1000<', '>1e4<', '>1e5<', '>1e6<']) expect(svg).toContain(t);
     expect((svg.match(/<polygon/g) ?? []).length).toBe(2);
-    expect((svg.match(/<polyline/g) ?? []).length).toBe(3);
+    expect((svg.match(/<polyline/g) ?? []).length).toBe(2);
+    expect(svg).toContain('stroke-dasharray="6 4"');
     for (const label of ['solar-pixels', 'ppo-state', 'success ≤ 0.1']) expect(svg).toContain(`>${label}</text>`);
-    // x = 1000 is the left edge (70) and 1e6 the right edge (760 − 160 = 600) of the plot.
+    // x = 1000 is the left edge (70) and 1e6 the right edge (760 − 180 = 580) of the plot.
     const solarLine = svg.match(/<polyline points="([^"]+)" fill="none" stroke="#1f77b4"/)![1].split(' ');
     expect(solarLine[0].startsWith('70.0,')).toBe(true);
     const ppoLine = svg.match(/<polyline points="([^"]+)" fill="none" stroke="#d62728"/)![1].split(' ');
-    expect(ppoLine[2].startsWith('600.0,')).toBe(true);
+    expect(ppoLine[2].startsWith('580.0,')).toBe(true);
     // 10,000 steps is one decade of the three: a third of the way.
-    expect(solarLine[2].startsWith(`${(70 + 530 / 3).toFixed(1)},`)).toBe(true);
+    expect(solarLine[2].startsWith(`${(70 + 510 / 3).toFixed(1)},`)).toBe(true);
+    // The band of the solar curve spans the two seeds: its upper edge at 1000 steps is 2.4, above the mean 2.2.
+    const band = svg.match(/<polygon points="([^"]+)" fill="#1f77b4"/)![1].split(' ');
+    expect(band).toHaveLength(6);
+    expect(Number(band[0].split(',')[1])).toBeLessThan(Number(solarLine[0].split(',')[1]));
+    expect(Number(band[5].split(',')[1])).toBeGreaterThan(Number(solarLine[0].split(',')[1]));
+  });
+
+  it('ticks a log axis at decades, adding 2× and 5× when it spans less than three', () => {
+    expect(logTicks(1000, 1e6)).toEqual([1000, 1e4, 1e5, 1e6]);
+    expect(logTicks(500, 1500)).toEqual([500, 1000]);
+    expect(logTicks(300, 5000)).toEqual([500, 1000, 2000, 5000]);
+    expect(logTicks(0.02, 3)).toEqual([0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]);
   });
 
   it('falls back to a linear y axis when a value is not positive (a sparse task\'s zero cost)', () => {
