@@ -7,11 +7,13 @@
 import { z } from 'zod';
 import { lqrflmConfig, lqrflmStatePreset } from '../agents/lqrflm/index.js';
 import { solarAgentConfig } from '../agents/solar/config.js';
+import { vaeAgentConfig } from '../agents/vae/config.js';
 import { MODEL_DEFAULTS, modelConfigSchema, modelTaskDefaults } from '../model/index.js';
 
 export const METHODS = {
   solar: { obs: ['pixels'] as const, description: 'SOLAR: structured latent model + LQR-FLM in latent space, from images' },
   lqrflm: { obs: ['state'] as const, description: 'LQR-FLM on the true state (the controller of SOLAR, without the latent model)' },
+  vae: { obs: ['pixels'] as const, description: 'VAE ablation: N(0, I) prior per frame, LQR-FLM on encoder means with a GMM dynamics prior, from images' },
 } as const;
 export type MethodName = keyof typeof METHODS;
 export const PRESETS = ['default', 'paper', 'quick'] as const;
@@ -62,10 +64,10 @@ export const trainConfigSchema = z
       const r = schema.safeParse(value);
       if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: [path, ...issue.path] } as z.core.$ZodRawIssue);
     };
-    check(c.method === 'lqrflm' ? lqrflmConfig : solarAgentConfig, c.agent, 'agent');
-    if (c.method === 'solar') {
+    check(c.method === 'lqrflm' ? lqrflmConfig : c.method === 'vae' ? vaeAgentConfig : solarAgentConfig, c.agent, 'agent');
+    if (c.method !== 'lqrflm') {
       check(modelConfigSchema, c.model, 'model');
-      if (!c.pretrain) ctx.addIssue({ code: 'custom', path: ['pretrain'], message: 'solar needs pretrain settings' });
+      if (!c.pretrain) ctx.addIssue({ code: 'custom', path: ['pretrain'], message: `${c.method} needs pretrain settings` });
     }
   });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
@@ -76,6 +78,11 @@ const QUICK = {
   solar: {
     agent: { iterations: 3, rollouts: 8, eval_episodes: 4 },
     model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, dynamics_start_step: 60, batch_sequences: 4 },
+    pretrain: { rollouts: 16, steps: 150, log_every: 25 },
+  },
+  vae: {
+    agent: { iterations: 3, rollouts: 8, eval_episodes: 4 },
+    model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, batch_sequences: 4 },
     pretrain: { rollouts: 16, steps: 150, log_every: 25 },
   },
 } as const;
@@ -117,12 +124,16 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
   const q = quick as (typeof QUICK)['solar'] | null;
   const pp = paper as ReturnType<typeof paperValues> & { model?: object; pretrain?: object } | null;
   const ours = p.preset === 'paper' ? {} : solarTaskDefaults(p.env);
+  // The VAE ablation: SOLAR's budget and model with the N(0, I) prior; agent keys SOLAR has and it lacks (data_weight) are dropped.
+  const vae = p.method === 'vae';
+  const agentSchema = vae ? vaeAgentConfig : solarAgentConfig;
+  const agent = Object.fromEntries(Object.entries({ ...ours.agent, ...pp?.agent, ...q?.agent }).filter(([k]) => k in agentSchema.shape));
   return {
     ...base,
     env: { ...base.env, ...ours.env },
     backend: 'wasm',
-    agent: { ...solarAgentConfig.parse({}), ...ours.agent, ...pp?.agent, ...q?.agent },
-    model: { ...MODEL_DEFAULTS, ...modelTaskDefaults(p.env), ...pp?.model, ...q?.model },
+    agent: { ...agentSchema.parse({}), ...agent },
+    model: { ...MODEL_DEFAULTS, ...modelTaskDefaults(p.env), ...pp?.model, ...q?.model, ...(vae ? { prior: 'normal' as const } : {}) },
     pretrain: { rollouts: 50, action_std: 0.5, steps: 1500, log_every: 50, ...ours.pretrain, ...pp?.pretrain, ...q?.pretrain },
     output,
   };

@@ -6,6 +6,7 @@
 import { runLqrflmJob } from './lqrflm-job.js';
 import type { RunDir } from './run-dir.js';
 import { resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
+import { resumeVaeJob, runVaeJob } from './vae-job.js';
 import type { RunSummary } from './summary.js';
 import type { MethodName, TrainConfig } from './train-config.js';
 
@@ -23,6 +24,7 @@ interface JobEntry {
 const JOBS: Record<MethodName, JobEntry> = {
   solar: { run: runSolarJob, resume: resumeSolarJob, pretrains: true },
   lqrflm: { run: runLqrflmJob, pretrains: false },
+  vae: { run: runVaeJob, resume: resumeVaeJob, pretrains: true },
 };
 
 export function methodPretrains(method: MethodName): boolean {

@@ -1,0 +1,230 @@
+/**
+ * The VAE ablation (method doc §1, "VAE ablation"): SOLAR's loop with the structured latent
+ * model replaced by a VAE (N(0, I) prior per frame, no temporal structure). One `iterate()`:
+ *  1. N rollouts of u_t = K_t m_t + k_t + chol(S_t) ε, m_t the encoder mean of the current image;
+ *  2. local time-varying dynamics m_{t+1} = A_t m_t + B_t u_t + a_t + w_t, w_t ~ N(0, W_t), by
+ *     Bayesian linear regression on this iteration's rollouts under a prior over
+ *     (m_t, u_t, m_{t+1}) fitted on every transition seen so far (pretraining rollouts
+ *     included by default): guided policy search's GMM prior (parasol) or one Gaussian;
+ *  3. the state cost on the means (dense: quadratic regression; sparse: −g(x) of a success model);
+ *  4. SOLAR's KL-constrained LQR-FLM step, ε = kl_step · T · step_mult, step_mult adapted from
+ *     predicted vs actual improvement.
+ * The whole state (policy, step size, RNG, the data the prior is fitted on) round-trips
+ * through getState/setState for checkpoints and exact resume.
+ */
+import {
+  adaptStepMult, createPolicy, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
+  initialPolicy, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type TrajectoryBatch,
+} from '../../control/index.js';
+import { episodeStats } from '../../envs/rollout.js';
+import type { Env } from '../../envs/types.js';
+import { deriveSeed, Rng } from '../../random/rng.js';
+import { latentCost } from '../solar/latent-cost.js';
+import type { VaeAgentConfig } from './config.js';
+import { actOnEncodings, batchOf, concatBatches, type EncodedEpisode, type FrameEncoder } from './encoder.js';
+import { fitStateCost } from './state-cost.js';
+
+export interface VaeIterationMetrics {
+  iteration: number;
+  env_steps: number;
+  mean_cost: number;
+  mean_final_distance: number;
+  success_rate: number;
+  kl: number;
+  kl_bound: number;
+  eta: number;
+  step_mult: number;
+  /** Mixture components of the dynamics prior (1 for the Gaussian prior). */
+  prior_clusters: number;
+  /** Transitions the prior was fitted on. */
+  prior_transitions: number;
+  /** Sparse tasks: successes among the labelled latent states this iteration. */
+  success_labels?: number;
+  /** Time split: rollouts (encoding each frame, the env), dynamics prior + local fit, cost fit, LQR-FLM. */
+  rollouts_s: number;
+  dynamics_s: number;
+  cost_s: number;
+  lqr_s: number;
+  wall_s: number;
+}
+
+export interface VaeAgentState {
+  meta: {
+    kind: 'vae-agent'; iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null;
+    rng: (number | null)[]; T: number; ds: number; da: number; batchSizes: number[];
+  };
+  arrays: { K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; X: Float64Array; U: Float64Array; cost: Float64Array };
+}
+
+export const vaeTrainEpisodeSeed = (seed: number, iteration: number, n: number) => deriveSeed(seed, 1 + iteration * 100_000 + n);
+export const vaeEvalEpisodeSeed = (seed: number, j: number) => deriveSeed(seed, 2_000_000_000 + j);
+
+export class VaeAgent {
+  policy: LinearGaussianPolicy;
+  /** Next iteration to run (0-based). */
+  iteration = 0;
+  envSteps: number;
+  private stepMult = 1;
+  private eta = 1;
+  private prev: { old: number; predicted: number } | null = null;
+  private rng: Rng;
+  /** Every batch of encoded transitions the dynamics prior is fitted on (pretraining first, if given). */
+  private data: TrajectoryBatch[];
+  private readonly work: LqrflmWork;
+  private readonly T: number;
+  private readonly da: number;
+
+  constructor(
+    private readonly env: Env,
+    private readonly encoder: FrameEncoder,
+    private readonly config: VaeAgentConfig,
+    private readonly seed: number,
+    /** Env steps already spent (pretraining). */
+    envStepsBefore = 0,
+    /** Encoded pretraining rollouts (used by the prior when config.prior_pretrain). */
+    pretrainData: TrajectoryBatch | null = null,
+  ) {
+    this.T = env.spec.horizon;
+    this.da = env.spec.action.dim;
+    const ds = encoder.ds;
+    if (pretrainData && (pretrainData.T !== this.T || pretrainData.dx !== ds || pretrainData.du !== this.da)) {
+      throw new Error(`vae: pretraining data has (T=${pretrainData.T}, dx=${pretrainData.dx}, du=${pretrainData.du}), the agent (T=${this.T}, ds=${ds}, da=${this.da})`);
+    }
+    this.policy = initialPolicy(this.T, ds, this.da, config.init_var);
+    this.rng = new Rng(deriveSeed(seed, 0));
+    this.work = new LqrflmWork(this.T, ds, this.da);
+    this.envSteps = envStepsBefore;
+    this.data = pretrainData && config.prior_pretrain ? [pretrainData] : [];
+  }
+
+  private actionWeight(): number {
+    return this.env.spec.cost.kind === 'sparse' ? this.config.sparse_action_weight : this.env.spec.cost.actionWeight;
+  }
+
+  private episode(seed: number, rng: Rng | null): Promise<EncodedEpisode> {
+    const p = this.policy;
+    return actOnEncodings(this.env, this.encoder, (t, m) => (rng ? sampleAction(p, t, m, rng) : policyMean(p, t, m)), seed);
+  }
+
+  async iterate(onEpisode?: (e: EncodedEpisode) => void): Promise<VaeIterationMetrics> {
+    const start = performance.now();
+    const { config, T, da } = this;
+    const ds = this.encoder.ds;
+    const it = this.iteration;
+    let last = start;
+    const clock = () => {
+      const now = performance.now();
+      const dt = (now - last) / 1000;
+      last = now;
+      return dt;
+    };
+    const episodes: EncodedEpisode[] = [];
+    for (let n = 0; n < config.rollouts; n++) {
+      const e = await this.episode(vaeTrainEpisodeSeed(this.seed, it, n), this.rng);
+      episodes.push(e);
+      onEpisode?.(e);
+    }
+    this.envSteps += config.rollouts * T;
+    const rolloutsS = clock();
+    const batch = batchOf(episodes, T, ds, da);
+    const data = [...this.data, batch];
+    const gmm = config.dynamics_prior === 'gmm'
+      ? fitGmmDynamicsPrior(data, { strength: config.prior_strength, maxClusters: config.gmm_max_clusters, minSamplesPerCluster: config.gmm_min_samples_per_cluster, seed: deriveSeed(this.seed, 3 + it) })
+      : null;
+    const prior = gmm ?? fitGaussianDynamicsPrior(data, { strength: config.prior_strength });
+    const dyn = fitLocalDynamics(batch, { prior });
+    const dynamicsS = clock();
+    const w = this.actionWeight();
+    const fit = fitStateCost(this.env.spec.cost.kind, batch, episodes.map((e) => e.success), { actionWeight: w, costRidge: config.cost_ridge, successRidge: config.success_ridge });
+    const cost = latentCost(fit.q, T, ds, da, w, config.terminal_weight);
+    const costS = clock();
+    if (this.prev && config.adapt_step) {
+      const actual = expectedTotalCost(this.policy, dyn, cost);
+      this.stepMult = adaptStepMult(this.stepMult, this.prev.old, this.prev.predicted, actual, config.min_step_mult, config.max_step_mult).stepMult;
+    }
+    const klBound = config.kl_step * T * this.stepMult;
+    const r = lqrflmUpdate(this.policy, dyn, cost, {
+      klBound, etaInit: this.eta, etaMin: config.eta_min, etaMax: config.eta_max, maxTries: config.eta_max_tries, tol: config.kl_tolerance, iteration: it,
+    }, this.work);
+    const lqrS = clock();
+    this.prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
+    this.policy = r.policy;
+    this.eta = r.eta;
+    this.data = data;
+    this.iteration = it + 1;
+    const stats = episodeStats(episodes);
+    const metrics: VaeIterationMetrics = {
+      iteration: it,
+      env_steps: this.envSteps,
+      mean_cost: stats.mean_cost,
+      mean_final_distance: stats.mean_final_distance,
+      success_rate: stats.success_rate,
+      kl: r.kl,
+      kl_bound: klBound,
+      eta: r.eta,
+      step_mult: this.stepMult,
+      prior_clusters: gmm ? gmm.gmm.K : 1,
+      prior_transitions: data.reduce((s, b) => s + b.N * b.T, 0),
+      rollouts_s: rolloutsS,
+      dynamics_s: dynamicsS,
+      cost_s: costS,
+      lqr_s: lqrS,
+      wall_s: (performance.now() - start) / 1000,
+    };
+    if (fit.successLabels !== undefined) metrics.success_labels = fit.successLabels;
+    return metrics;
+  }
+
+  /** Mean-action episodes on fresh seeds. */
+  async evaluate(episodes: number, onEpisode?: (e: EncodedEpisode) => void): Promise<EncodedEpisode[]> {
+    const out: EncodedEpisode[] = [];
+    for (let j = 0; j < episodes; j++) {
+      const e = await this.episode(vaeEvalEpisodeSeed(this.seed, j), null);
+      out.push(e);
+      onEpisode?.(e);
+    }
+    this.envSteps += episodes * this.T;
+    return out;
+  }
+
+  getState(): VaeAgentState {
+    const p = this.policy;
+    const all = this.data.length > 0 ? concatBatches(this.data) : { X: new Float64Array(0), U: new Float64Array(0), cost: new Float64Array(0) };
+    return {
+      meta: {
+        kind: 'vae-agent', iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev,
+        rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du, batchSizes: this.data.map((b) => b.N),
+      },
+      arrays: { K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, X: all.X, U: all.U, cost: all.cost },
+    };
+  }
+
+  setState(st: VaeAgentState): void {
+    const { meta: m, arrays: a } = st;
+    if (m.kind !== 'vae-agent') throw new Error(`vae: the checkpoint holds a '${String(m.kind)}' agent state, not a VAE agent's`);
+    const ds = this.encoder.ds, T = this.T, da = this.da;
+    if (m.T !== T || m.ds !== ds || m.da !== da) throw new Error(`vae: agent state is for T=${m.T}, ds=${m.ds}, da=${m.da}; this run has T=${T}, ds=${ds}, da=${da}`);
+    const total = m.batchSizes.reduce((s, n) => s + n, 0);
+    if (a.X.length !== total * (T + 1) * ds || a.U.length !== total * T * da || a.cost.length !== total * T) throw new Error(`vae: agent state's data arrays do not hold ${total} episodes`);
+    const checked = createPolicy(T, ds, da, Float64Array.from(a.K), Float64Array.from(a.k), Float64Array.from(a.S));
+    // Keep the saved factors: recomputing them differs in the last bits, and resume must be exact.
+    this.policy = { ...checked, cholS: Float64Array.from(a.cholS), invS: Float64Array.from(a.invS), logDetS: Float64Array.from(a.logDetS) };
+    let n0 = 0;
+    this.data = m.batchSizes.map((N) => {
+      const b = {
+        N, T, dx: ds, du: da,
+        X: Float64Array.from(a.X.subarray(n0 * (T + 1) * ds, (n0 + N) * (T + 1) * ds)),
+        U: Float64Array.from(a.U.subarray(n0 * T * da, (n0 + N) * T * da)),
+        cost: Float64Array.from(a.cost.subarray(n0 * T, (n0 + N) * T)),
+      };
+      n0 += N;
+      return b;
+    });
+    this.iteration = m.iteration;
+    this.envSteps = m.envSteps;
+    this.stepMult = m.stepMult;
+    this.eta = m.eta;
+    this.prev = m.prev;
+    this.rng = Rng.fromState(m.rng as number[]);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Parameters of the VAE ablation's improvement loop (method doc §1, "VAE ablation"): LQR-FLM
+ * as in SOLAR (same step size, η search and cost fit), but on the encoder's per-frame means
+ * with local dynamics fitted by Bayesian linear regression under a prior over
+ * (x_t, u_t, x_{t+1}) learned from every transition seen so far (guided policy search's
+ * DynamicsPriorGMM, or one Gaussian). The model's own parameters live in src/model
+ * (prior 'normal').
+ */
+import { z } from 'zod';
+
+export const vaeAgentConfig = z
+  .object({
+    /** Improvement iterations after pretraining. */
+    iterations: z.number().int().min(1).default(10),
+    /** Rollouts N per iteration. */
+    rollouts: z.number().int().min(1).default(20),
+    /** ε = kl_step · T · step_mult (SOLAR's default). */
+    kl_step: z.number().positive().default(1.0),
+    /** Initial exploration S = init_var · I (0.5²). */
+    init_var: z.number().positive().default(0.25),
+    adapt_step: z.boolean().default(true),
+    min_step_mult: z.number().positive().default(0.1),
+    max_step_mult: z.number().positive().default(10),
+    eta_min: z.number().positive().default(1e-8),
+    eta_max: z.number().positive().default(1e16),
+    eta_max_tries: z.number().int().min(1).default(50),
+    kl_tolerance: z.number().positive().max(1).default(0.1),
+    /** Prior of the local dynamics: a Gaussian mixture over (x_t, u_t, x_{t+1}) (parasol, GPS) or one Gaussian. */
+    dynamics_prior: z.enum(['gmm', 'gaussian']).default('gmm'),
+    /** GMM prior: at most this many clusters, at least this many transitions per cluster. */
+    gmm_max_clusters: z.number().int().min(1).default(20),
+    gmm_min_samples_per_cluster: z.number().int().min(1).default(40),
+    /** Virtual transitions the prior is worth per time step (GPS: 1). */
+    prior_strength: z.number().positive().default(1),
+    /** Whether the prior also sees the pretraining rollouts' transitions (encoded). */
+    prior_pretrain: z.boolean().default(true),
+    /** Ridge of the dense latent cost regression. */
+    cost_ridge: z.number().min(0).default(1e-6),
+    /** Ridge of the sparse tasks' logistic regression. */
+    success_ridge: z.number().min(0).default(1e-3),
+    /** Weight of the terminal latent cost ℓ(x_T) (0: none). */
+    terminal_weight: z.number().min(0).default(1),
+    /** Action cost w‖u‖² for sparse tasks, whose env cost carries none (dense tasks use the task's). */
+    sparse_action_weight: z.number().min(0).default(1e-2),
+    /** Fresh episodes of the final evaluation (mean actions). */
+    eval_episodes: z.number().int().min(1).default(10),
+  })
+  .strict();
+
+export type VaeAgentConfig = z.infer<typeof vaeAgentConfig>;
