@@ -127,6 +127,9 @@ export function buildReport(input: ReportInput): { report: CompareReport; histor
       if (cap !== undefined && rec.training_env_steps !== undefined && rec.training_env_steps > cap) {
         warnings.push(`seed ${r.seed} trained on ${rec.training_env_steps} env steps, more than the ${cap} planned${input.budget !== undefined ? ` (budget ${input.budget})` : ''}`);
       }
+      if (input.budget !== undefined && m.plannedSteps !== undefined && rec.training_env_steps !== undefined && rec.training_env_steps < m.plannedSteps) {
+        warnings.push(`seed ${r.seed} trained on ${rec.training_env_steps} env steps, fewer than the ${m.plannedSteps} planned: another setting (e.g. agent.iterations) stopped it first`);
+      }
       return rec;
     });
     histories.set(m.spec.key, curves);
