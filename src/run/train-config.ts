@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { lqrflmConfig, lqrflmStatePreset } from '../agents/lqrflm/index.js';
+import { PPO_PIXEL_DEFAULTS, ppoConfig } from '../agents/ppo/config.js';
 import { solarAgentConfig } from '../agents/solar/config.js';
 import { vaeAgentConfig } from '../agents/vae/config.js';
 import { MODEL_DEFAULTS, modelConfigSchema, modelTaskDefaults } from '../model/index.js';
@@ -13,6 +14,7 @@ import { MODEL_DEFAULTS, modelConfigSchema, modelTaskDefaults } from '../model/i
 export const METHODS = {
   solar: { obs: ['pixels'] as const, description: 'SOLAR: structured latent model + LQR-FLM in latent space, from images' },
   lqrflm: { obs: ['state'] as const, description: 'LQR-FLM on the true state (the controller of SOLAR, without the latent model)' },
+  ppo: { obs: ['state', 'pixels'] as const, description: 'PPO, the model-free baseline: clipped surrogate and GAE, an MLP on the state or a conv encoder on images' },
   vae: { obs: ['pixels'] as const, description: 'VAE ablation: N(0, I) prior per frame, LQR-FLM on encoder means with a GMM dynamics prior, from images' },
 } as const;
 export type MethodName = keyof typeof METHODS;
@@ -64,6 +66,10 @@ export const trainConfigSchema = z
       const r = schema.safeParse(value);
       if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: [path, ...issue.path] } as z.core.$ZodRawIssue);
     };
+    if (c.method === 'ppo') {
+      check(ppoConfig, c.agent, 'agent');
+      return;
+    }
     check(c.method === 'lqrflm' ? lqrflmConfig : c.method === 'vae' ? vaeAgentConfig : solarAgentConfig, c.agent, 'agent');
     if (c.method !== 'lqrflm') {
       check(modelConfigSchema, c.model, 'model');
@@ -75,6 +81,7 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 /** Small settings for tests and a first look (minutes → seconds). */
 const QUICK = {
   lqrflm: { agent: { iterations: 3, rollouts: 10, eval_episodes: 5 } },
+  ppo: { agent: { total_steps: 4096, eval_episodes: 5 } },
   solar: {
     agent: { iterations: 3, rollouts: 8, eval_episodes: 4 },
     model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, dynamics_start_step: 60, batch_sequences: 4 },
@@ -120,6 +127,10 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
   const base = { command: 'train', seed: p.seed, method: p.method, obs: p.obs, preset: p.preset, env: { name: p.env, render: p.obs === 'pixels' } };
   if (p.method === 'lqrflm') {
     return { ...base, agent: { ...lqrflmConfig.parse({}), ...(paper ? {} : lqrflmStatePreset(p.env)), ...paper?.agent, ...quick?.agent }, output };
+  }
+  if (p.method === 'ppo') {
+    // The standard implementations' MuJoCo settings from the state, their Atari settings from pixels (agents/ppo/config.ts).
+    return { ...base, backend: 'wasm', agent: { ...ppoConfig.parse({}), ...(p.obs === 'pixels' ? PPO_PIXEL_DEFAULTS : {}), ...quick?.agent }, output };
   }
   const q = quick as (typeof QUICK)['solar'] | null;
   const pp = paper as ReturnType<typeof paperValues> & { model?: object; pretrain?: object } | null;

@@ -4,6 +4,7 @@
  * a method is one entry in METHODS (train-config.ts) and one in JOBS below.
  */
 import { runLqrflmJob } from './lqrflm-job.js';
+import { runPpoJob } from './ppo-job.js';
 import type { RunDir } from './run-dir.js';
 import { resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
 import { resumeVaeJob, runVaeJob } from './vae-job.js';
@@ -24,6 +25,7 @@ interface JobEntry {
 const JOBS: Record<MethodName, JobEntry> = {
   solar: { run: runSolarJob, resume: resumeSolarJob, pretrains: true },
   lqrflm: { run: runLqrflmJob, pretrains: false },
+  ppo: { run: runPpoJob, pretrains: false },
   vae: { run: runVaeJob, resume: resumeVaeJob, pretrains: true },
 };
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 export const ppoConfig = z
   .object({
     /** At most this many PPO updates (collect `steps_per_update` env steps, then `epochs` passes over them). */
-    iterations: z.number().int().min(1).default(1000),
+    iterations: z.number().int().min(1).default(10_000),
     /**
      * Training env-step budget (CleanRL total_timesteps): the run stops once reached, or after
      * `iterations` updates if that comes first; the last batch is shortened to fit.
@@ -75,7 +75,11 @@ export const ppoConfig = z
     /** Fresh episodes of the final evaluation (mean action). */
     eval_episodes: z.number().int().min(1).default(20),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.steps_per_update % c.num_envs === 0, {
+    path: ['steps_per_update'],
+    message: 'steps_per_update must be a multiple of num_envs (each env runs steps_per_update / num_envs steps per update)',
+  });
 
 export type PpoConfig = z.infer<typeof ppoConfig>;
 
@@ -100,9 +104,6 @@ export function resolvePpoConfig(overrides: Record<string, unknown> = {}): PpoCo
   const r = ppoConfig.safeParse(overrides);
   if (!r.success) {
     throw new Error(`invalid ppo config:\n${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
-  }
-  if (r.data.steps_per_update % r.data.num_envs !== 0) {
-    throw new Error(`invalid ppo config: steps_per_update (${r.data.steps_per_update}) must be a multiple of num_envs (${r.data.num_envs})`);
   }
   return r.data;
 }

@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFingerprint, loadCheckpoint } from './checkpoint.js';
+import { runPpoJob } from './ppo-job.js';
+import { resolveConfig } from './resolve-config.js';
+import { RunDir } from './run-dir.js';
+import { runTrainJob } from './train-job.js';
+import { trainConfigSchema, trainDefaults } from './train-config.js';
+
+function tinyConfig(obs: 'state' | 'pixels', sets: string[] = []) {
+  return resolveConfig(trainConfigSchema, {
+    defaults: trainDefaults({ env: 'nav2d', method: 'ppo', obs, preset: 'quick', seed: 3 }),
+    sets: ['env.horizon=20', 'agent.steps_per_update=200', 'agent.minibatch_size=100', 'agent.epochs=2', 'agent.total_steps=500', 'agent.eval_episodes=3', 'output.gif_episodes=1', ...sets],
+  });
+}
+const freshDir = () => RunDir.create(join(mkdtempSync(join(tmpdir(), 'ppo-job-')), 'run'));
+const lines = (dir: RunDir, f: string) => readFileSync(dir.path(f), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('ppo train job', () => {
+  it('writes the run directory from the state: config, a metrics line per update, curve, policy, GIF, summary', async () => {
+    const config = tinyConfig('state');
+    expect(config.env.render).toBe(false);
+    const dir = freshDir();
+    const seen: number[] = [];
+    const summary = await runTrainJob(config, dir, { onIteration: (m) => void seen.push(m.iteration) });
+    expect(seen).toEqual([0, 1, 2]);
+    const metrics = lines(dir, 'metrics.jsonl');
+    expect(metrics.map((m) => m.iteration)).toEqual([0, 1, 2]);
+    expect(metrics.map((m) => m.env_steps)).toEqual([200, 400, 500]);
+    for (const m of metrics) {
+      for (const k of ['mean_cost', 'mean_final_distance', 'success_rate', 'policy_loss', 'value_loss', 'entropy', 'approx_kl', 'clip_frac', 'wall_s']) expect(typeof m[k], k).toBe('number');
+    }
+    for (const f of ['config.json', 'learning-curve.svg', 'policy.ckpt', 'final-ep-000.gif', 'summary.json']) expect(existsSync(dir.path(f)), f).toBe(true);
+    expect(JSON.parse(readFileSync(dir.path('config.json'), 'utf8'))).toMatchObject({ method: 'ppo', obs: 'state', agent: { total_steps: 500 } });
+    const saved = JSON.parse(readFileSync(dir.path('summary.json'), 'utf8'));
+    expect(saved).toEqual(summary);
+    expect(saved).toMatchObject({ episodes: 3, env_steps: 500 + 3 * 20, backend: 'wasm' });
+    for (const k of ['mean_final_distance', 'success_rate', 'mean_cost', 'wall_s']) expect(typeof saved[k]).toBe('number');
+    const ckpt = loadCheckpoint(dir.path('policy.ckpt'), configFingerprint(config));
+    expect(Object.keys(ckpt.arrays)).toContain('net/log_std');
+    expect(ckpt.arrays['obs_norm/mean'].length).toBe(4);
+  });
+
+  it('runs from pixels with render on, and omits episode fields of an update in which no episode ended', async () => {
+    // Pixels default to the Atari settings (8 envs × 128 steps); one env here, so that updates of 10 steps straddle episodes of 20.
+    expect(trainDefaults({ env: 'nav2d', method: 'ppo', obs: 'pixels', preset: 'default', seed: 0 }).agent).toMatchObject({ num_envs: 8, steps_per_update: 1024, epochs: 4, minibatch_size: 256, clip_coef: 0.1, ent_coef: 0.01 });
+    const config = tinyConfig('pixels', ['agent.num_envs=1', 'agent.steps_per_update=10', 'agent.minibatch_size=10', 'agent.total_steps=40', 'output.gif_episodes=0']);
+    expect(config.env.render).toBe(true);
+    const dir = freshDir();
+    await runPpoJob(config, dir);
+    const metrics = lines(dir, 'metrics.jsonl');
+    expect(metrics.map((m) => m.env_steps)).toEqual([10, 20, 30, 40]);
+    expect(metrics.map((m) => 'mean_final_distance' in m)).toEqual([false, true, false, true]);
+    expect(metrics.every((m) => Number.isFinite(m.policy_loss))).toBe(true);
+    expect(JSON.parse(readFileSync(dir.path('summary.json'), 'utf8')).episodes).toBe(3);
+    await expect(runPpoJob(tinyConfig('pixels', ['env.render=false']), freshDir())).rejects.toThrow(/render/);
+  });
+
+  it('refuses unknown agent keys by name', () => {
+    expect(() => tinyConfig('state', ['agent.clip=0.1'])).toThrow(/clip/);
+    expect(() => tinyConfig('state', ['agent.num_envs=3'])).toThrow(/multiple of num_envs/);
+  });
+});
