@@ -19,6 +19,8 @@ export interface CompareCliOptions {
   force?: boolean;
 }
 
+const PROGRESS_EVERY_MS = 60_000;
+
 /** 4 significant digits: 1.234, 0.01234, 2.812e-5. */
 const g = (v: number) => (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : String(Number(v.toPrecision(4))));
 
@@ -33,6 +35,8 @@ export async function compareCommand(opts: CompareCliOptions, io: Io): Promise<n
   if (!opts.methods) throw new UserError(`--methods is required, e.g. --methods solar,lqrflm (known methods: ${Object.keys(METHODS).join(', ')})`);
   const out = opts.out ?? join('runs', `compare-${opts.env}`);
   const options: CompareOptions = { env: opts.env, methods: opts.methods, seeds: opts.seeds, preset: opts.preset, budget: opts.budget, set: opts.set, out, jobs: opts.jobs, force: opts.force };
+  // Long runs (SOLAR from pixels, PPO) say how they are doing at most once a minute each.
+  const lastLine = new Map<string, number>();
   const result = await runCompare(options, {
     onPlan: (runs, exec) => {
       const count = (a: string) => runs.filter((r) => r.action === a).length;
@@ -42,7 +46,15 @@ export async function compareCommand(opts: CompareCliOptions, io: Io): Promise<n
           (todo > 0 ? (exec.workers ? `, ${exec.parallel} at a time in worker threads` : ', one at a time in this process') : ''),
       );
     },
-    onStart: (run) => io.out(`started ${run.name}${run.reason ? ` (${run.reason})` : ''}`),
+    onStart: (run) => {
+      lastLine.set(run.name, Date.now());
+      io.out(`started ${run.name}${run.reason ? ` (${run.reason})` : ''}`);
+    },
+    onIteration: (run, m) => {
+      if (Date.now() - (lastLine.get(run.name) ?? 0) < PROGRESS_EVERY_MS) return;
+      lastLine.set(run.name, Date.now());
+      io.out(`${run.name} iteration ${m.iteration}: mean final distance ${g(m.mean_final_distance)}, mean cost ${g(m.mean_cost)}`);
+    },
     onWarning: (run, w) => io.err(`warning: ${run.name}: ${w}`),
     onFinish: (run, o, done, total) => io.out(`[${done}/${total}] ${run.name} ${describe(run, o)}`),
   });
