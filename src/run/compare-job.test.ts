@@ -62,6 +62,10 @@ describe('compare runs', () => {
     const e = await resolveMethod({ env: 'nav2d', spec: solar, preset: 'quick', seeds: [0], sets, budget: 2500 });
     expect(e.configs[0].agent.iterations).toBe(2);
     expect(e.budgetNote).toMatch(/^agent\.iterations = 2 from --set, not the budget \(.* = 1,600 env steps\)$/);
+    // PPO counts env steps itself: the budget is its agent.total_steps.
+    const ppo = await resolveMethod({ env: 'nav2d', spec: { method: 'ppo', obs: 'state', key: 'ppo-state' }, preset: 'quick', seeds: [0], sets: [], budget: 3000 });
+    expect(ppo.configs[0].agent.total_steps).toBe(3000);
+    expect(ppo.budgetNote).toBe('agent.total_steps = 3000');
     await expect(resolveMethod({ env: 'nav2d', spec: solar, preset: 'quick', seeds: [0], sets: [], budget: 1000 })).rejects.toThrow(/--budget 1000 is too small for solar \(pixels\): .* needs at least 1200 env steps/);
   });
 
