@@ -32,6 +32,8 @@ describe('ppo train job', () => {
     for (const m of metrics) {
       for (const k of ['mean_cost', 'mean_final_distance', 'success_rate', 'policy_loss', 'value_loss', 'entropy', 'approx_kl', 'clip_frac', 'wall_s']) expect(typeof m[k], k).toBe('number');
     }
+    expect(metrics.map((m) => 'eval_mean_final_distance' in m)).toEqual([false, false, true]);
+    expect(readFileSync(dir.path('learning-curve.svg'), 'utf8')).toMatch(/training episodes[\s\S]*mean action \(eval\)/);
     for (const f of ['config.json', 'learning-curve.svg', 'policy.ckpt', 'final-ep-000.gif', 'summary.json']) expect(existsSync(dir.path(f)), f).toBe(true);
     expect(JSON.parse(readFileSync(dir.path('config.json'), 'utf8'))).toMatchObject({ method: 'ppo', obs: 'state', agent: { total_steps: 500 } });
     const saved = JSON.parse(readFileSync(dir.path('summary.json'), 'utf8'));

@@ -12,7 +12,7 @@ import type { Env } from '../envs/types.js';
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, saveCheckpoint, type StoredArray } from './checkpoint.js';
 import { encodeGif } from './images.js';
-import { learningCurveSvg } from './plots.js';
+import { lineChartSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
 import type { TrainConfig } from './train-config.js';
@@ -36,6 +36,17 @@ function metricsLine(m: PpoIterationMetrics): Record<string, unknown> {
     out[k] = v;
   }
   return out;
+}
+
+/** Final distance against env steps: the training episodes (with exploration noise) and the periodic mean-action evaluations. */
+function ppoCurveSvg(history: readonly PpoIterationMetrics[], title: string): string {
+  return lineChartSvg(
+    [
+      { label: 'training episodes', points: history.map((m) => [m.env_steps, m.mean_final_distance] as const) },
+      { label: 'mean action (eval)', points: history.filter((m) => m.eval_mean_final_distance !== undefined).map((m) => [m.env_steps, m.eval_mean_final_distance!] as const) },
+    ],
+    { title, xLabel: 'environment steps', yLabel: 'final distance', logY: true },
+  );
 }
 
 function policyCheckpoint(agent: PpoAgent) {
@@ -68,7 +79,7 @@ export async function runPpoJob(config: TrainConfig, dir: RunDir, hooks: PpoHook
     onIteration: (m) => {
       history.push(m);
       dir.appendJsonl('metrics.jsonl', metricsLine(m));
-      dir.writeFile('learning-curve.svg', learningCurveSvg(history, title));
+      dir.writeFile('learning-curve.svg', ppoCurveSvg(history, title));
       hooks.onIteration?.(m);
     },
     onEvalEpisode: () => hooks.onEpisode?.(),

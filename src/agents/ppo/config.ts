@@ -74,6 +74,14 @@ export const ppoConfig = z
     frame_stack: z.number().int().min(1).max(8).default(1),
     /** Fresh episodes of the final evaluation (mean action). */
     eval_episodes: z.number().int().min(1).default(20),
+    /**
+     * Every this many updates (and after the last), also evaluate the mean action on the first
+     * `interval_eval_episodes` evaluation episodes and log `eval_*` fields (0: never). The
+     * training episodes' distance includes the exploration noise σ, which on nav2d alone keeps
+     * it near 0.1; these steps are not counted in env_steps.
+     */
+    eval_every: z.number().int().min(0).default(10),
+    interval_eval_episodes: z.number().int().min(1).default(10),
   })
   .strict()
   .refine((c) => c.steps_per_update % c.num_envs === 0, {

@@ -42,6 +42,9 @@ describe('trainPpo', () => {
         expect(m.episodes).toBe(32); // 512 steps / T = 16
         expect(m.epochs_run).toBe(5);
       }
+      // The mean action is evaluated every 10 updates and after the last, on the evaluation episodes.
+      expect(seen.filter((m) => m.eval_mean_final_distance !== undefined).map((m) => m.iteration)).toEqual([9, 19, 23]);
+      expect(seen[23].eval_mean_final_distance).toBeLessThan(0.1);
       // The training episodes improve too (stochastic policy), and the step size anneals to 0.
       expect(seen[23].mean_cost).toBeLessThan(0.5 * seen[0].mean_cost);
       expect(seen[0].lr).toBeCloseTo(3e-4, 12);

@@ -44,6 +44,10 @@ export interface PpoIterationMetrics {
   readonly lr: number;
   /** Epochs run (fewer than `epochs` when target_kl stopped the update). */
   readonly epochs_run: number;
+  /** On every `eval_every`-th update and the last: the mean action on `interval_eval_episodes` evaluation episodes (steps not counted in env_steps). */
+  readonly eval_mean_final_distance?: number;
+  readonly eval_success_rate?: number;
+  readonly eval_mean_cost?: number;
   readonly wall_s: number;
 }
 
@@ -59,7 +63,7 @@ export interface PpoSummary {
 }
 
 export interface TrainPpoOptions {
-  /** Called once per parallel env (`num_envs`); the first also runs the evaluation. */
+  /** Called once per parallel env (`num_envs`) and once more for the evaluation episodes. */
   readonly makeEnv: () => Env | Promise<Env>;
   /** What the policy sees: the true state (normalised) or the camera image (env must render). */
   readonly obs: PpoObsKind;
@@ -262,12 +266,14 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
   const wall = (): number => (performance.now() - start) / 1000;
   const E = config.num_envs;
   const envs: Env[] = [];
+  let evalEnv: Env | null = null;
   let agent: PpoAgent | null = null;
   let optimiser: ClippedAdam | null = null;
   try {
     for (let e = 0; e < E; e++) envs.push(await opts.makeEnv());
+    const testEnv = (evalEnv = await opts.makeEnv());
     const spec = envs[0].spec;
-    for (const env of envs) {
+    for (const env of [...envs, testEnv]) {
       if (env.spec.stateDim !== spec.stateDim || env.spec.action.dim !== spec.action.dim || env.spec.observation.shape.join() !== spec.observation.shape.join()) {
         throw new Error('ppo: makeEnv returned envs with different specs');
       }
@@ -293,6 +299,15 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
     const episodeCost = new Float64Array(E);
     for (let e = 0; e < E; e++) current.push(stacks[e].reset(trained.observe(await envs[e].reset(trainEpisodeSeed(opts.seed, episodeCount++)), true)));
 
+    const evaluate = async (episodes: number, onEpisode?: (j: number, e: EpisodeOutcome) => void): Promise<EpisodeOutcome[]> => {
+      const out: EpisodeOutcome[] = [];
+      for (let j = 0; j < episodes; j++) {
+        const e = await rollout(testEnv, trained.meanPolicy(), evalEpisodeSeed(opts.seed, j), { keepObservations: false });
+        out.push({ totalCost: e.totalCost, finalDistance: e.finalDistance, success: e.success });
+        onEpisode?.(j, out[j]);
+      }
+      return out;
+    };
     const updates = plannedUpdates(config);
     const history: PpoIterationMetrics[] = [];
     let envSteps = 0;
@@ -420,6 +435,8 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
       }
       const col = (i: number) => mean(stats.map((s) => s[i]));
       const ep = outcomes.length > 0 ? episodeStats(outcomes) : null;
+      const evalNow = config.eval_every > 0 && ((it + 1) % config.eval_every === 0 || it === updates - 1);
+      const ev = evalNow ? episodeStats(await evaluate(config.interval_eval_episodes)) : null;
       const m: PpoIterationMetrics = {
         iteration: it,
         env_steps: envSteps,
@@ -436,18 +453,14 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
         action_std: mean(Array.from(trained.logStd(), Math.exp)),
         lr,
         epochs_run: epochsRun,
+        ...(ev ? { eval_mean_final_distance: ev.mean_final_distance, eval_success_rate: ev.success_rate, eval_mean_cost: ev.mean_cost } : {}),
         wall_s: wall(),
       };
       history.push(m);
       await opts.onIteration?.(m);
     }
 
-    const evals: EpisodeOutcome[] = [];
-    for (let j = 0; j < config.eval_episodes; j++) {
-      const e = await rollout(envs[0], trained.meanPolicy(), evalEpisodeSeed(opts.seed, j), { keepObservations: false });
-      evals.push({ totalCost: e.totalCost, finalDistance: e.finalDistance, success: e.success });
-      opts.onEvalEpisode?.(j, e);
-    }
+    const evals = await evaluate(config.eval_episodes, opts.onEvalEpisode);
     const s = episodeStats(evals);
     const summary: PpoSummary = {
       mean_final_distance: s.mean_final_distance,
@@ -464,5 +477,6 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
     optimiser?.dispose();
     agent?.dispose();
     for (const env of envs) env.close();
+    evalEnv?.close();
   }
 }
