@@ -9,6 +9,7 @@ import { lqrflmConfig, lqrflmStatePreset } from '../agents/lqrflm/index.js';
 import { PPO_PIXEL_DEFAULTS, ppoConfig } from '../agents/ppo/config.js';
 import { solarAgentConfig } from '../agents/solar/config.js';
 import { vaeAgentConfig } from '../agents/vae/config.js';
+import { MPC_PAPER_AGENT, mpcAgentConfig } from '../agents/mpc/config.js';
 import { MODEL_DEFAULTS, modelConfigSchema, modelTaskDefaults } from '../model/index.js';
 
 export const METHODS = {
@@ -16,6 +17,7 @@ export const METHODS = {
   lqrflm: { obs: ['state'] as const, description: 'LQR-FLM on the true state (the controller of SOLAR, without the latent model)' },
   ppo: { obs: ['state', 'pixels'] as const, description: 'PPO, the model-free baseline: clipped surrogate and GAE, an MLP on the state or a conv encoder on images' },
   vae: { obs: ['pixels'] as const, description: 'VAE ablation: N(0, I) prior per frame, LQR-FLM on encoder means with a GMM dynamics prior, from images' },
+  mpc: { obs: ['pixels'] as const, description: 'MPC ablation: SOLAR\'s encoder, a learned latent forward model and cost, CEM re-planning every step, from images' },
 } as const;
 export type MethodName = keyof typeof METHODS;
 export const PRESETS = ['default', 'paper', 'quick'] as const;
@@ -70,7 +72,7 @@ export const trainConfigSchema = z
       check(ppoConfig, c.agent, 'agent');
       return;
     }
-    check(c.method === 'lqrflm' ? lqrflmConfig : c.method === 'vae' ? vaeAgentConfig : solarAgentConfig, c.agent, 'agent');
+    check(c.method === 'lqrflm' ? lqrflmConfig : c.method === 'vae' ? vaeAgentConfig : c.method === 'mpc' ? mpcAgentConfig : solarAgentConfig, c.agent, 'agent');
     if (c.method !== 'lqrflm') {
       check(modelConfigSchema, c.model, 'model');
       if (!c.pretrain) ctx.addIssue({ code: 'custom', path: ['pretrain'], message: `${c.method} needs pretrain settings` });
@@ -90,6 +92,11 @@ const QUICK = {
   vae: {
     agent: { iterations: 3, rollouts: 8, eval_episodes: 4 },
     model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, batch_sequences: 4 },
+    pretrain: { rollouts: 16, steps: 150, log_every: 25 },
+  },
+  mpc: {
+    agent: { iterations: 3, rollouts: 4, eval_episodes: 4, samples: 64, elites: 8, cem_iterations: 3, plan_horizon: 5, hidden: 64, initial_fit_steps: 500, fit_steps: 100 },
+    model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, dynamics_start_step: 60, batch_sequences: 4 },
     pretrain: { rollouts: 16, steps: 150, log_every: 25 },
   },
 } as const;
@@ -137,8 +144,10 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
   const ours = p.preset === 'paper' ? {} : solarTaskDefaults(p.env);
   // The VAE ablation: SOLAR's budget and model with the N(0, I) prior; agent keys SOLAR has and it lacks (data_weight) are dropped.
   const vae = p.method === 'vae';
-  const agentSchema = vae ? vaeAgentConfig : solarAgentConfig;
-  const agent = Object.fromEntries(Object.entries({ ...ours.agent, ...pp?.agent, ...q?.agent }).filter(([k]) => k in agentSchema.shape));
+  // The MPC ablation: SOLAR's budget and model; the paper preset adds parasol's CEM (1024 samples, 15 elites, 10 iterations, horizon 20).
+  const mpc = p.method === 'mpc';
+  const agentSchema = vae ? vaeAgentConfig : mpc ? mpcAgentConfig : solarAgentConfig;
+  const agent = Object.fromEntries(Object.entries({ ...ours.agent, ...pp?.agent, ...(mpc && pp ? MPC_PAPER_AGENT : {}), ...q?.agent }).filter(([k]) => k in agentSchema.shape));
   return {
     ...base,
     env: { ...base.env, ...ours.env },

@@ -8,6 +8,7 @@ import { runPpoJob } from './ppo-job.js';
 import type { RunDir } from './run-dir.js';
 import { resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
 import { resumeVaeJob, runVaeJob } from './vae-job.js';
+import { resumeMpcJob, runMpcJob } from './mpc-job.js';
 import type { RunSummary } from './summary.js';
 import type { MethodName, TrainConfig } from './train-config.js';
 
@@ -27,6 +28,7 @@ const JOBS: Record<MethodName, JobEntry> = {
   lqrflm: { run: runLqrflmJob, pretrains: false },
   ppo: { run: runPpoJob, pretrains: false },
   vae: { run: runVaeJob, resume: resumeVaeJob, pretrains: true },
+  mpc: { run: runMpcJob, resume: resumeMpcJob, pretrains: true },
 };
 
 export function methodPretrains(method: MethodName): boolean {
