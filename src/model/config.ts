@@ -10,8 +10,12 @@ export const modelConfigSchema = z
     /** 'lds': linear-Gaussian dynamics prior (SOLAR); 'normal': N(0, I) per frame (VAE ablation). */
     prior: z.enum(['lds', 'normal']),
     latent_dim: z.number().int().min(1).max(64),
-    /** 'conv': stride-2 conv encoder/decoder (src/nn); 'mlp': dense, for tests and quick looks. */
-    network: z.enum(['conv', 'mlp']),
+    /**
+     * 'conv': stride-2 conv encoder/decoder (src/nn); 'broadcast': the conv encoder with x/y
+     * coordinate input channels and a spatial broadcast decoder (src/nn/broadcast.ts), which
+     * encode object positions linearly; 'mlp': dense, for tests and quick looks.
+     */
+    network: z.enum(['conv', 'broadcast', 'mlp']),
     /** Dense width (mlp: every hidden layer; conv: the dense layer). */
     hidden: z.number().int().min(1).max(4096),
     /** Frames stacked along channels as encoder input (earlier-than-first frames repeat o_0). */

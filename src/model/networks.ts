@@ -1,10 +1,12 @@
 /**
  * The model's two networks behind one small interface, built from the config: the conv
- * encoder/decoder of src/nn (stride-2 from the first layer) or the dense ones of mlp.ts.
+ * encoder/decoder of src/nn (stride-2 from the first layer), the conv encoder with coordinate
+ * channels and a spatial broadcast decoder, or the dense ones of mlp.ts.
  *   encoder: images [B, H, W, C·k] → (mean, rawScale) [B, ds], potential scale softplus(raw) + 0.01
  *   decoder: latents [B, ds] → Bernoulli logits [B, H, W, C]
  */
 import type * as tf from '@tensorflow/tfjs';
+import { BroadcastDecoder } from '../nn/broadcast.js';
 import { ImageDecoder, ImageEncoder } from '../nn/networks.js';
 import { deriveSeed } from '../random/rng.js';
 import type { ModelConfig } from './config.js';
@@ -39,8 +41,11 @@ export function buildNetworks(c: ModelConfig, imageShape: [number, number, numbe
       decoder: new MlpDecoder(imageShape, c.latent_dim, c.hidden, decSeed),
     };
   }
+  const broadcast = c.network === 'broadcast';
   return {
-    encoder: new ImageEncoder({ imageShape, latentDim: c.latent_dim, frameStack: c.frame_stack, hidden: c.hidden }, encSeed),
-    decoder: new ImageDecoder({ imageShape, latentDim: c.latent_dim, hidden: c.hidden }, decSeed),
+    encoder: new ImageEncoder({ imageShape, latentDim: c.latent_dim, frameStack: c.frame_stack, hidden: c.hidden, coords: broadcast }, encSeed),
+    decoder: broadcast
+      ? new BroadcastDecoder({ imageShape, latentDim: c.latent_dim }, decSeed)
+      : new ImageDecoder({ imageShape, latentDim: c.latent_dim, hidden: c.hidden }, decSeed),
   };
 }
