@@ -46,8 +46,8 @@ describe('ppo train job', () => {
   });
 
   it('runs from pixels with render on, and omits episode fields of an update in which no episode ended', async () => {
-    // Pixels default to the Atari settings (8 envs × 128 steps); one env here, so that updates of 10 steps straddle episodes of 20.
-    expect(trainDefaults({ env: 'nav2d', method: 'ppo', obs: 'pixels', preset: 'default', seed: 0 }).agent).toMatchObject({ num_envs: 8, steps_per_update: 1024, epochs: 4, minibatch_size: 256, clip_coef: 0.1, ent_coef: 0.01 });
+    // Pixels: 8 envs in lockstep (256 steps each of the 2048); one env here, so that updates of 10 steps straddle episodes of 20.
+    expect(trainDefaults({ env: 'nav2d', method: 'ppo', obs: 'pixels', preset: 'default', seed: 0 }).agent).toMatchObject({ num_envs: 8, steps_per_update: 2048, epochs: 10, minibatch_size: 64, clip_coef: 0.2, ent_coef: 0 });
     const config = tinyConfig('pixels', ['agent.num_envs=1', 'agent.steps_per_update=10', 'agent.minibatch_size=10', 'agent.total_steps=40', 'output.gif_episodes=0']);
     expect(config.env.render).toBe(true);
     const dir = freshDir();

@@ -136,7 +136,7 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
     return { ...base, agent: { ...lqrflmConfig.parse({}), ...(paper ? {} : lqrflmStatePreset(p.env)), ...paper?.agent, ...quick?.agent }, output };
   }
   if (p.method === 'ppo') {
-    // The standard implementations' MuJoCo settings from the state, their Atari settings from pixels (agents/ppo/config.ts).
+    // The standard implementations' MuJoCo settings; from pixels with 8 envs in lockstep (agents/ppo/config.ts).
     return { ...base, backend: 'wasm', agent: { ...ppoConfig.parse({}), ...(p.obs === 'pixels' ? PPO_PIXEL_DEFAULTS : {}), ...quick?.agent }, output };
   }
   const q = quick as (typeof QUICK)['solar'] | null;
