@@ -16,7 +16,8 @@ export const ppoConfig = z
     iterations: z.number().int().min(1).default(10_000),
     /**
      * Training env-step budget (CleanRL total_timesteps): the run stops once reached, or after
-     * `iterations` updates if that comes first; the last batch is shortened to fit.
+     * `iterations` updates if that comes first; the last batch is shortened to fit (rounded up to
+     * a multiple of num_envs, so a run may exceed it by fewer than num_envs steps).
      */
     total_steps: z.number().int().min(1).default(1_000_000),
     /** Env steps collected per update, over all parallel envs (CleanRL num_steps · num_envs, SB3 n_steps). */
