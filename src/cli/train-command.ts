@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolveConfig } from '../run/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
-import { canResume, methodPretrains, resumeTrainJob, runTrainJob } from '../run/train-job.js';
+import { canResume, methodPretrains, plannedIterations, resumeTrainJob, runTrainJob } from '../run/train-job.js';
 import { METHODS, PRESETS, trainConfigSchema, trainDefaults, type MethodName, type Preset, type TrainConfig } from '../run/train-config.js';
 import { formatZodError } from '../util/zod.js';
 import { UserError, type Io } from './io.js';
@@ -61,7 +61,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     dir = RunDir.create(out, { force: opts.force });
     io.out(`training ${config.method} (${config.obs}) on ${config.env.name}, seed ${config.seed}, preset ${config.preset} → ${dir.display()}/`);
   }
-  const iterations = Number(config.agent.iterations);
+  const iterations = plannedIterations(config);
   const report = (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => {
     if (!process.stderr.isTTY) io.out(`iteration ${m.iteration}: mean final distance ${m.mean_final_distance.toFixed(4)}, mean cost ${m.mean_cost.toFixed(3)}`);
   };

@@ -4,6 +4,7 @@
  * a method is one entry in METHODS (train-config.ts) and one in JOBS below.
  */
 import { runLqrflmJob } from './lqrflm-job.js';
+import { plannedUpdates, resolvePpoConfig } from '../agents/ppo/config.js';
 import { runPpoJob } from './ppo-job.js';
 import type { RunDir } from './run-dir.js';
 import { resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
@@ -21,18 +22,25 @@ interface JobEntry {
   resume?(config: TrainConfig, dir: RunDir, hooks: TrainHooks): Promise<RunSummary>;
   /** Whether the method pretrains a model first (the CLI shows a second progress bar). */
   pretrains: boolean;
+  /** Iterations (metrics lines) a run makes, when not simply `agent.iterations`. */
+  iterations?(config: TrainConfig): number;
 }
 
 const JOBS: Record<MethodName, JobEntry> = {
   solar: { run: runSolarJob, resume: resumeSolarJob, pretrains: true },
   lqrflm: { run: runLqrflmJob, pretrains: false },
-  ppo: { run: runPpoJob, pretrains: false },
+  ppo: { run: runPpoJob, pretrains: false, iterations: (c) => plannedUpdates(resolvePpoConfig(c.agent)) },
   vae: { run: runVaeJob, resume: resumeVaeJob, pretrains: true },
   mpc: { run: runMpcJob, resume: resumeMpcJob, pretrains: true },
 };
 
 export function methodPretrains(method: MethodName): boolean {
   return JOBS[method].pretrains;
+}
+
+/** Iterations a run of this config makes (the CLI's progress bar). */
+export function plannedIterations(config: TrainConfig): number {
+  return JOBS[config.method].iterations?.(config) ?? Number(config.agent.iterations);
 }
 
 export function canResume(method: MethodName): boolean {
