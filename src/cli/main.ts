@@ -36,12 +36,12 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .command('train')
     .description('learn a task; writes config.json, metrics.jsonl, summary.json, a learning curve, the policy and GIFs')
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
-    .option('--method <name>', 'solar (from pixels) or lqrflm (from the true state)', 'solar')
+    .option('--method <name>', 'solar, vae or mpc (from pixels), ppo (state or pixels), lqrflm (from the true state)', 'solar')
     .option('--obs <kind>', 'observations: state or pixels (default: what the method uses)')
     .option('--preset <name>', 'default (our tuned values), paper (the paper\'s values) or quick (small, for a first look)', 'default')
     .option('--iterations <n>', 'training iterations (agent.iterations)', intOption('--iterations', { min: 1 }))
     .option('--rollouts <n>', 'rollouts per iteration (agent.rollouts)', intOption('--rollouts', { min: 1 }))
-    .option('--resume <dir>', 'continue a killed solar run from its last completed iteration');
+    .option('--resume <dir>', 'continue a killed solar, vae or mpc run from its last completed iteration');
   withRunOptions(train, 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)', 'agent.kl_step=0.5 or env.target=-0.1,-0.1').action((o) => done(trainCommand(o, io)));
 
   const model = program

@@ -79,7 +79,10 @@ export const MODEL_DEFAULTS: ModelConfig = {
 /** Per-task defaults (latent size as in the paper's reacher, ds = 10; frame stacks for motion). */
 export function modelTaskDefaults(envName: string): Partial<ModelConfig> {
   const base = envName.replace(/-sparse$/, '');
-  if (base === 'nav2d') return { latent_dim: 6 }; // 4 (= the state size) left the goal unencoded
+  // nav2d: ds = 4 (the state size) left the goal unencoded. One shared θ rather than T time-varying
+  // ones (the task is time-invariant): held-out agent R² 0.946 against 0.83, seed 1, 2,000 steps,
+  // and SOLAR's predicted improvements were then realised (README).
+  if (base === 'nav2d') return { latent_dim: 6, dynamics: 'shared' };
   if (base === 'car') return { latent_dim: 6 };
   if (base === 'reacher') return { latent_dim: 10 };
   return {};

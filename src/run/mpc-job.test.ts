@@ -25,8 +25,9 @@ describe('mpc train job', () => {
 
   it('quick preset on nav2d: the run-directory contract, and MPC far better than the random policy it started from', async () => {
     // The quick preset's MLP model does not encode nav2d's small agent blob (see vae-job.test);
-    // the conv encoder on 16×16 images with a fixed goal does.
-    const sets = ['env.target=0.5,0.5', 'env.image_size=16', 'model.network=conv', 'pretrain.steps=300'];
+    // the conv encoder on 16×16 images with a fixed goal does. Time-varying dynamics as when this
+    // test was tuned (300 steps; with nav2d's shared-θ default it ended at 1.17 from 2.5).
+    const sets = ['env.target=0.5,0.5', 'env.image_size=16', 'model.network=conv', 'model.dynamics=time-varying', 'pretrain.steps=300'];
     const c = config(sets);
     const dir = freshDir();
     const summary = await runTrainJob(c, dir);
