@@ -9,9 +9,9 @@
  * so far (pretraining rollouts included), then N MPC rollouts, whose transitions join the data.
  */
 import type { StateQuadratic, TrajectoryBatch } from '../../control/index.js';
-import { episodeStats } from '../../envs/rollout.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
+import { evalEpisodeSeed, iterationProgress, playEpisodes, trainEpisodeSeed, type IterationProgress } from '../solar/iteration.js';
 import { actOnEncodings, batchOf, concatBatches, type EncodedEpisode, type FrameEncoder } from '../vae/encoder.js';
 import { fitStateCost } from '../vae/state-cost.js';
 import { cemPlan } from './cem.js';
@@ -19,12 +19,7 @@ import type { MpcAgentConfig } from './config.js';
 import { ForwardModel, type ForwardModelState, type Transitions } from './forward-model.js';
 import { latentSequenceCost } from './planner.js';
 
-export interface MpcIterationMetrics {
-  iteration: number;
-  env_steps: number;
-  mean_cost: number;
-  mean_final_distance: number;
-  success_rate: number;
+export interface MpcIterationMetrics extends IterationProgress {
   /** Forward model: last minibatch NLL of the refit, and the NLL of this iteration's new transitions (held out from that fit). */
   fit_nll: number;
   heldout_nll: number;
@@ -43,9 +38,6 @@ export interface MpcAgentState {
   meta: { kind: 'mpc-agent'; iteration: number; envSteps: number; rng: (number | null)[]; T: number; ds: number; da: number; batchSizes: number[]; model: ForwardModelState['meta'] };
   arrays: Record<string, Float64Array | Float32Array | Uint8Array>;
 }
-
-export const mpcTrainEpisodeSeed = (seed: number, iteration: number, n: number) => deriveSeed(seed, 1 + iteration * 100_000 + n);
-export const mpcEvalEpisodeSeed = (seed: number, j: number) => deriveSeed(seed, 2_000_000_000 + j);
 
 /** Transitions (m_t, u_t, m_{t+1}) of trajectory batches. */
 export function transitionsOf(batches: readonly TrajectoryBatch[]): Transitions {
@@ -150,12 +142,7 @@ export class MpcAgent {
     const fitS = (performance.now() - start) / 1000;
     this.planMs = 0;
     this.planSteps = 0;
-    const episodes: EncodedEpisode[] = [];
-    for (let n = 0; n < config.rollouts; n++) {
-      const e = await this.episode(mpcTrainEpisodeSeed(this.seed, it, n), true);
-      episodes.push(e);
-      onEpisode?.(e);
-    }
+    const episodes = await playEpisodes(config.rollouts, (n) => this.episode(trainEpisodeSeed(this.seed, it, n), true), onEpisode);
     this.envSteps += config.rollouts * T;
     const rolloutsS = (performance.now() - start) / 1000 - fitS;
     const batch = batchOf(episodes, T, ds, da);
@@ -163,13 +150,8 @@ export class MpcAgent {
     this.data.push(batch);
     this.finals.push(episodes.map((e) => e.success));
     this.iteration = it + 1;
-    const stats = episodeStats(episodes);
     const m: MpcIterationMetrics = {
-      iteration: it,
-      env_steps: this.envSteps,
-      mean_cost: stats.mean_cost,
-      mean_final_distance: stats.mean_final_distance,
-      success_rate: stats.success_rate,
+      ...iterationProgress(it, this.envSteps, episodes),
       fit_nll: fit.nll,
       heldout_nll: heldout,
       transitions: this.data.slice(0, -1).reduce((s, b) => s + b.N * b.T, 0),
@@ -185,12 +167,7 @@ export class MpcAgent {
   /** Fresh episodes without exploration noise, with the model and cost refitted on all data first. */
   async evaluate(episodes: number, onEpisode?: (e: EncodedEpisode) => void): Promise<EncodedEpisode[]> {
     this.refit();
-    const out: EncodedEpisode[] = [];
-    for (let j = 0; j < episodes; j++) {
-      const e = await this.episode(mpcEvalEpisodeSeed(this.seed, j), false);
-      out.push(e);
-      onEpisode?.(e);
-    }
+    const out = await playEpisodes(episodes, (j) => this.episode(evalEpisodeSeed(this.seed, j), false), onEpisode);
     this.envSteps += episodes * this.T;
     return out;
   }

@@ -11,26 +11,17 @@ import {
   adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork,
   type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
 } from '../../control/index.js';
-import { episodeStats } from '../../envs/rollout.js';
 import type { Env } from '../../envs/types.js';
 import type { DynamicsExpectations } from '../../gaussian/index.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
 import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
+import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from './iteration.js';
 import { fitDenseLatentCost, fitSuccessModel, latentCost } from './latent-cost.js';
 import { latentEm } from './latent-em.js';
 import type { LatentModel } from './types.js';
 
-export interface SolarIterationMetrics {
-  iteration: number;
-  env_steps: number;
-  mean_cost: number;
-  mean_final_distance: number;
-  success_rate: number;
-  kl: number;
-  kl_bound: number;
-  eta: number;
-  step_mult: number;
+export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
   em_rounds: number;
   /** Sparse tasks: successes among the labelled latent states this iteration. */
   success_labels?: number;
@@ -50,9 +41,6 @@ export interface SolarAgentState {
   meta: { iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null; rng: number[]; T: number; ds: number; da: number };
   arrays: { K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; Einv: Float64Array; EinvF: Float64Array; EFinvF: Float64Array; Elogdet: Float64Array };
 }
-
-export const trainEpisodeSeed = (seed: number, iteration: number, n: number) => deriveSeed(seed, 1 + iteration * 100_000 + n);
-export const evalEpisodeSeed = (seed: number, j: number) => deriveSeed(seed, 2_000_000_000 + j);
 
 export class SolarAgent {
   policy: LinearGaussianPolicy;
@@ -95,21 +83,8 @@ export class SolarAgent {
     const { config, model, T } = this;
     const { ds, da } = model;
     const it = this.iteration;
-    const episodes: LatentEpisode[] = [];
-    const clock = (() => {
-      let last = performance.now();
-      return () => {
-        const now = performance.now();
-        const dt = (now - last) / 1000;
-        last = now;
-        return dt;
-      };
-    })();
-    for (let n = 0; n < config.rollouts; n++) {
-      const e = await actEpisode(this.env, model, this.policy, this.filterDynamics, trainEpisodeSeed(this.seed, it, n), this.rng);
-      episodes.push(e);
-      onEpisode?.(e);
-    }
+    const clock = stageClock();
+    const episodes = await playEpisodes(config.rollouts, (n) => actEpisode(this.env, model, this.policy, this.filterDynamics, trainEpisodeSeed(this.seed, it, n), this.rng), onEpisode);
     this.envSteps += config.rollouts * T;
     const rolloutsS = clock();
     const seqs = [];
@@ -137,13 +112,8 @@ export class SolarAgent {
     this.eta = r.eta;
     this.filterDynamics = em.expectations;
     this.iteration = it + 1;
-    const stats = episodeStats(episodes);
     const metrics: SolarIterationMetrics = {
-      iteration: it,
-      env_steps: this.envSteps,
-      mean_cost: stats.mean_cost,
-      mean_final_distance: stats.mean_final_distance,
-      success_rate: stats.success_rate,
+      ...iterationProgress(it, this.envSteps, episodes),
       kl: r.kl,
       kl_bound: klBound,
       eta: r.eta,
@@ -183,12 +153,7 @@ export class SolarAgent {
 
   /** Mean-action episodes on fresh seeds. */
   async evaluate(episodes: number, onEpisode?: (e: LatentEpisode) => void): Promise<LatentEpisode[]> {
-    const out: LatentEpisode[] = [];
-    for (let j = 0; j < episodes; j++) {
-      const e = await actEpisode(this.env, this.model, this.policy, this.filterDynamics, evalEpisodeSeed(this.seed, j), null);
-      out.push(e);
-      onEpisode?.(e);
-    }
+    const out = await playEpisodes(episodes, (j) => actEpisode(this.env, this.model, this.policy, this.filterDynamics, evalEpisodeSeed(this.seed, j), null), onEpisode);
     this.envSteps += episodes * this.T;
     return out;
   }

@@ -16,24 +16,15 @@ import {
   adaptStepMult, createPolicy, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
   initialPolicy, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type TrajectoryBatch,
 } from '../../control/index.js';
-import { episodeStats } from '../../envs/rollout.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
+import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
 import { latentCost } from '../solar/latent-cost.js';
 import type { VaeAgentConfig } from './config.js';
 import { actOnEncodings, batchOf, concatBatches, type EncodedEpisode, type FrameEncoder } from './encoder.js';
 import { fitStateCost } from './state-cost.js';
 
-export interface VaeIterationMetrics {
-  iteration: number;
-  env_steps: number;
-  mean_cost: number;
-  mean_final_distance: number;
-  success_rate: number;
-  kl: number;
-  kl_bound: number;
-  eta: number;
-  step_mult: number;
+export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport {
   /** Mixture components of the dynamics prior (1 for the Gaussian prior). */
   prior_clusters: number;
   /** Transitions the prior was fitted on. */
@@ -55,9 +46,6 @@ export interface VaeAgentState {
   };
   arrays: { K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; X: Float64Array; U: Float64Array; cost: Float64Array };
 }
-
-export const vaeTrainEpisodeSeed = (seed: number, iteration: number, n: number) => deriveSeed(seed, 1 + iteration * 100_000 + n);
-export const vaeEvalEpisodeSeed = (seed: number, j: number) => deriveSeed(seed, 2_000_000_000 + j);
 
 export class VaeAgent {
   policy: LinearGaussianPolicy;
@@ -111,19 +99,8 @@ export class VaeAgent {
     const { config, T, da } = this;
     const ds = this.encoder.ds;
     const it = this.iteration;
-    let last = start;
-    const clock = () => {
-      const now = performance.now();
-      const dt = (now - last) / 1000;
-      last = now;
-      return dt;
-    };
-    const episodes: EncodedEpisode[] = [];
-    for (let n = 0; n < config.rollouts; n++) {
-      const e = await this.episode(vaeTrainEpisodeSeed(this.seed, it, n), this.rng);
-      episodes.push(e);
-      onEpisode?.(e);
-    }
+    const clock = stageClock(start);
+    const episodes = await playEpisodes(config.rollouts, (n) => this.episode(trainEpisodeSeed(this.seed, it, n), this.rng), onEpisode);
     this.envSteps += config.rollouts * T;
     const rolloutsS = clock();
     const batch = batchOf(episodes, T, ds, da);
@@ -152,13 +129,8 @@ export class VaeAgent {
     this.eta = r.eta;
     this.data = data;
     this.iteration = it + 1;
-    const stats = episodeStats(episodes);
     const metrics: VaeIterationMetrics = {
-      iteration: it,
-      env_steps: this.envSteps,
-      mean_cost: stats.mean_cost,
-      mean_final_distance: stats.mean_final_distance,
-      success_rate: stats.success_rate,
+      ...iterationProgress(it, this.envSteps, episodes),
       kl: r.kl,
       kl_bound: klBound,
       eta: r.eta,
@@ -177,12 +149,7 @@ export class VaeAgent {
 
   /** Mean-action episodes on fresh seeds. */
   async evaluate(episodes: number, onEpisode?: (e: EncodedEpisode) => void): Promise<EncodedEpisode[]> {
-    const out: EncodedEpisode[] = [];
-    for (let j = 0; j < episodes; j++) {
-      const e = await this.episode(vaeEvalEpisodeSeed(this.seed, j), null);
-      out.push(e);
-      onEpisode?.(e);
-    }
+    const out = await playEpisodes(episodes, (j) => this.episode(evalEpisodeSeed(this.seed, j), null), onEpisode);
     this.envSteps += episodes * this.T;
     return out;
   }

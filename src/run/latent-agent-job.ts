@@ -1,0 +1,225 @@
+/**
+ * The job every latent agent runs (`solar train --method solar | vae | mpc`): pretrain the
+ * latent model on random rollouts, build the method's agent on it, then iterate. Writes
+ * config.json, pretrain.jsonl, metrics.jsonl (a flushed line per iteration), a learning
+ * curve, the policy per iteration (agents with a linear-Gaussian policy), a GIF per
+ * iteration (camera | decoded latent), summary.json, and checkpoints: `pretrained.ckpt`,
+ * `latest.ckpt` (model + agent, after each iteration) and `final.ckpt`. A resume continues
+ * from `latest.ckpt`: every completed iteration is kept, none is repeated.
+ *
+ * A method is a `LatentMethod`: its agent config, a check of the model config, how its agent
+ * is built on the pretrained model, and which latents its GIF decodes.
+ */
+import type { IterationProgress } from '../agents/solar/iteration.js';
+import type { LinearGaussianPolicy } from '../control/index.js';
+import { makeEnv } from '../envs/registry.js';
+import type { Episode, EpisodeOutcome } from '../envs/rollout.js';
+import type { Env } from '../envs/types.js';
+import { getModelState, modelConfigSchema, setModelState, SolarModel, type ModelConfig } from '../model/index.js';
+import { backendInfo, initBackend } from '../nn/index.js';
+import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
+import { latentGif, modelShapeOf, pretrainLatentModel } from './latent-pretrain.js';
+import { learningCurveSvg } from './plots.js';
+import type { RunDir } from './run-dir.js';
+import { runSummary, type RunSummary } from './summary.js';
+import type { TrainConfig } from './train-config.js';
+import { packageVersion } from './version.js';
+
+/** What every iteration reports at least (the learning curve and the CLI read these); the job sets wall_s. */
+type IterationReport = IterationProgress & { wall_s: number };
+/** The agent settings the job itself reads. */
+type LoopConfig = { iterations: number; eval_episodes: number };
+/** An episode the GIF can show: its camera images o_0..o_T. */
+type Filmed = { frames: Float32Array[] };
+
+/** The hooks of every latent-agent job; `onIteration` receives the method's iteration metrics M. */
+export interface LatentJobHooks<M = Pick<IterationProgress, 'iteration' | 'mean_final_distance' | 'mean_cost'>> {
+  onPretrainStep?(step: number, total: number): void;
+  onIteration?(m: M): void;
+  onEpisode?(): void;
+  /** Something the user should know that does not stop the run (e.g. blank images). */
+  onWarning?(message: string): void;
+  /** The task, if not the registry's (tests inject fakes; a real robot plugs in here). */
+  makeEnv?(name: string, params: Record<string, unknown>): Promise<Env>;
+}
+
+export type LatentJobSummary = RunSummary & {
+  pretrain_env_steps: number;
+  backend: string;
+  /** Present only when something looked wrong (e.g. the images carry no information). */
+  warnings?: string[];
+};
+
+/** An agent's checkpointable state: `meta` as JSON, `arrays` of typed arrays (stored under `agent/`). */
+interface AgentState {
+  meta: unknown;
+  arrays: object;
+}
+
+/** What the job needs of an agent (SolarAgent, VaeAgent and MpcAgent all are one). */
+export interface LatentAgent<M extends IterationReport, E, S extends AgentState> {
+  /** Next iteration to run (0-based). */
+  readonly iteration: number;
+  readonly envSteps: number;
+  /** The time-varying linear-Gaussian policy, saved per iteration; absent for MPC (it plans). */
+  readonly policy?: LinearGaussianPolicy;
+  iterate(onEpisode?: (e: E) => void): Promise<M>;
+  evaluate(episodes: number, onEpisode?: (e: E) => void): Promise<EpisodeOutcome[]>;
+  getState(): S;
+  setState(st: S): void;
+  dispose?(): void;
+}
+
+/** What differs between SOLAR and its ablations as far as the job is concerned. */
+export interface LatentMethod<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState> {
+  /** As in `--method`: names the method in messages and the learning curve. */
+  name: string;
+  agentConfig: { parse(agent: unknown): C };
+  /** Throws when the model config does not suit the method (e.g. the VAE needs the N(0, I) prior). */
+  checkModel?(model: ModelConfig): void;
+  /** The agent on the model; `pretraining`: the random rollouts of a fresh run (null on resume). */
+  newAgent(env: Env, model: SolarModel, config: C, seed: number, pretrainSteps: number, pretraining: Episode[] | null): LatentAgent<M, E, S> | Promise<LatentAgent<M, E, S>>;
+  /** A checkpoint without agent state cannot resume (else the agent starts afresh). */
+  needsAgentState?: boolean;
+  /** The latents the GIF decodes beside the camera images. */
+  gifLatents(e: E): Float64Array;
+}
+
+/** What a checkpoint must match: everything but the output settings, the iteration and evaluation counts. */
+function fingerprint(config: TrainConfig): string {
+  const { output: _o, agent, ...rest } = config;
+  const { iterations: _i, eval_episodes: _e, ...agentRest } = agent;
+  return configFingerprint({ ...rest, agent: agentRest });
+}
+
+function pack(model: SolarModel, agent: { getState(): AgentState } | null, history: unknown[], wall: number): Checkpoint {
+  const ms = getModelState(model);
+  const arrays: Record<string, StoredArray> = {};
+  for (const [k, v] of Object.entries(ms.arrays)) arrays[`model/${k}`] = v;
+  const as = agent?.getState() ?? null;
+  if (as) for (const [k, v] of Object.entries(as.arrays)) arrays[`agent/${k}`] = v as StoredArray;
+  return { meta: { model: ms.meta, agent: as?.meta ?? null, history, wall_s: wall }, arrays };
+}
+
+function unpack<M, S>(ckpt: Checkpoint) {
+  const meta = ckpt.meta as { model: unknown; agent: unknown; history: M[]; wall_s: number };
+  const model: Record<string, StoredArray> = {}, agent: Record<string, StoredArray> = {};
+  for (const [k, v] of Object.entries(ckpt.arrays)) {
+    if (k.startsWith('model/')) model[k.slice(6)] = v;
+    else if (k.startsWith('agent/')) agent[k.slice(6)] = v;
+  }
+  return {
+    model: { meta: meta.model, arrays: model } as Parameters<typeof setModelState>[1],
+    agent: meta.agent ? ({ meta: meta.agent, arrays: agent } as unknown as S) : null,
+    history: meta.history,
+    wall: meta.wall_s,
+  };
+}
+
+/** A fresh run: pretraining, then the iterations. */
+export async function runLatentAgentJob<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, hooks: LatentJobHooks<M>,
+): Promise<LatentJobSummary> {
+  dir.writeJson('config.json', { ...config, version: packageVersion() });
+  return continueLatentAgentJob(method, config, dir, null, hooks);
+}
+
+/** Continues the run in `dir` from its latest checkpoint (or from scratch after pretraining if that was all it saved). */
+export async function resumeLatentAgentJob<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, hooks: LatentJobHooks<M>,
+): Promise<LatentJobSummary> {
+  const ckpt = loadCheckpoint(dir.path('checkpoints/latest.ckpt'), fingerprint(config));
+  return continueLatentAgentJob(method, config, dir, ckpt, hooks);
+}
+
+async function continueLatentAgentJob<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, ckpt: Checkpoint | null, hooks: LatentJobHooks<M>,
+): Promise<LatentJobSummary> {
+  const start = performance.now();
+  const fp = fingerprint(config);
+  const backend = await initBackend(config.backend ?? 'wasm');
+  const { name, ...envParams } = config.env;
+  const env = await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: true });
+  const agentConfig = method.agentConfig.parse(config.agent);
+  const modelConfig = modelConfigSchema.parse(config.model);
+  method.checkModel?.(modelConfig);
+  const pretrainSteps = config.pretrain!.rollouts * env.spec.horizon;
+  const model = new SolarModel(modelConfig, modelShapeOf(env), config.seed);
+  let agent: LatentAgent<M, E, S> | null = null;
+  let history: M[] = [];
+  let wallBefore = 0;
+  const wall = () => wallBefore + (performance.now() - start) / 1000;
+  const warnings: string[] = [];
+  const warn = (w: string) => {
+    warnings.push(w);
+    hooks.onWarning?.(w);
+  };
+  try {
+    if (ckpt) {
+      const st = unpack<M, S>(ckpt);
+      setModelState(model, st.model);
+      agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, null);
+      if (st.agent) agent.setState(st.agent);
+      else if (method.needsAgentState) throw new Error(`${dir.display()}/checkpoints/latest.ckpt holds no ${method.name.toUpperCase()} agent state`);
+      const done = agent.iteration;
+      history = st.history.filter((m) => m.iteration < done);
+      wallBefore = st.wall;
+      // The metrics file holds exactly the checkpointed iterations (a line written after the
+      // last checkpoint belongs to an iteration that will run again).
+      dir.writeFile('metrics.jsonl', history.map((m) => JSON.stringify(m) + '\n').join(''));
+    } else {
+      const episodes = await pretrainLatentModel(env, model, config, dir, hooks, warn, start);
+      saveCheckpoint(dir.path('checkpoints/pretrained.ckpt'), pack(model, null, [], 0), fp);
+      agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, episodes);
+      saveCheckpoint(dir.path('checkpoints/latest.ckpt'), pack(model, agent, [], wall()), fp);
+    }
+    while (agent.iteration < agentConfig.iterations) {
+      const m = await iterateOrExplain(method.name, agent, dir, wall, config.output.gif_episodes, hooks);
+      m.report.wall_s = wall();
+      history.push(m.report);
+      const tag = String(m.report.iteration).padStart(3, '0');
+      const p = agent.policy;
+      if (p) saveCheckpoint(dir.path(`policies/iter-${tag}.ckpt`), { meta: { iteration: m.report.iteration, T: p.T, dx: p.dx, du: p.du }, arrays: { K: p.K, k: p.k, S: p.S } }, fp);
+      if (m.shown.length > 0) dir.writeFile(`rollouts/iter-${tag}.gif`, await latentGif(model, env, m.shown.map((e) => ({ frames: e.frames, latents: method.gifLatents(e) })), config));
+      saveCheckpoint(dir.path('checkpoints/latest.ckpt'), pack(model, agent, history, wall()), fp);
+      dir.appendJsonl('metrics.jsonl', m.report);
+      dir.writeFile('learning-curve.svg', learningCurveSvg(history, `${method.name} on ${name} (pixels), seed ${config.seed}`));
+      hooks.onIteration?.(m.report);
+    }
+    const evals = await agent.evaluate(agentConfig.eval_episodes, () => hooks.onEpisode?.());
+    saveCheckpoint(dir.path('checkpoints/final.ckpt'), pack(model, agent, history, wall()), fp);
+    const summary: LatentJobSummary = { ...runSummary(evals, agent.envSteps, wall()), pretrain_env_steps: pretrainSteps, backend: backendInfo()?.name ?? backend };
+    if (warnings.length > 0) summary.warnings = warnings;
+    dir.writeJson('summary.json', summary);
+    return summary;
+  } finally {
+    env.close();
+    agent?.dispose?.();
+    model.dispose();
+  }
+}
+
+/**
+ * One iteration, keeping the first `gifEpisodes` episodes for the GIF. A failure leaves
+ * error.json and says how to resume: the completed iterations are in latest.ckpt.
+ */
+async function iterateOrExplain<M extends IterationReport, E>(
+  name: string, agent: LatentAgent<M, E, AgentState>, dir: RunDir, wall: () => number, gifEpisodes: number, hooks: LatentJobHooks<M>,
+): Promise<{ report: M; shown: E[] }> {
+  const shown: E[] = [];
+  try {
+    const report = await agent.iterate((e) => {
+      if (shown.length < gifEpisodes) shown.push(e);
+      hooks.onEpisode?.();
+    });
+    return { report, shown };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    dir.writeJson('error.json', { iteration: agent.iteration, message, wall_s: wall() });
+    throw new Error(
+      `${name} stopped in iteration ${agent.iteration}: ${message}\n` +
+        `${dir.display()} keeps the ${agent.iteration} completed iteration(s) and checkpoints/latest.ckpt; ` +
+        `once the cause is fixed, continue with: solar train --resume ${dir.display()}`,
+    );
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * What the latent-agent jobs (SOLAR and its VAE and MPC ablations) share before and beside
+ * their agents: the model's shapes for a task, pretraining the latent model on random
+ * rollouts (method doc §2: the same episodes and steps for every method, so the ablations
+ * differ from SOLAR only in what follows), and the per-iteration GIF of camera | decoded latent.
+ */
+import type { Episode } from '../envs/rollout.js';
+import type { Env } from '../envs/types.js';
+import { decodeLatents, sequencesFromEpisodes, SolarModel, trainStep } from '../model/index.js';
+import { besideEachOther, encodeGif, type Image } from './images.js';
+import { collectRandomRollouts } from './model-job.js';
+import type { RunDir } from './run-dir.js';
+import type { TrainConfig } from './train-config.js';
+
+/** Largest per-pixel variance over every frame: 0 when the camera shows nothing that changes. */
+export function imageVariation(frames: readonly Float32Array[]): number {
+  const n = frames.length, len = frames[0]?.length ?? 0;
+  let worst = 0;
+  for (let i = 0; i < len; i++) {
+    let s = 0, s2 = 0;
+    for (const f of frames) {
+      s += f[i];
+      s2 += f[i] * f[i];
+    }
+    worst = Math.max(worst, s2 / n - (s / n) ** 2);
+  }
+  return worst;
+}
+
+/** The model's image shape, action size and sequence length o_0..o_T for a task. */
+export function modelShapeOf(env: Env) {
+  return { imageShape: [...env.spec.observation.shape] as [number, number, number], actionDim: env.spec.action.dim, length: env.spec.horizon + 1 };
+}
+
+/**
+ * Collects `pretrain.rollouts` random rollouts u ~ N(0, action_std²) and trains the model for
+ * `pretrain.steps` steps, logging to pretrain.jsonl and warning about blank images or a model
+ * that learned nothing. Returns the episodes (the ablations' agents start from their encodings).
+ */
+export async function pretrainLatentModel(
+  env: Env, model: SolarModel, config: TrainConfig, dir: RunDir,
+  hooks: { onEpisode?(): void; onPretrainStep?(step: number, total: number): void }, warn: (w: string) => void, start: number,
+): Promise<Episode[]> {
+  const pre = config.pretrain;
+  if (!pre) throw new Error(`${config.method} needs pretrain settings`);
+  const episodes = await collectRandomRollouts(env, config.seed, 'train', pre.rollouts, pre.action_std, hooks.onEpisode);
+  const data = sequencesFromEpisodes(episodes, modelShapeOf(env).imageShape, env.spec.action.dim);
+  if (imageVariation(episodes.flatMap((e) => e.observations)) < 1e-10) {
+    warn('the camera images never change (blank?): the model cannot learn a state from them, and the agent acts on noise');
+  }
+  let lastKl = Number.NaN;
+  for (let s = 0; s < pre.steps; s++) {
+    const m = trainStep(model, data, (s + 1) % pre.log_every === 0);
+    lastKl = m.kl;
+    hooks.onPretrainStep?.(s + 1, pre.steps);
+    if ((s + 1) % pre.log_every === 0 || s + 1 === pre.steps) {
+      dir.appendJsonl('pretrain.jsonl', { step: m.step, elbo: m.elbo, recon: m.recon, kl: m.kl, kl_global: m.kl_global, beta: m.beta, wall_s: (performance.now() - start) / 1000 });
+    }
+  }
+  // KL(q(x) ‖ p̄(x)) per frame ≈ 0: the encoder's potentials say nothing about the images.
+  const klPerFrame = lastKl / (env.spec.horizon + 1);
+  if (pre.steps > 0 && klPerFrame < 0.01) warn(`the model learned nothing: its latent posterior equals the prior (KL ${klPerFrame.toExponential(2)} nats per frame)`);
+  return episodes;
+}
+
+/**
+ * A GIF of episodes: each camera image o_t beside the image decoded from the latent the agent
+ * used at t (SOLAR: the filtered mean x̂_t, t < T; the ablations: the encoder mean m_t, t ≤ T),
+ * as many frames as there are latents.
+ */
+export async function latentGif(
+  model: SolarModel, env: Env, episodes: readonly { frames: readonly Float32Array[]; latents: Float64Array }[], config: TrainConfig,
+): Promise<Uint8Array> {
+  const [height, width, channels] = env.spec.observation.shape;
+  const hwc = height * width * channels;
+  const frames: Image[] = [];
+  for (const e of episodes) {
+    const decoded = decodeLatents(model, e.latents);
+    for (let t = 0; t < e.latents.length / model.latentDim; t++) {
+      frames.push(besideEachOther([
+        { data: e.frames[t], height, width, channels },
+        { data: decoded.subarray(t * hwc, (t + 1) * hwc), height, width, channels },
+      ]));
+    }
+  }
+  return encodeGif(frames, config.output.gif_scale, Math.round(1000 / config.output.gif_fps));
+}
