@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resumeModelJob, runModelJob } from '../run/model-job.js';
 import { modelJobDefaults, modelJobSchema, type ModelJobConfig } from '../run/model-config.js';
 import { resolveConfig } from '../run/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
-import { formatZodError } from '../util/zod.js';
 import { UserError, type Io } from './io.js';
+import { savedRunConfig } from './options.js';
 import { progressBar } from './progress.js';
 
 export interface ModelOptions {
@@ -19,20 +18,6 @@ export interface ModelOptions {
   resume?: string;
 }
 
-/** The config a model run directory was started with (for --resume). */
-function savedModelConfig(dir: RunDir): ModelJobConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(dir.path('config.json'), 'utf8'));
-  } catch (e) {
-    throw new UserError(`cannot resume '${dir.display()}': no readable config.json (${(e as Error).message})`);
-  }
-  const { version: _v, ...rest } = raw as Record<string, unknown>;
-  const r = modelJobSchema.safeParse(rest);
-  if (!r.success) throw new UserError(`cannot resume '${dir.display()}': its config.json is not a model config:\n${formatZodError(r.error)}`);
-  return r.data;
-}
-
 /** `solar model`: train the latent model on random rollouts; metrics, R², pictures, checkpoints. */
 export async function modelCommand(opts: ModelOptions, io: Io): Promise<number> {
   if (opts.prior !== undefined && opts.prior !== 'lds' && opts.prior !== 'normal') {
@@ -41,7 +26,7 @@ export async function modelCommand(opts: ModelOptions, io: Io): Promise<number> 
   let config: ModelJobConfig, dir: RunDir;
   if (opts.resume) {
     dir = RunDir.open(opts.resume);
-    config = savedModelConfig(dir);
+    config = savedRunConfig(dir, modelJobSchema, 'model');
     io.out(`resuming the ${config.model.prior} model on ${config.env.name}, seed ${config.seed} in ${dir.display()}/ (rollouts are regenerated from the seed)`);
   } else {
     const defaults = modelJobDefaults({ env: opts.env, seed: opts.seed, prior: opts.prior as 'lds' | 'normal' | undefined, rollouts: opts.rollouts, steps: opts.steps });

@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { z } from 'zod';
+import type { RunDir } from '../run/run-dir.js';
+import { formatZodError } from '../util/zod.js';
+import { UserError } from './io.js';
 
 export function intOption(name: string, { min }: { min?: number } = {}) {
   return (text: string): number => {
@@ -20,4 +25,18 @@ export function withRunOptions(cmd: Command, outHelp: string, setExample: string
     .option('--out <dir>', outHelp)
     .option('--set <key=value>', `override any config field, e.g. ${setExample} (repeatable)`, collect, [])
     .option('--force', 'replace a previous run directory at --out');
+}
+
+/** The config a run directory was started with, checked by `schema` (for --resume). */
+export function savedRunConfig<T>(dir: RunDir, schema: z.ZodType<T>, kind: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(dir.path('config.json'), 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot resume '${dir.display()}': no readable config.json (${(e as Error).message})`);
+  }
+  const { version: _v, ...rest } = raw as Record<string, unknown>;
+  const r = schema.safeParse(rest);
+  if (!r.success) throw new UserError(`cannot resume '${dir.display()}': its config.json is not a ${kind} config:\n${formatZodError(r.error)}`);
+  return r.data;
 }

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resolveConfig } from '../run/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
 import { canResume, methodPretrains, plannedIterations, resumeTrainJob, runTrainJob } from '../run/train-job.js';
 import { METHODS, PRESETS, trainConfigSchema, trainDefaults, type MethodName, type Preset, type TrainConfig } from '../run/train-config.js';
-import { formatZodError } from '../util/zod.js';
 import { UserError, type Io } from './io.js';
+import { savedRunConfig } from './options.js';
 import { progressBar, type Progress } from './progress.js';
 
 export interface TrainOptions {
@@ -33,26 +32,12 @@ function resolveTrainConfig(opts: TrainOptions): TrainConfig {
   return resolveConfig(trainConfigSchema, { defaults, sets: [...flags, ...opts.set] });
 }
 
-/** The config a run directory was started with (for --resume). */
-function savedConfig(dir: RunDir): TrainConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(dir.path('config.json'), 'utf8'));
-  } catch (e) {
-    throw new UserError(`cannot resume '${dir.display()}': no readable config.json (${(e as Error).message})`);
-  }
-  const { version: _v, ...rest } = raw as Record<string, unknown>;
-  const r = trainConfigSchema.safeParse(rest);
-  if (!r.success) throw new UserError(`cannot resume '${dir.display()}': its config.json is not a train config:\n${formatZodError(r.error)}`);
-  return r.data;
-}
-
 /** `solar train`: learn a task with a method; a run directory with metrics, summary and pictures. */
 export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> {
   let config: TrainConfig, dir: RunDir;
   if (opts.resume) {
     dir = RunDir.open(opts.resume);
-    config = savedConfig(dir);
+    config = savedRunConfig(dir, trainConfigSchema, 'train');
     if (!canResume(config.method)) throw new UserError(`--resume does not support ${config.method} runs ('${dir.display()}'): they are short, start it again`);
     io.out(`resuming ${config.method} on ${config.env.name}, seed ${config.seed} in ${dir.display()}/`);
   } else {
