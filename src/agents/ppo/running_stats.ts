@@ -44,3 +44,19 @@ export class RunningMeanStd {
     this.count = s.count;
   }
 }
+
+/** gym's NormalizeReward: r / √(Var[G] + 1e-8), G_t = γ G_{t−1} + r_t per env, reset at episode ends. */
+export class RewardScaler {
+  private readonly rms = new RunningMeanStd(1);
+  private readonly ret: Float64Array;
+  constructor(envs: number, private readonly gamma: number, private readonly clip: number, private readonly enabled: boolean) {
+    this.ret = new Float64Array(envs);
+  }
+  scale(e: number, r: number, done: boolean): number {
+    if (!this.enabled) return r;
+    this.ret[e] = this.ret[e] * this.gamma + r;
+    this.rms.update([this.ret[e]]);
+    if (done) this.ret[e] = 0;
+    return Math.max(-this.clip, Math.min(this.clip, r / Math.sqrt(this.rms.var[0] + 1e-8)));
+  }
+}

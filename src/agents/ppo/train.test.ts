@@ -4,7 +4,8 @@ import { rollout } from '../../envs/rollout.js';
 import { initBackend } from '../../nn/index.js';
 import { Rng } from '../../random/rng.js';
 import { makeReach1dEnv } from './fake_env.js';
-import { evalEpisodeSeed, FrameStack, trainPpo, type PpoIterationMetrics } from './train.js';
+import { FrameStack } from './frame_stack.js';
+import { evalEpisodeSeed, trainPpo, type PpoIterationMetrics } from './train.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -17,7 +17,8 @@ import { Rng, deriveSeed } from '../../random/rng.js';
 import { plannedUpdates, resolvePpoConfig, type PpoConfig } from './config.js';
 import { clippedSurrogate, gae, gaussianEntropy, gaussianLogProb, gaussianLogProbFromNoise, normalizeAdvantages, valueLoss } from './losses.js';
 import { PpoNetworks, type PpoObservation } from './networks.js';
-import { RunningMeanStd } from './running_stats.js';
+import { FrameStack } from './frame_stack.js';
+import { RewardScaler, RunningMeanStd } from './running_stats.js';
 
 export type PpoObsKind = 'state' | 'pixels';
 
@@ -91,42 +92,6 @@ export function trainEpisodeSeed(seed: number, k: number): number {
 }
 export function evalEpisodeSeed(seed: number, j: number): number {
   return deriveSeed(seed, 2_000_000_000 + j);
-}
-
-/**
- * Frame stacking for one env: the network sees [H, W, k·C], frames t−k+1 … t concatenated along
- * channels, oldest first; at an episode start the first frame fills every slot (as nn/frames.ts).
- */
-export class FrameStack {
-  private readonly frames: Float32Array[] = [];
-  constructor(readonly k: number, readonly channels: number) {}
-
-  reset(frame: Float32Array): Float32Array {
-    this.frames.length = 0;
-    for (let i = 0; i < this.k; i++) this.frames.push(frame.slice());
-    return this.stacked();
-  }
-
-  push(frame: Float32Array): Float32Array {
-    if (this.frames.length === 0) return this.reset(frame);
-    this.frames.shift();
-    this.frames.push(frame.slice());
-    return this.stacked();
-  }
-
-  private stacked(): Float32Array {
-    const { k, channels: C } = this;
-    if (k === 1) return this.frames[0];
-    const pixels = this.frames[0].length / C;
-    const out = new Float32Array(pixels * k * C);
-    for (let p = 0; p < pixels; p++) {
-      for (let f = 0; f < k; f++) {
-        const src = this.frames[f];
-        for (let c = 0; c < C; c++) out[(p * k + f) * C + c] = src[p * C + c];
-      }
-    }
-    return out;
-  }
 }
 
 /** The policy with its observation pre-processing: what acting needs after training. */
@@ -219,22 +184,6 @@ export class PpoAgent {
 
   dispose(): void {
     this.nets.dispose();
-  }
-}
-
-/** gym's NormalizeReward: r / √(Var[G] + 1e-8), G_t = γ G_{t−1} + r_t per env, reset at episode ends. */
-class RewardScaler {
-  private readonly rms = new RunningMeanStd(1);
-  private readonly ret: Float64Array;
-  constructor(envs: number, private readonly gamma: number, private readonly clip: number, private readonly enabled: boolean) {
-    this.ret = new Float64Array(envs);
-  }
-  scale(e: number, r: number, done: boolean): number {
-    if (!this.enabled) return r;
-    this.ret[e] = this.ret[e] * this.gamma + r;
-    this.rms.update([this.ret[e]]);
-    if (done) this.ret[e] = 0;
-    return Math.max(-this.clip, Math.min(this.clip, r / Math.sqrt(this.rms.var[0] + 1e-8)));
   }
 }
 
