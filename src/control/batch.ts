@@ -83,3 +83,20 @@ export function checkTrajectoryBatch(b: TrajectoryBatch, what = 'trajectory batc
   find(b.cost, T, 1, 'cost');
   return b;
 }
+
+/** Concatenates batches of equal T, dx, du. */
+export function concatBatches(bs: readonly TrajectoryBatch[]): TrajectoryBatch {
+  if (bs.length === 0) throw new Error('concatBatches: no batches');
+  const { T, dx, du } = bs[0];
+  for (const b of bs) if (b.T !== T || b.dx !== dx || b.du !== du) throw new Error(`concatBatches: batch of (T=${b.T}, dx=${b.dx}, du=${b.du}) among (T=${T}, dx=${dx}, du=${du})`);
+  const N = bs.reduce((s, b) => s + b.N, 0);
+  const X = new Float64Array(N * (T + 1) * dx), U = new Float64Array(N * T * du), cost = new Float64Array(N * T);
+  let n = 0;
+  for (const b of bs) {
+    X.set(b.X, n * (T + 1) * dx);
+    U.set(b.U, n * T * du);
+    cost.set(b.cost, n * T);
+    n += b.N;
+  }
+  return { N, T, dx, du, X, U, cost };
+}

@@ -10,6 +10,7 @@ import type { Env } from '../../envs/types.js';
 import { Rng, deriveSeed } from '../../random/rng.js';
 import {
   addActionQuadratic,
+  concatBatches,
   addStateQuadratic,
   adaptStepMult,
   fitGaussianDynamicsPrior,
@@ -98,21 +99,6 @@ function buildCost(env: Env, config: LqrflmConfig, batch: TrajectoryBatch, all: 
   return cost;
 }
 
-function concatBatches(bs: readonly TrajectoryBatch[]): TrajectoryBatch {
-  const { T, dx, du } = bs[0];
-  const N = bs.reduce((s, b) => s + b.N, 0);
-  const X = new Float64Array(N * (T + 1) * dx);
-  const U = new Float64Array(N * T * du);
-  const cost = new Float64Array(N * T);
-  let n = 0;
-  for (const b of bs) {
-    X.set(b.X, n * (T + 1) * dx);
-    U.set(b.U, n * T * du);
-    cost.set(b.cost, n * T);
-    n += b.N;
-  }
-  return { N, T, dx, du, X, U, cost };
-}
 
 /** Runs the trainer; resolves with the final policy, the per-iteration metrics and the evaluation summary. */
 export async function trainLqrflm(opts: TrainLqrflmOptions): Promise<TrainLqrflmResult> {

@@ -8,11 +8,11 @@
  * One `iterate()`: refit the forward model (warm start) and the cost on every transition seen
  * so far (pretraining rollouts included), then N MPC rollouts, whose transitions join the data.
  */
-import type { StateQuadratic, TrajectoryBatch } from '../../control/index.js';
+import { concatBatches, type StateQuadratic, type TrajectoryBatch } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, trainEpisodeSeed, type IterationProgress } from '../solar/iteration.js';
-import { actOnEncodings, batchOf, concatBatches, type EncodedEpisode, type FrameEncoder } from '../vae/encoder.js';
+import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from '../vae/encoder.js';
 import { fitStateCost } from '../vae/state-cost.js';
 import { cemPlan } from './cem.js';
 import type { MpcAgentConfig } from './config.js';

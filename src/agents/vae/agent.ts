@@ -13,7 +13,7 @@
  * through getState/setState for checkpoints and exact resume.
  */
 import {
-  adaptStepMult, createPolicy, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
+  adaptStepMult, concatBatches, createPolicy, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
   initialPolicy, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
@@ -21,7 +21,7 @@ import { deriveSeed, Rng } from '../../random/rng.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
 import { latentCost } from '../solar/latent-cost.js';
 import type { VaeAgentConfig } from './config.js';
-import { actOnEncodings, batchOf, concatBatches, type EncodedEpisode, type FrameEncoder } from './encoder.js';
+import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from './encoder.js';
 import { fitStateCost } from './state-cost.js';
 
 export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport {
