@@ -5,23 +5,31 @@
  */
 import { z } from 'zod';
 
+/**
+ * The improvement loop's LQR-FLM settings, shared with the VAE ablation (same iterations,
+ * step size, η search and exploration), so both read one definition.
+ */
+export const lqrflmLoopFields = {
+  /** Improvement iterations after pretraining. */
+  iterations: z.number().int().min(1).default(10),
+  /** Rollouts N per iteration (parasol reacher: 40). */
+  rollouts: z.number().int().min(1).default(20),
+  /** ε = kl_step · T · step_mult (parasol: 2.0). */
+  kl_step: z.number().positive().default(1.0),
+  /** Initial exploration S = init_var · I (0.5²). */
+  init_var: z.number().positive().default(0.25),
+  adapt_step: z.boolean().default(true),
+  min_step_mult: z.number().positive().default(0.1),
+  max_step_mult: z.number().positive().default(10),
+  eta_min: z.number().positive().default(1e-8),
+  eta_max: z.number().positive().default(1e16),
+  eta_max_tries: z.number().int().min(1).default(50),
+  kl_tolerance: z.number().positive().max(1).default(0.1),
+};
+
 export const solarAgentConfig = z
   .object({
-    /** Improvement iterations after pretraining. */
-    iterations: z.number().int().min(1).default(10),
-    /** Rollouts N per iteration (parasol reacher: 40). */
-    rollouts: z.number().int().min(1).default(20),
-    /** ε = kl_step · T · step_mult (parasol: 2.0). */
-    kl_step: z.number().positive().default(1.0),
-    /** Initial exploration S = init_var · I (0.5²). */
-    init_var: z.number().positive().default(0.25),
-    adapt_step: z.boolean().default(true),
-    min_step_mult: z.number().positive().default(0.1),
-    max_step_mult: z.number().positive().default(10),
-    eta_min: z.number().positive().default(1e-8),
-    eta_max: z.number().positive().default(1e16),
-    eta_max_tries: z.number().int().min(1).default(50),
-    kl_tolerance: z.number().positive().max(1).default(0.1),
+    ...lqrflmLoopFields,
     /** λ of the local dynamics EM: η_t = η_t^global + λ Σ_n E[t(·)] (parasol: 50). */
     data_weight: z.number().positive().default(50),
     em_tol: z.number().positive().default(1e-3),

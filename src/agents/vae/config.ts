@@ -7,24 +7,11 @@
  * (prior 'normal').
  */
 import { z } from 'zod';
+import { lqrflmLoopFields } from '../solar/config.js';
 
 export const vaeAgentConfig = z
   .object({
-    /** Improvement iterations after pretraining. */
-    iterations: z.number().int().min(1).default(10),
-    /** Rollouts N per iteration. */
-    rollouts: z.number().int().min(1).default(20),
-    /** ε = kl_step · T · step_mult (SOLAR's default). */
-    kl_step: z.number().positive().default(1.0),
-    /** Initial exploration S = init_var · I (0.5²). */
-    init_var: z.number().positive().default(0.25),
-    adapt_step: z.boolean().default(true),
-    min_step_mult: z.number().positive().default(0.1),
-    max_step_mult: z.number().positive().default(10),
-    eta_min: z.number().positive().default(1e-8),
-    eta_max: z.number().positive().default(1e16),
-    eta_max_tries: z.number().int().min(1).default(50),
-    kl_tolerance: z.number().positive().max(1).default(0.1),
+    ...lqrflmLoopFields,
     /** Prior of the local dynamics: a Gaussian mixture over (x_t, u_t, x_{t+1}) (parasol, GPS) or one Gaussian. */
     dynamics_prior: z.enum(['gmm', 'gaussian']).default('gmm'),
     /** GMM prior: at most this many clusters, at least this many transitions per cluster. */
