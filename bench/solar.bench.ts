@@ -14,11 +14,16 @@ import { runSolarJob } from '../src/run/solar-job.js';
 import { trainConfigSchema, trainDefaults } from '../src/run/train-config.js';
 import type { BenchResult } from './types.js';
 
+/** Refinement steps per iteration where the task's default has none (so the split shows their cost). */
+const REFINE_IF_NONE = 20;
+
 async function split(env: string, rollouts: number): Promise<BenchResult[]> {
   const root = mkdtempSync(join(tmpdir(), 'solar-bench-'));
+  const defaults = trainDefaults({ env, method: 'solar', obs: 'pixels', preset: 'default', seed: 0 });
+  const refine = (defaults.agent as { refine_steps?: number }).refine_steps || REFINE_IF_NONE;
   const config = resolveConfig(trainConfigSchema, {
-    defaults: trainDefaults({ env, method: 'solar', obs: 'pixels', preset: 'default', seed: 0 }),
-    sets: ['pretrain.rollouts=8', 'pretrain.steps=20', 'pretrain.log_every=20', 'agent.iterations=2', `agent.rollouts=${rollouts}`, 'agent.eval_episodes=1', 'output.gif_episodes=0'],
+    defaults,
+    sets: ['pretrain.rollouts=8', 'pretrain.steps=20', 'pretrain.log_every=20', 'agent.iterations=2', `agent.rollouts=${rollouts}`, `agent.refine_steps=${refine}`, 'agent.eval_episodes=1', 'output.gif_episodes=0'],
   });
   const ms: SolarIterationMetrics[] = [];
   try {
@@ -27,11 +32,12 @@ async function split(env: string, rollouts: number): Promise<BenchResult[]> {
     rmSync(root, { recursive: true, force: true });
   }
   const m = ms[ms.length - 1]; // the second iteration: no first-call warm-up
-  const total = m.rollouts_s + m.encode_s + m.em_s + m.cost_s + m.lqr_s;
-  const label = `${env} (${rollouts} rollouts)`;
+  const total = m.rollouts_s + m.refine_s + m.encode_s + m.em_s + m.cost_s + m.lqr_s;
+  const label = `${env} (${rollouts} rollouts, ${refine} refinement steps)`;
   return [
     { name: `${label} iteration`, value: total, unit: 's' },
     { name: `${label} rollouts (encode+filter+env)`, value: m.rollouts_s, unit: 's' },
+    { name: `${label} model refinement`, value: m.refine_s, unit: 's' },
     { name: `${label} encode episodes`, value: m.encode_s, unit: 's' },
     { name: `${label} latent EM`, value: m.em_s, unit: 's' },
     { name: `${label} cost fit`, value: m.cost_s, unit: 's' },

@@ -90,6 +90,22 @@ describe('compare runs', () => {
     expect(() => planRun(join(base, 'l'), { ...lqr, seed: 7 }, { display: 'l' })).toThrow(/'l' holds a different run: its config differs:\n\s+seed: 0 in the run, 7 now/);
   });
 
+  it('counts a setting added since a run was made as its default, not as a difference; resumes with the config as saved', async () => {
+    const base = tmp();
+    const [solar] = (await resolveMethod({ env: 'nav2d', spec: { method: 'solar', obs: 'pixels', key: 'solar-pixels' }, preset: 'quick', seeds: [0], sets: [] })).configs;
+    const { refine_steps: _r, ...olderAgent } = solar.agent as Record<string, unknown>;
+    const older = { ...solar, agent: olderAgent };
+    mkdirSync(join(base, 's', 'checkpoints'), { recursive: true });
+    writeFileSync(join(base, 's', 'config.json'), JSON.stringify({ ...older, version: '0.0.0' }));
+    writeFileSync(join(base, 's', 'checkpoints', 'latest.ckpt'), 'x');
+    const plan = planRun(join(base, 's'), solar, { display: 's' });
+    expect(plan.action).toBe('resume');
+    expect(plan.config?.agent).toEqual(olderAgent);
+    // Set to something other than its default, the new setting is a difference.
+    const refined = { ...solar, agent: { ...solar.agent, refine_steps: 50 } };
+    expect(() => planRun(join(base, 's'), refined, { display: 's' })).toThrow(/agent.refine_steps: 0 in the run, 50 now/);
+  });
+
   // Worker threads load the compiled JS: test that path against build/ when it is there and
   // at least as new as these sources (`npm run build`); from the sources it cannot load.
   const built = resolve(here, '../../build/src/run');

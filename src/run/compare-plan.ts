@@ -246,19 +246,42 @@ export function readSummary(file: string): Record<string, number> | null {
 }
 
 /**
+ * A saved config with the fields it lacks taken from today's defaults of its method, task,
+ * preset and seed: a setting added to the package since the run was made is not a difference
+ * (its default is what the run used). Left as saved if it names no known method.
+ */
+export function withNewDefaults(saved: Record<string, unknown>): Record<string, unknown> {
+  const { method, obs, preset, seed, env } = saved as { method?: unknown; obs?: unknown; preset?: unknown; seed?: unknown; env?: { name?: unknown } };
+  if (typeof method !== 'string' || !(method in METHODS) || typeof env?.name !== 'string' || typeof seed !== 'number') return saved;
+  if (obs !== 'state' && obs !== 'pixels') return saved;
+  if (typeof preset !== 'string' || !(PRESETS as readonly string[]).includes(preset)) return saved;
+  const defaults = trainDefaults({ env: env.name, method: method as MethodName, obs, preset: preset as Preset, seed });
+  return fillMissing(saved, JSON.parse(JSON.stringify(defaults))) as Record<string, unknown>;
+}
+
+function fillMissing(saved: unknown, defaults: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(saved) || !isObject(defaults)) return saved;
+  const out: Record<string, unknown> = { ...saved };
+  for (const [k, d] of Object.entries(defaults)) out[k] = k in saved ? fillMissing(saved[k], d) : d;
+  return out;
+}
+
+/**
  * What to do with the run directory of `config` at `dir`: reuse a finished run whose
  * config.json equals `config` (the package version aside); resume an unfinished one of a
  * resumable method with a checkpoint, restart other unfinished ones; a directory holding a
  * different run is an error naming the differences unless `force`.
  */
-export function planRun(dir: string, config: TrainConfig, opts: { force?: boolean; display: string }): { action: RunAction; reason?: string } {
+export function planRun(dir: string, config: TrainConfig, opts: { force?: boolean; display: string }): { action: RunAction; reason?: string; config?: TrainConfig } {
   if (!existsSync(dir)) return { action: 'run' };
   if (!statSync(dir).isDirectory()) throw new Error(`'${opts.display}' is in the way: it is a file, not a run directory`);
   const entries = readdirSync(dir);
   if (entries.length === 0) return { action: 'run' };
   if (!entries.includes('config.json')) throw new Error(`'${opts.display}' is in the way: a non-empty directory without config.json (not a run directory); move it away`);
   const saved = readJson(join(dir, 'config.json'));
-  const { version: _v, ...savedConfig } = (saved ?? {}) as Record<string, unknown>;
+  const { version: _v, ...asSaved } = (saved ?? {}) as Record<string, unknown>;
+  const savedConfig = withNewDefaults(asSaved);
   const now = JSON.parse(JSON.stringify(config)) as unknown;
   if (saved === undefined || canonicalJson(savedConfig) !== canonicalJson(now)) {
     const why = saved === undefined ? 'its config.json is unreadable' : `its config differs:\n  ${configDifferences(savedConfig, now).join('\n  ')}`;
@@ -266,7 +289,8 @@ export function planRun(dir: string, config: TrainConfig, opts: { force?: boolea
     throw new Error(`'${opts.display}' holds a different run: ${why}\npass --force to replace it, or choose another --out`);
   }
   if (readSummary(join(dir, 'summary.json'))) return { action: 'reuse' };
-  if (canResume(config.method) && existsSync(join(dir, 'checkpoints', 'latest.ckpt'))) return { action: 'resume', reason: 'unfinished, resuming from checkpoints/latest.ckpt' };
+  // Resume with the config as saved: its checkpoints are fingerprinted with it.
+  if (canResume(config.method) && existsSync(join(dir, 'checkpoints', 'latest.ckpt'))) return { action: 'resume', reason: 'unfinished, resuming from checkpoints/latest.ckpt', config: trainConfigSchema.parse(asSaved) };
   return { action: 'restart', reason: 'unfinished, no checkpoint to resume from: starting again' };
 }
 

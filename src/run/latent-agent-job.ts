@@ -18,7 +18,7 @@ import type { Env } from '../envs/types.js';
 import { getModelState, modelConfigSchema, setModelState, SolarModel, type ModelConfig } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
-import { latentGif, modelShapeOf, pretrainLatentModel } from './latent-pretrain.js';
+import { latentGif, modelShapeOf, pretrainingRollouts, pretrainLatentModel } from './latent-pretrain.js';
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
@@ -77,8 +77,13 @@ export interface LatentMethod<C extends LoopConfig, M extends IterationReport, E
   agentConfig: { parse(agent: unknown): C };
   /** Throws when the model config does not suit the method (e.g. the VAE needs the N(0, I) prior). */
   checkModel?(model: ModelConfig): void;
-  /** The agent on the model; `pretraining`: the random rollouts of a fresh run (null on resume). */
+  /**
+   * The agent on the model; `pretraining`: the random rollouts of a fresh run (on resume null,
+   * unless `pretrainingOnResume` asks for them to be re-collected).
+   */
   newAgent(env: Env, model: SolarModel, config: C, seed: number, pretrainSteps: number, pretraining: Episode[] | null): LatentAgent<M, E, S> | Promise<LatentAgent<M, E, S>>;
+  /** Whether a resumed agent needs the pretraining rollouts again (e.g. to refine the model on them). */
+  pretrainingOnResume?(config: C): boolean;
   /** A checkpoint without agent state cannot resume (else the agent starts afresh). */
   needsAgentState?: boolean;
   /** The latents the GIF decodes beside the camera images. */
@@ -158,7 +163,8 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     if (ckpt) {
       const st = unpack<M, S>(ckpt);
       setModelState(model, st.model);
-      agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, null);
+      const pretraining = method.pretrainingOnResume?.(agentConfig) ? await pretrainingRollouts(env, config) : null;
+      agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, pretraining);
       if (st.agent) agent.setState(st.agent);
       else if (method.needsAgentState) throw new Error(`${dir.display()}/checkpoints/latest.ckpt holds no ${method.name.toUpperCase()} agent state`);
       const done = agent.iteration;

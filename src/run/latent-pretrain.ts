@@ -33,6 +33,16 @@ export function modelShapeOf(env: Env) {
 }
 
 /**
+ * The `pretrain.rollouts` random rollouts u ~ N(0, action_std²) of a run, from their seeds: the
+ * same episodes every time (a resumed run re-collects them rather than storing their images).
+ */
+export function pretrainingRollouts(env: Env, config: TrainConfig, onEpisode?: () => void): Promise<Episode[]> {
+  const pre = config.pretrain;
+  if (!pre) throw new Error(`${config.method} needs pretrain settings`);
+  return collectRandomRollouts(env, config.seed, 'train', pre.rollouts, pre.action_std, onEpisode);
+}
+
+/**
  * Collects `pretrain.rollouts` random rollouts u ~ N(0, action_std²) and trains the model for
  * `pretrain.steps` steps, logging to pretrain.jsonl and warning about blank images or a model
  * that learned nothing. Returns the episodes (the ablations' agents start from their encodings).
@@ -41,9 +51,8 @@ export async function pretrainLatentModel(
   env: Env, model: SolarModel, config: TrainConfig, dir: RunDir,
   hooks: { onEpisode?(): void; onPretrainStep?(step: number, total: number): void }, warn: (w: string) => void, start: number,
 ): Promise<Episode[]> {
-  const pre = config.pretrain;
-  if (!pre) throw new Error(`${config.method} needs pretrain settings`);
-  const episodes = await collectRandomRollouts(env, config.seed, 'train', pre.rollouts, pre.action_std, hooks.onEpisode);
+  const pre = config.pretrain!;
+  const episodes = await pretrainingRollouts(env, config, hooks.onEpisode);
   const data = sequencesFromEpisodes(episodes, modelShapeOf(env).imageShape, env.spec.action.dim);
   if (imageVariation(episodes.flatMap((e) => e.observations)) < 1e-10) {
     warn('the camera images never change (blank?): the model cannot learn a state from them, and the agent acts on noise');

@@ -41,15 +41,16 @@ describe('solar train job', () => {
     expect(summary.warnings).toBeUndefined();
   });
 
-  it('after a failure mid-iteration, resumes from the last completed iteration to the same result as an uninterrupted run', async () => {
+  // With refinement the model changes every iteration and a resume re-collects the pretraining data.
+  it.each([['frozen model', []], ['model refined each iteration', ['agent.refine_steps=4']]])('after a failure mid-iteration, resumes from the last completed iteration to the same result as an uninterrupted run (%s)', async (_, sets) => {
     const straightDir = freshDir();
-    const straight = await runSolarJob(tinyConfig(), straightDir);
+    const straight = await runSolarJob(tinyConfig(sets), straightDir);
     const dir = freshDir();
     // Pretraining takes 6 × 12 steps, iteration 0 another 36: fail inside iteration 1.
-    await expect(runSolarJob(tinyConfig(), dir, { makeEnv: failingEnv(72 + 36 + 20) })).rejects.toThrow(/solar stopped in iteration 1: robot disconnected[\s\S]*--resume/);
+    await expect(runSolarJob(tinyConfig(sets), dir, { makeEnv: failingEnv(72 + 36 + 20) })).rejects.toThrow(/solar stopped in iteration 1: robot disconnected[\s\S]*--resume/);
     expect(lines(dir, 'metrics.jsonl').map((m) => m.iteration)).toEqual([0]);
     expect(JSON.parse(readFileSync(dir.path('error.json'), 'utf8'))).toMatchObject({ iteration: 1, message: 'robot disconnected' });
-    const resumed = await resumeSolarJob(tinyConfig(), dir);
+    const resumed = await resumeSolarJob(tinyConfig(sets), dir);
     expect(lines(dir, 'metrics.jsonl').map(noClock)).toEqual(lines(straightDir, 'metrics.jsonl').map(noClock));
     expect(noClock({ ...resumed })).toEqual(noClock({ ...straight }));
   });

@@ -1,6 +1,8 @@
 /**
  * The SOLAR improvement loop in latent space (method doc §2), one `iterate()` per iteration:
  *  1. N rollouts of the policy acting on filtered latents;
+ *  1b. optionally, refinement of the model on the pretraining data and these rollouts (the
+ *     latents below, and the policy's next filtering, are then the refined model's);
  *  2. local dynamics by variational EM with the global q(θ) as prior (latent-em.ts);
  *  3. a quadratic latent cost on the smoothed means (dense) or −g(x) of a success model (sparse);
  *  4. a KL-constrained LQR-FLM step, ε = kl_step · T · step_mult, with step_mult adapted
@@ -27,9 +29,10 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
   success_labels?: number;
   /**
    * Time split of this iteration: rollouts (per-step encoding, online filtering, the env),
-   * encoding the whole episodes for smoothing, latent EM, cost fit, LQR-FLM.
+   * model refinement, encoding the whole episodes for smoothing, latent EM, cost fit, LQR-FLM.
    */
   rollouts_s: number;
+  refine_s: number;
   encode_s: number;
   em_s: number;
   cost_s: number;
@@ -87,6 +90,11 @@ export class SolarAgent {
     const episodes = await playEpisodes(config.rollouts, (n) => actEpisode(this.env, model, this.policy, this.filterDynamics, trainEpisodeSeed(this.seed, it, n), this.rng), onEpisode);
     this.envSteps += config.rollouts * T;
     const rolloutsS = clock();
+    if (config.refine_steps > 0) {
+      if (!model.refine) throw new Error('solar: agent.refine_steps > 0, but this latent model cannot be refined');
+      model.refine(episodes, config.refine_steps);
+    }
+    const refineS = clock();
     const seqs = [];
     for (const e of episodes) {
       const pot = await model.encode(e.frames);
@@ -120,6 +128,7 @@ export class SolarAgent {
       step_mult: this.stepMult,
       em_rounds: em.bounds.length,
       rollouts_s: rolloutsS,
+      refine_s: refineS,
       encode_s: encodeS,
       em_s: emS,
       cost_s: costS,

@@ -42,6 +42,11 @@ export const solarAgentConfig = z
     terminal_weight: z.number().min(0).default(1),
     /** Action cost w‖u‖² for sparse tasks, whose env cost carries none (dense tasks use the task's). */
     sparse_action_weight: z.number().min(0).default(1e-2),
+    /**
+     * Model refinement (method doc §2, step 5): training steps each iteration on the pretraining
+     * data together with the iteration's rollouts, before the latent EM. 0: frozen (parasol).
+     */
+    refine_steps: z.number().int().min(0).default(0),
     /** Fresh episodes of the final evaluation (mean actions). */
     eval_episodes: z.number().int().min(1).default(10),
   })

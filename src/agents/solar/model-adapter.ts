@@ -1,10 +1,11 @@
 /**
  * The structured latent model (src/model) seen through the SOLAR agent's `LatentModel`:
- * potentials from its encoder, its global q(θ), x_0 ~ N(0, I).
+ * potentials from its encoder, its global q(θ), x_0 ~ N(0, I), and refinement by further
+ * training steps.
  */
 import type { InitialState, MniwPosterior } from '../../gaussian/index.js';
-import { encodeSequence, type SolarModel } from '../../model/index.js';
-import type { LatentModel, Potentials } from './types.js';
+import { encodeSequence, trainStep, type Sequence, type SequenceSet, type SolarModel } from '../../model/index.js';
+import type { LatentModel, Potentials, RefinementEpisode } from './types.js';
 
 export class StructuredLatentModel implements LatentModel {
   readonly ds: number;
@@ -12,7 +13,8 @@ export class StructuredLatentModel implements LatentModel {
   readonly frameStack: number;
   private readonly init: InitialState;
 
-  constructor(readonly model: SolarModel) {
+  /** `pretraining`: the sequences the model was pretrained on, which refinement keeps training on. */
+  constructor(readonly model: SolarModel, private readonly pretraining: SequenceSet | null = null) {
     if (!model.posterior) throw new Error("solar: the agent needs the model's linear dynamics prior (model.prior = 'lds'), not the VAE ablation's N(0, I)");
     this.ds = model.latentDim;
     this.da = model.shape.actionDim;
@@ -23,14 +25,7 @@ export class StructuredLatentModel implements LatentModel {
   }
 
   encode(frames: readonly Float32Array[]): Potentials {
-    const n = frames.reduce((a, f) => a + f.length, 0);
-    const images = new Float32Array(n);
-    let o = 0;
-    for (const f of frames) {
-      images.set(f, o);
-      o += f.length;
-    }
-    return encodeSequence(this.model, images);
+    return encodeSequence(this.model, concatImages(frames));
   }
 
   globalDynamics(): MniwPosterior {
@@ -40,4 +35,40 @@ export class StructuredLatentModel implements LatentModel {
   initialState(): InitialState {
     return this.init;
   }
+
+  /**
+   * `steps` training steps (Adam for the networks, SVI for q(θ), as in pretraining) on the
+   * pretraining sequences together with `episodes`. Only the newest episodes join: the cost
+   * per step stays that of pretraining, and a resumed run rebuilds exactly the same data
+   * (pretraining rollouts are re-collected from their seeds; older iterations' images are not kept).
+   */
+  refine(episodes: readonly RefinementEpisode[], steps: number): void {
+    const { length: L, imageShape, actionDim: da } = this.model.shape;
+    const fresh: Sequence[] = episodes.map((e, n) => {
+      if (e.frames.length !== L) throw new Error(`solar refine: episode ${n} has ${e.frames.length} frames, the model expects ${L}`);
+      const actions = new Float64Array(L * da);
+      actions.set(e.actions.subarray(0, (L - 1) * da));
+      const costs = new Float64Array(L);
+      costs.set(e.costs.subarray(0, L - 1));
+      const stateDim = e.states[0]?.length ?? 0;
+      const states = new Float64Array(e.states.length * stateDim);
+      e.states.forEach((s, t) => states.set(s, t * stateDim));
+      return { images: concatImages(e.frames), actions, costs, states };
+    });
+    const data: SequenceSet = {
+      length: L, imageShape, actionDim: da, stateDim: this.pretraining?.stateDim ?? episodes[0]?.states[0]?.length ?? 0,
+      sequences: [...(this.pretraining?.sequences ?? []), ...fresh],
+    };
+    for (let s = 0; s < steps; s++) trainStep(this.model, data);
+  }
+}
+
+function concatImages(frames: readonly Float32Array[]): Float32Array {
+  const images = new Float32Array(frames.reduce((a, f) => a + f.length, 0));
+  let o = 0;
+  for (const f of frames) {
+    images.set(f, o);
+    o += f.length;
+  }
+  return images;
 }

@@ -26,4 +26,17 @@ export interface LatentModel {
   globalDynamics(): MniwPosterior;
   /** Prior of x_0 (N(0, I) in the method). */
   initialState(): InitialState;
+  /**
+   * Model refinement (method doc §2, step 5): `steps` training steps on the pretraining data
+   * together with these episodes. A model without it stays frozen after pretraining (parasol).
+   */
+  refine?(episodes: readonly RefinementEpisode[], steps: number): void;
+}
+
+/** What refinement needs of an episode: images o_0..o_T, actions u_0..u_{T−1} (T·da), costs c_0..c_{T−1}, states s_0..s_T. */
+export interface RefinementEpisode {
+  readonly frames: readonly Float32Array[];
+  readonly actions: Float64Array;
+  readonly costs: Float64Array;
+  readonly states: readonly Float64Array[];
 }
