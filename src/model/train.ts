@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { allocTransitionStats } from '../gaussian/index.js';
 import { klWeight, sviStepSize } from './config.js';
-import { stackFrames, type SequenceSet } from './dataset.js';
+import { concatImages, stackFrames, type SequenceSet } from './dataset.js';
 import { boundTerms, networkLoss, potentialScale } from './losses.js';
 import type { SolarModel } from './model.js';
 
@@ -58,7 +58,7 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
   const opInputs = { u, eps, dyn: lds ? model.dynamicsExpectations() : (null as never) };
 
   const encIn = tf.tensor4d(stackFrames(batch.map((s) => s.images), L, [H, W, C], c.frame_stack), [B * L, H, W, C * c.frame_stack]);
-  const targets = c.frame_stack === 1 ? encIn : tf.tensor4d(concat(batch.map((s) => s.images)), [B * L, H, W, C]);
+  const targets = c.frame_stack === 1 ? encIn : tf.tensor4d(concatImages(batch.map((s) => s.images)), [B * L, H, W, C]);
   const costs = model.costHead ? costTensors(batch.map((s) => s.costs), L) : null;
   let recon = 0, kl = 0, costLl = 0;
   const vars = model.variables();
@@ -94,16 +94,6 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
   model.step += 1;
   const klGlobal = lds && withGlobalKL ? model.posterior!.kl() / N : 0;
   return { step: model.step, elbo: recon + costLl - kl - klGlobal, recon, kl, kl_global: klGlobal, cost_ll: costLl, beta, grad_norm: gradNorm, rho };
-}
-
-function concat(arrays: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let o = 0;
-  for (const a of arrays) {
-    out.set(a, o);
-    o += a.length;
-  }
-  return out;
 }
 
 /** Observed costs [B·L] and the mask that drops each sequence's padded last frame. */

@@ -4,7 +4,7 @@
  * training steps.
  */
 import type { InitialState, MniwPosterior } from '../../gaussian/index.js';
-import { encodeSequence, trainStep, type Sequence, type SequenceSet, type SolarModel } from '../../model/index.js';
+import { concatImages, encodeSequence, trainStep, type Sequence, type SequenceSet, type SolarModel } from '../../model/index.js';
 import type { LatentModel, Potentials, RefinementEpisode } from './types.js';
 
 export class StructuredLatentModel implements LatentModel {
@@ -61,14 +61,4 @@ export class StructuredLatentModel implements LatentModel {
     };
     for (let s = 0; s < steps; s++) trainStep(this.model, data);
   }
-}
-
-function concatImages(frames: readonly Float32Array[]): Float32Array {
-  const images = new Float32Array(frames.reduce((a, f) => a + f.length, 0));
-  let o = 0;
-  for (const f of frames) {
-    images.set(f, o);
-    o += f.length;
-  }
-  return images;
 }
