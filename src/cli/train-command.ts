@@ -18,6 +18,7 @@ export interface TrainOptions {
   set: string[];
   force?: boolean;
   resume?: string;
+  pretrainedFrom?: string;
 }
 
 function resolveTrainConfig(opts: TrainOptions): TrainConfig {
@@ -35,6 +36,8 @@ function resolveTrainConfig(opts: TrainOptions): TrainConfig {
 /** `solar train`: learn a task with a method; a run directory with metrics, summary and pictures. */
 export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> {
   let config: TrainConfig, dir: RunDir;
+  let pretrainedFrom: RunDir | undefined;
+  if (opts.resume && opts.pretrainedFrom) throw new UserError('--resume continues a run with its own model: drop --pretrained-from');
   if (opts.resume) {
     dir = RunDir.open(opts.resume);
     config = savedRunConfig(dir, trainConfigSchema, 'train');
@@ -42,6 +45,9 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     io.out(`resuming ${config.method} on ${config.env.name}, seed ${config.seed} in ${dir.display()}/`);
   } else {
     config = resolveTrainConfig(opts);
+    if (opts.pretrainedFrom && !methodPretrains(config.method)) throw new UserError(`--pretrained-from applies to the methods that pretrain a model (solar, vae, mpc), not ${config.method}`);
+    // Opened before the new run directory exists: a wrong path leaves nothing behind.
+    pretrainedFrom = opts.pretrainedFrom ? RunDir.open(opts.pretrainedFrom) : undefined;
     const out = opts.out ?? defaultRunDir({ command: 'train', env: config.env.name, method: `${config.method}-${config.obs}`, seed: config.seed });
     dir = RunDir.create(out, { force: opts.force });
     io.out(`training ${config.method} (${config.obs}) on ${config.env.name}, seed ${config.seed}, preset ${config.preset} → ${dir.display()}/`);
@@ -53,7 +59,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
   let summary;
   let bar: Progress = progressBar(`${config.method} ${config.env.name}`, iterations);
   try {
-    let pretraining: Progress | null = methodPretrains(config.method) && !opts.resume ? progressBar('pretraining', config.pretrain?.steps ?? 0) : null;
+    let pretraining: Progress | null = methodPretrains(config.method) && !opts.resume && !pretrainedFrom ? progressBar('pretraining', config.pretrain?.steps ?? 0) : null;
     if (pretraining) bar.stop();
     const hooks = {
       onPretrainStep: (s: number, total: number) => {
@@ -66,6 +72,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
       },
       onIteration: (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => (bar.tick(), report(m)),
       onWarning: (w: string) => io.err(`warning: ${w}`),
+      pretrainedFrom,
     };
     summary = await (opts.resume ? resumeTrainJob(config, dir, hooks) : runTrainJob(config, dir, hooks));
   } finally {

@@ -42,6 +42,9 @@ describe('solar train --method lqrflm --obs state', () => {
     expect((await run('train', '--set', 'agent.kl_step=-1', '--out', out)).err).toMatch(/agent.kl_step/);
     expect((await run('train', '--set', 'agent.klstep=1', '--out', out)).err).toMatch(/unknown config key 'agent.klstep'/);
     expect((await run('train', '--preset', 'huge', '--out', out)).err).toMatch(/unknown preset 'huge'/);
+    expect((await run('train', '--method', 'ppo', '--obs', 'state', '--pretrained-from', tmp(), '--out', out)).err).toMatch(/--pretrained-from applies to the methods that pretrain a model \(solar, vae, mpc\), not ppo/);
+    expect((await run('train', '--pretrained-from', join(tmp(), 'nothing'), '--out', out)).err).toMatch(/run directory '.*nothing' does not exist/);
+    expect((await run('train', '--resume', tmp(), '--pretrained-from', tmp())).err).toMatch(/--resume continues a run with its own model: drop --pretrained-from/);
     expect(existsSync(out)).toBe(false);
   });
 

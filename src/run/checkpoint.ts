@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { canonicalJson } from './config-diff.js';
 import { writeFileAtomic } from './run-dir.js';
 
 const MAGIC = 'SOLARCK1';
@@ -40,11 +41,7 @@ function dtypeOf(a: StoredArray): DType {
 
 /** A stable fingerprint of the settings a checkpoint must match (key order does not matter). */
 export function configFingerprint(config: unknown): string {
-  const canon = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
-      : Array.isArray(v) ? v.map(canon) : v;
-  const text = JSON.stringify(canon(config));
+  const text = canonicalJson(config);
   return (crc32(text) >>> 0).toString(16).padStart(8, '0') + ':' + text.length;
 }
 

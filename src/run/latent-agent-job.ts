@@ -17,7 +17,9 @@ import type { Episode, EpisodeOutcome } from '../envs/rollout.js';
 import type { Env } from '../envs/types.js';
 import { getModelState, modelConfigSchema, setModelState, SolarModel, type ModelConfig } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/index.js';
+import { readFileSync } from 'node:fs';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
+import { configDifferences } from './config-diff.js';
 import { latentGif, modelShapeOf, pretrainingRollouts, pretrainLatentModel } from './latent-pretrain.js';
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
@@ -41,6 +43,12 @@ export interface LatentJobHooks<M = Pick<IterationProgress, 'iteration' | 'mean_
   onWarning?(message: string): void;
   /** The task, if not the registry's (tests inject fakes; a real robot plugs in here). */
   makeEnv?(name: string, params: Record<string, unknown>): Promise<Env>;
+  /**
+   * A fresh run starts from this run's `checkpoints/pretrained.ckpt` instead of pretraining
+   * (same task, model, pretraining settings, seed and backend, so the same model pretraining
+   * would give): agent settings can be tried without paying for pretraining again.
+   */
+  pretrainedFrom?: RunDir;
 }
 
 export type LatentJobSummary = RunSummary & {
@@ -48,6 +56,8 @@ export type LatentJobSummary = RunSummary & {
   backend: string;
   /** Present only when something looked wrong (e.g. the images carry no information). */
   warnings?: string[];
+  /** The run whose pretrained model this run started from (its pretraining time is in wall_s). */
+  pretrained_from?: string;
 };
 
 /** An agent's checkpointable state: `meta` as JSON, `arrays` of typed arrays (stored under `agent/`). */
@@ -121,6 +131,34 @@ function unpack<M, S>(ckpt: Checkpoint) {
   };
 }
 
+/** What decides a pretrained model: a run may start from another's only where these agree. */
+function pretrainingSettings(c: Pick<TrainConfig, 'seed' | 'env' | 'model' | 'pretrain' | 'backend'>) {
+  return { seed: c.seed, env: c.env, model: c.model, pretrain: c.pretrain, backend: c.backend };
+}
+
+/**
+ * Loads `source`'s pretrained model into `model` and copies its pretraining log, after
+ * checking it was pretrained as this run would be. Returns the source's pretraining wall time.
+ */
+function adoptPretrained(source: RunDir, config: TrainConfig, model: SolarModel, dir: RunDir): number {
+  const where = `--pretrained-from '${source.display()}'`;
+  let saved: TrainConfig;
+  try {
+    const { version: _v, ...rest } = JSON.parse(readFileSync(source.path('config.json'), 'utf8')) as TrainConfig & { version?: string };
+    saved = rest;
+  } catch (e) {
+    throw new Error(`${where}: no readable config.json (${(e as Error).message})`);
+  }
+  const diffs = configDifferences(pretrainingSettings(saved), pretrainingSettings(config));
+  if (diffs.length > 0) throw new Error(`${where}: its model was pretrained with other settings:\n  ${diffs.join('\n  ')}`);
+  const ckpt = loadCheckpoint(source.path('checkpoints/pretrained.ckpt'), fingerprint(saved));
+  setModelState(model, unpack(ckpt).model);
+  const log = source.readJsonl('pretrain.jsonl');
+  dir.writeFile('pretrain.jsonl', log.map((l) => JSON.stringify(l) + '\n').join(''));
+  const wall = log.at(-1)?.wall_s;
+  return typeof wall === 'number' ? wall : 0;
+}
+
 /** A fresh run: pretraining, then the iterations. */
 export async function runLatentAgentJob<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
   method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, hooks: LatentJobHooks<M>,
@@ -174,7 +212,11 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
       // last checkpoint belongs to an iteration that will run again).
       dir.writeFile('metrics.jsonl', history.map((m) => JSON.stringify(m) + '\n').join(''));
     } else {
-      const episodes = await pretrainLatentModel(env, model, config, dir, hooks, warn, start);
+      let episodes: Episode[];
+      if (hooks.pretrainedFrom) {
+        wallBefore = adoptPretrained(hooks.pretrainedFrom, config, model, dir);
+        episodes = await pretrainingRollouts(env, config);
+      } else episodes = await pretrainLatentModel(env, model, config, dir, hooks, warn, start);
       saveCheckpoint(dir.path('checkpoints/pretrained.ckpt'), pack(model, null, [], 0), fp);
       agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, episodes);
       saveCheckpoint(dir.path('checkpoints/latest.ckpt'), pack(model, agent, [], wall()), fp);
@@ -196,6 +238,7 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     saveCheckpoint(dir.path('checkpoints/final.ckpt'), pack(model, agent, history, wall()), fp);
     const summary: LatentJobSummary = { ...runSummary(evals, agent.envSteps, wall()), pretrain_env_steps: pretrainSteps, backend: backendInfo()?.name ?? backend };
     if (warnings.length > 0) summary.warnings = warnings;
+    if (hooks.pretrainedFrom) summary.pretrained_from = hooks.pretrainedFrom.display();
     dir.writeJson('summary.json', summary);
     return summary;
   } finally {

@@ -55,6 +55,22 @@ describe('solar train job', () => {
     expect(noClock({ ...resumed })).toEqual(noClock({ ...straight }));
   });
 
+  it("starts from another run's pretrained model exactly where its own pretraining would have ended", async () => {
+    const source = freshDir();
+    await runSolarJob(tinyConfig(['agent.iterations=1']), source);
+    const other = ['agent.kl_step=0.5', 'agent.refine_steps=3'];
+    const straightDir = freshDir();
+    const straight = await runSolarJob(tinyConfig(other), straightDir);
+    const dir = freshDir();
+    const adopted = await runSolarJob(tinyConfig(other), dir, { pretrainedFrom: source });
+    expect(lines(dir, 'metrics.jsonl').map(noClock)).toEqual(lines(straightDir, 'metrics.jsonl').map(noClock));
+    expect(lines(dir, 'pretrain.jsonl')).toEqual(lines(source, 'pretrain.jsonl'));
+    expect(adopted.mean_final_distance).toBe(straight.mean_final_distance);
+    expect(adopted.pretrained_from).toBe(source.display());
+    // Other pretraining settings would have given another model: refused, naming them.
+    await expect(runSolarJob(tinyConfig(['model.hidden=16']), freshDir(), { pretrainedFrom: source })).rejects.toThrow(/pretrained with other settings:\n\s+model.hidden: 32 in the run, 16 now/);
+  });
+
   it('refuses to resume from a truncated checkpoint or one of another config, naming the problem', async () => {
     const dir = freshDir();
     await runSolarJob(tinyConfig(['agent.iterations=1']), dir);
