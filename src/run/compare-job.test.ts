@@ -90,20 +90,20 @@ describe('compare runs', () => {
     expect(() => planRun(join(base, 'l'), { ...lqr, seed: 7 }, { display: 'l' })).toThrow(/'l' holds a different run: its config differs:\n\s+seed: 0 in the run, 7 now/);
   });
 
-  it('counts a setting added since a run was made as its default, not as a difference; resumes with the config as saved', async () => {
+  it('counts a setting added since a run was made as its schema default (the old behaviour), not as a difference; resumes with the config as saved', async () => {
     const base = tmp();
-    const [solar] = (await resolveMethod({ env: 'nav2d', spec: { method: 'solar', obs: 'pixels', key: 'solar-pixels' }, preset: 'quick', seeds: [0], sets: [] })).configs;
-    const { refine_steps: _r, ...olderAgent } = solar.agent as Record<string, unknown>;
-    const older = { ...solar, agent: olderAgent };
+    const [quick] = (await resolveMethod({ env: 'nav2d', spec: { method: 'solar', obs: 'pixels', key: 'solar-pixels' }, preset: 'quick', seeds: [0], sets: [] })).configs;
+    const { refine_steps: _r, ...olderAgent } = quick.agent as Record<string, unknown>;
     mkdirSync(join(base, 's', 'checkpoints'), { recursive: true });
-    writeFileSync(join(base, 's', 'config.json'), JSON.stringify({ ...older, version: '0.0.0' }));
+    writeFileSync(join(base, 's', 'config.json'), JSON.stringify({ ...quick, agent: olderAgent, version: '0.0.0' }));
     writeFileSync(join(base, 's', 'checkpoints', 'latest.ckpt'), 'x');
-    const plan = planRun(join(base, 's'), solar, { display: 's' });
+    // Runs made before refinement existed did not refine: the same as refine_steps = 0 now.
+    const frozen = { ...quick, agent: { ...quick.agent, refine_steps: 0 } };
+    const plan = planRun(join(base, 's'), frozen, { display: 's' });
     expect(plan.action).toBe('resume');
     expect(plan.config?.agent).toEqual(olderAgent);
-    // Set to something other than its default (quick: 20), the new setting is a difference.
-    const refined = { ...solar, agent: { ...solar.agent, refine_steps: 50 } };
-    expect(() => planRun(join(base, 's'), refined, { display: 's' })).toThrow(new RegExp(`agent.refine_steps: ${solar.agent.refine_steps} in the run, 50 now`));
+    // The quick preset's own value (20) is a difference.
+    expect(() => planRun(join(base, 's'), quick, { display: 's' })).toThrow(new RegExp(`agent.refine_steps: 0 in the run, ${quick.agent.refine_steps} now`));
   });
 
   // Worker threads load the compiled JS: test that path against build/ when it is there and

@@ -11,7 +11,7 @@ import { canonicalJson, configDifferences } from './config-diff.js';
 import { parseAssignment } from './overrides.js';
 import { resolveConfig } from './resolve-config.js';
 import { canResume } from './train-job.js';
-import { METHODS, PRESETS, trainConfigSchema, trainDefaults, type MethodName, type Preset, type TrainConfig } from './train-config.js';
+import { METHODS, PRESETS, trainConfigSchema, trainDefaults, withNewDefaults, type MethodName, type Preset, type TrainConfig } from './train-config.js';
 
 export type Obs = 'state' | 'pixels';
 
@@ -217,28 +217,6 @@ export function readSummary(file: string): Record<string, number> | null {
   if (!s || typeof s !== 'object') return null;
   for (const k of ['mean_final_distance', 'success_rate', 'mean_cost', 'env_steps']) if (typeof s[k] !== 'number') return null;
   return s as Record<string, number>;
-}
-
-/**
- * A saved config with the fields it lacks taken from today's defaults of its method, task,
- * preset and seed: a setting added to the package since the run was made is not a difference
- * (its default is what the run used). Left as saved if it names no known method.
- */
-export function withNewDefaults(saved: Record<string, unknown>): Record<string, unknown> {
-  const { method, obs, preset, seed, env } = saved as { method?: unknown; obs?: unknown; preset?: unknown; seed?: unknown; env?: { name?: unknown } };
-  if (typeof method !== 'string' || !(method in METHODS) || typeof env?.name !== 'string' || typeof seed !== 'number') return saved;
-  if (obs !== 'state' && obs !== 'pixels') return saved;
-  if (typeof preset !== 'string' || !(PRESETS as readonly string[]).includes(preset)) return saved;
-  const defaults = trainDefaults({ env: env.name, method: method as MethodName, obs, preset: preset as Preset, seed });
-  return fillMissing(saved, JSON.parse(JSON.stringify(defaults))) as Record<string, unknown>;
-}
-
-function fillMissing(saved: unknown, defaults: unknown): unknown {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(saved) || !isObject(defaults)) return saved;
-  const out: Record<string, unknown> = { ...saved };
-  for (const [k, d] of Object.entries(defaults)) out[k] = k in saved ? fillMissing(saved[k], d) : d;
-  return out;
 }
 
 /**

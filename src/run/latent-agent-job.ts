@@ -24,7 +24,7 @@ import { latentGif, modelShapeOf, pretrainingRollouts, pretrainLatentModel } fro
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
-import type { TrainConfig } from './train-config.js';
+import { withNewDefaults, type TrainConfig } from './train-config.js';
 import { packageVersion } from './version.js';
 
 /** What every iteration reports at least (the learning curve and the CLI read these); the job sets wall_s. */
@@ -149,7 +149,7 @@ function adoptPretrained(source: RunDir, config: TrainConfig, model: SolarModel,
   } catch (e) {
     throw new Error(`${where}: no readable config.json (${(e as Error).message})`);
   }
-  const diffs = configDifferences(pretrainingSettings(saved), pretrainingSettings(config));
+  const diffs = configDifferences(pretrainingSettings(withNewDefaults(saved) as TrainConfig), pretrainingSettings(config));
   if (diffs.length > 0) throw new Error(`${where}: its model was pretrained with other settings:\n  ${diffs.join('\n  ')}`);
   const ckpt = loadCheckpoint(source.path('checkpoints/pretrained.ckpt'), fingerprint(saved));
   setModelState(model, unpack(ckpt).model);

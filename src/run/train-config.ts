@@ -164,3 +164,28 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
     output,
   };
 }
+
+/** Each method's agent settings with their schema defaults. */
+const AGENT_SCHEMAS: Record<MethodName, { parse(v: unknown): unknown }> = { solar: solarAgentConfig, lqrflm: lqrflmConfig, ppo: ppoConfig, vae: vaeAgentConfig, mpc: mpcAgentConfig };
+
+/**
+ * A saved config with the agent and model fields it lacks taken from their schemas' defaults:
+ * a setting added to the package since the run was made is not a difference. A new setting's
+ * schema default keeps the behaviour from before it existed (refine_steps 0: no refinement),
+ * whatever value a task's defaults choose for new runs. Left as saved if it names no known method.
+ */
+export function withNewDefaults(saved: Record<string, unknown>): Record<string, unknown> {
+  const method = saved.method;
+  if (typeof method !== 'string' || !(method in AGENT_SCHEMAS)) return saved;
+  const out: Record<string, unknown> = { ...saved, agent: fillMissing(saved.agent, AGENT_SCHEMAS[method as MethodName].parse({})) };
+  if (saved.model !== undefined) out.model = fillMissing(saved.model, MODEL_DEFAULTS);
+  return out;
+}
+
+function fillMissing(saved: unknown, defaults: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(saved) || !isObject(defaults)) return saved;
+  const out: Record<string, unknown> = { ...saved };
+  for (const [k, d] of Object.entries(defaults)) out[k] = k in saved ? fillMissing(saved[k], d) : d;
+  return out;
+}
