@@ -36,17 +36,6 @@ export function checkImage(img: ArrayLike<number>, shape: ImageShape, what: stri
   }
 }
 
-/** Images (or sequences of them) one after another in one array. */
-export function concatImages(images: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(images.reduce((n, a) => n + a.length, 0));
-  let o = 0;
-  for (const a of images) {
-    out.set(a, o);
-    o += a.length;
-  }
-  return out;
-}
-
 export function sequencesFromEpisodes(episodes: readonly Episode[], imageShape: ImageShape, actionDim: number): SequenceSet {
   if (episodes.length === 0) throw new Error('model data: no episodes');
   const L = episodes[0].observations.length;

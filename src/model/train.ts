@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { allocTransitionStats } from '../gaussian/index.js';
 import { klWeight, sviStepSize } from './config.js';
-import { concatImages, stackFrames, type SequenceSet } from './dataset.js';
+import { concatFloat32 } from '../util/concat.js';
+import { stackFrames, type SequenceSet } from './dataset.js';
 import { boundTerms, networkLoss, potentialScale } from './losses.js';
 import type { SolarModel } from './model.js';
 
@@ -58,7 +59,7 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
   const opInputs = { u, eps, dyn: lds ? model.dynamicsExpectations() : (null as never) };
 
   const encIn = tf.tensor4d(stackFrames(batch.map((s) => s.images), L, [H, W, C], c.frame_stack), [B * L, H, W, C * c.frame_stack]);
-  const targets = c.frame_stack === 1 ? encIn : tf.tensor4d(concatImages(batch.map((s) => s.images)), [B * L, H, W, C]);
+  const targets = c.frame_stack === 1 ? encIn : tf.tensor4d(concatFloat32(batch.map((s) => s.images)), [B * L, H, W, C]);
   const costs = model.costHead ? costTensors(batch.map((s) => s.costs), L) : null;
   let recon = 0, kl = 0, costLl = 0;
   const vars = model.variables();

@@ -22,6 +22,7 @@ import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpis
 import { fitDenseLatentCost, fitSuccessModel, latentCost } from './latent-cost.js';
 import { latentEm } from './latent-em.js';
 import type { LatentModel } from './types.js';
+import { concatFloat64 } from '../../util/concat.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
   em_rounds: number;
@@ -103,7 +104,7 @@ export class SolarAgent {
     const encodeS = clock();
     const em = latentEm(seqs, model.globalDynamics(), { dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState() });
     const emS = clock();
-    const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concat(episodes.map((e) => e.actions)), cost: concat(episodes.map((e) => e.costs)) };
+    const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };
     const { cost, successLabels } = this.fitCost(batch, episodes);
     const costS = clock();
     if (this.prev && config.adapt_step) {
@@ -191,14 +192,4 @@ export class SolarAgent {
     this.prev = m.prev;
     this.rng = Rng.fromState(m.rng);
   }
-}
-
-function concat(parts: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

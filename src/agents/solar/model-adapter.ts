@@ -4,7 +4,8 @@
  * training steps.
  */
 import type { InitialState, MniwPosterior } from '../../gaussian/index.js';
-import { concatImages, encodeSequence, trainStep, type Sequence, type SequenceSet, type SolarModel } from '../../model/index.js';
+import { encodeSequence, trainStep, type Sequence, type SequenceSet, type SolarModel } from '../../model/index.js';
+import { concatFloat32 } from '../../util/concat.js';
 import type { LatentModel, Potentials, RefinementEpisode } from './types.js';
 
 export class StructuredLatentModel implements LatentModel {
@@ -25,7 +26,7 @@ export class StructuredLatentModel implements LatentModel {
   }
 
   encode(frames: readonly Float32Array[]): Potentials {
-    return encodeSequence(this.model, concatImages(frames));
+    return encodeSequence(this.model, concatFloat32(frames));
   }
 
   globalDynamics(): MniwPosterior {
@@ -53,7 +54,7 @@ export class StructuredLatentModel implements LatentModel {
       const stateDim = e.states[0]?.length ?? 0;
       const states = new Float64Array(e.states.length * stateDim);
       e.states.forEach((s, t) => states.set(s, t * stateDim));
-      return { images: concatImages(e.frames), actions, costs, states };
+      return { images: concatFloat32(e.frames), actions, costs, states };
     });
     const data: SequenceSet = {
       length: L, imageShape, actionDim: da, stateDim: this.pretraining?.stateDim ?? episodes[0]?.states[0]?.length ?? 0,

@@ -9,6 +9,7 @@ import type { EpisodeOutcome } from '../../envs/rollout.js';
 import { encodeSequence, type SolarModel } from '../../model/index.js';
 import type { TrajectoryBatch } from '../../control/index.js';
 import type { Potentials } from '../solar/types.js';
+import { concatFloat32 } from '../../util/concat.js';
 
 /** Images → per-frame Gaussian potentials N(m_t, diag s_t²) (a frame-stacking encoder sees only frames ≤ t). */
 export interface FrameEncoder {
@@ -27,13 +28,7 @@ export class ModelEncoder implements FrameEncoder {
   }
 
   encode(frames: readonly Float32Array[]): Potentials {
-    const images = new Float32Array(frames.reduce((a, f) => a + f.length, 0));
-    let o = 0;
-    for (const f of frames) {
-      images.set(f, o);
-      o += f.length;
-    }
-    return encodeSequence(this.model, images);
+    return encodeSequence(this.model, concatFloat32(frames));
   }
 }
 
