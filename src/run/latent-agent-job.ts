@@ -10,6 +10,7 @@
  * A method is a `LatentMethod`: its agent config, a check of the model config, how its agent
  * is built on the pretrained model, and which latents its GIF decodes.
  */
+import { readFileSync } from 'node:fs';
 import type { IterationProgress } from '../agents/solar/iteration.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
@@ -17,7 +18,6 @@ import type { Episode, EpisodeOutcome } from '../envs/rollout.js';
 import type { Env } from '../envs/types.js';
 import { getModelState, modelConfigSchema, setModelState, SolarModel, type ModelConfig } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/index.js';
-import { readFileSync } from 'node:fs';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
 import { configDifferences } from './config-diff.js';
 import { latentGif, modelShapeOf, pretrainingRollouts, pretrainLatentModel } from './latent-pretrain.js';

@@ -16,13 +16,13 @@ import {
 import type { Env } from '../../envs/types.js';
 import type { DynamicsExpectations } from '../../gaussian/index.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
+import { concatFloat64 } from '../../util/concat.js';
 import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from './iteration.js';
 import { fitDenseLatentCost, fitSuccessModel, latentCost } from './latent-cost.js';
 import { latentEm } from './latent-em.js';
 import type { LatentModel } from './types.js';
-import { concatFloat64 } from '../../util/concat.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
   em_rounds: number;
