@@ -24,6 +24,12 @@ export const modelConfigSchema = z
     dynamics: z.enum(['time-varying', 'shared']),
     /** Quadratic cost head c_t | x_t ~ N(½xᵀCx + cᵀx + b, 1), trained with the model. */
     cost_head: z.boolean(),
+    /**
+     * σ_c of the cost head's Gaussian. It weighs the cost against the image likelihood: a task
+     * whose costs span a small range (the reacher's 10‖d‖² ≲ 0.5, against nav2d's ‖s − g‖² up
+     * to ~8) needs a small σ_c for the cost to shape the latent at all.
+     */
+    cost_std: z.number().positive(),
     /** Sequences per minibatch. */
     batch_sequences: z.number().int().min(1).max(1024),
     learning_rate: z.number().positive(),
@@ -59,6 +65,7 @@ export const MODEL_DEFAULTS: ModelConfig = {
   frame_stack: 1,
   dynamics: 'time-varying',
   cost_head: false,
+  cost_std: 1,
   batch_sequences: 4,
   learning_rate: 1e-3,
   clip_norm: 5,

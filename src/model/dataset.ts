@@ -12,7 +12,7 @@ export interface Sequence {
   readonly images: Float32Array;
   /** L·da (the last action is padding). */
   readonly actions: Float64Array;
-  /** L costs (the last is padding, masked out of the cost head). */
+  /** L costs, what the cost head models: c_t, or its state part (see `sequencesFromEpisodes`); the last is padding, masked out. */
   readonly costs: Float64Array;
   /** L·stateDim true states, or empty. */
   readonly states: Float64Array;
@@ -36,7 +36,10 @@ export function checkImage(img: ArrayLike<number>, shape: ImageShape, what: stri
   }
 }
 
-export function sequencesFromEpisodes(episodes: readonly Episode[], imageShape: ImageShape, actionDim: number): SequenceSet {
+/** `stateCost` maps each observed (c_t, u_t) to the cost the cost head is to model (default: c_t itself). */
+export function sequencesFromEpisodes(
+  episodes: readonly Episode[], imageShape: ImageShape, actionDim: number, stateCost?: (cost: number, u: ArrayLike<number>) => number,
+): SequenceSet {
   if (episodes.length === 0) throw new Error('model data: no episodes');
   const L = episodes[0].observations.length;
   const stateDim = episodes[0].states[0]?.length ?? 0;
@@ -51,7 +54,7 @@ export function sequencesFromEpisodes(episodes: readonly Episode[], imageShape: 
     const actions = new Float64Array(L * actionDim);
     ep.actions.forEach((u, t) => actions.set(u.subarray(0, actionDim), t * actionDim));
     const costs = new Float64Array(L);
-    costs.set(ep.costs.slice(0, L - 1));
+    for (let t = 0; t < L - 1; t++) costs[t] = stateCost ? stateCost(ep.costs[t], ep.actions[t]) : ep.costs[t];
     const states = new Float64Array(L * stateDim);
     ep.states.forEach((s, t) => states.set(s, t * stateDim));
     return { images, actions, costs, states };

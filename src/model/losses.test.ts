@@ -119,4 +119,32 @@ describe('the SVAE bound', () => {
     }
     decoder.params.dispose();
   });
+
+  it('cost head: Σ_t −½((c_t − ĉ_t)/σ_c)² − log σ_c − ½ log 2π over unmasked frames, ĉ = ½xᵀ½(W + Wᵀ)x + cᵀx + b', () => {
+    const B = 1, T = 3, ds = 2;
+    const m = Float32Array.from([0.5, -1, 2, 0.25, -0.5, 1.5]);
+    const W = [[1, 0.4], [-0.2, 2]], c = [0.3, -0.1], b = 0.7;
+    const observed = [1.2, -0.4, 9], mask = [1, 1, 0];
+    const decoder = new MlpDecoder([2, 2, 1], ds, 5, 7);
+    for (const std of [1, 0.05]) {
+      const got = tf.tidy(() => boundTerms({
+        B, L: T, ds, prior: 'normal', mean: tf.tensor2d(m, [T, ds]), scale: tf.fill([T, ds], 0.1) as tf.Tensor2D,
+        targets: tf.zeros([T, 2, 2, 1]) as tf.Tensor4D, decode: (x) => decoder.apply(x),
+        opInputs: { u: new Float64Array(0), dyn: null as never, eps: new Float64Array(T * ds) },
+        cost: { W: tf.tensor2d(W), c: tf.tensor1d(c), b: tf.tensor1d([b]), observed: tf.tensor1d(observed), mask: tf.tensor1d(mask), std },
+      }).costLl.arraySync());
+      let want = 0;
+      for (let t = 0; t < T; t++) {
+        if (!mask[t]) continue;
+        const x = [m[2 * t], m[2 * t + 1]];
+        let quad = 0;
+        for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) quad += 0.5 * x[i] * 0.5 * (W[i][j] + W[j][i]) * x[j];
+        const pred = quad + c[0] * x[0] + c[1] * x[1] + b;
+        want += -0.5 * ((observed[t] - pred) / std) ** 2 - Math.log(std) - 0.5 * LOG2PI;
+      }
+      expect(got[0]).toBeCloseTo(want, std === 1 ? 4 : 1);
+      expect(Math.abs(got[0] - want) / Math.abs(want)).toBeLessThan(1e-5);
+    }
+    decoder.params.dispose();
+  });
 });

@@ -9,8 +9,9 @@
  * prior 'normal' (VAE ablation): q(x_t) = N(m_t, diag s_t²) per frame and
  *   KL = Σ_t ½ Σ_i (m_ti² + s_ti² − 1 − 2 log s_ti)   (closed form against N(0, I)).
  * Log-likelihoods: Bernoulli, log p(o | l) = Σ_pixels o·l − softplus(l) (exact for o ∈ [0, 1]
- * up to the continuous-Bernoulli normaliser, as usual); the cost head's Gaussian with unit
- * variance, −½(c − ĉ)² − ½ log 2π, ĉ = ½xᵀCx + cᵀx + b, C = ½(W + Wᵀ).
+ * up to the continuous-Bernoulli normaliser, as usual); the cost head's Gaussian with standard
+ * deviation σ_c (`cost_std`), −½((c − ĉ)/σ_c)² − log σ_c − ½ log 2π, ĉ = ½xᵀCx + cᵀx + b,
+ * C = ½(W + Wᵀ).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LatentOp, LatentOpInputs } from './latent-op.js';
@@ -58,7 +59,7 @@ export interface BoundInputs {
   op?: LatentOp;
   opInputs: LatentOpInputs;
   /** Cost head (optional): params and observed costs [B·L] with a 0/1 mask. */
-  cost?: { W: tf.Tensor2D; c: tf.Tensor1D; b: tf.Tensor1D; observed: tf.Tensor1D; mask: tf.Tensor1D };
+  cost?: { W: tf.Tensor2D; c: tf.Tensor1D; b: tf.Tensor1D; observed: tf.Tensor1D; mask: tf.Tensor1D; std?: number };
 }
 
 export interface BoundTerms {
@@ -90,7 +91,8 @@ export function boundTerms(p: BoundInputs): BoundTerms {
   let costLl: tf.Tensor1D = tf.zeros([B]);
   if (p.cost) {
     const pred = quadraticCost(sample, p.cost.W, p.cost.c, p.cost.b);
-    const ll = p.cost.observed.sub(pred).square().mul(-0.5).sub(0.5 * Math.log(2 * Math.PI)).mul(p.cost.mask);
+    const std = p.cost.std ?? 1;
+    const ll = p.cost.observed.sub(pred).div(std).square().mul(-0.5).sub(Math.log(std) + 0.5 * Math.log(2 * Math.PI)).mul(p.cost.mask);
     costLl = ll.reshape([B, L]).sum(1) as tf.Tensor1D;
   }
   return { recon, kl, costLl, sample };

@@ -68,7 +68,7 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
     const t = boundTerms({
       B, L, ds, prior: c.prior, mean, scale: potentialScale(rawScale), targets,
       decode: (x) => model.decoder.apply(x), op: model.op ?? undefined, opInputs,
-      cost: model.costHead && costs ? { W: model.costHead.W as tf.Tensor2D, c: model.costHead.c as tf.Tensor1D, b: model.costHead.b as tf.Tensor1D, ...costs } : undefined,
+      cost: model.costHead && costs ? { W: model.costHead.W as tf.Tensor2D, c: model.costHead.c as tf.Tensor1D, b: model.costHead.b as tf.Tensor1D, ...costs, std: c.cost_std } : undefined,
     });
     recon = t.recon.mean().dataSync()[0];
     kl = t.kl.mean().dataSync()[0];

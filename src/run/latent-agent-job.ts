@@ -20,7 +20,7 @@ import { getModelState, modelConfigSchema, setModelState, SolarModel, type Model
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
 import { configDifferences } from './config-diff.js';
-import { latentGif, modelShapeOf, pretrainingRollouts, pretrainLatentModel } from './latent-pretrain.js';
+import { latentGif, modelShapeOf, pretrainingRollouts, pretrainLatentModel, scorePretrained, type PretrainedScore } from './latent-pretrain.js';
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
@@ -58,6 +58,8 @@ export type LatentJobSummary = RunSummary & {
   warnings?: string[];
   /** The run whose pretrained model this run started from (its pretraining time is in wall_s). */
   pretrained_from?: string;
+  /** How well the pretrained model encodes the true state (also in pretrained-model.json). */
+  pretrained_model?: PretrainedScore;
 };
 
 /** An agent's checkpointable state: `meta` as JSON, `arrays` of typed arrays (stored under `agent/`). */
@@ -133,7 +135,9 @@ function unpack<M, S>(ckpt: Checkpoint) {
 
 /** What decides a pretrained model: a run may start from another's only where these agree. */
 function pretrainingSettings(c: Pick<TrainConfig, 'seed' | 'env' | 'model' | 'pretrain' | 'backend'>) {
-  return { seed: c.seed, env: c.env, model: c.model, pretrain: c.pretrain, backend: c.backend };
+  // eval_rollouts only decides how the model is scored, not the model.
+  const { eval_rollouts: _, ...pretrain } = c.pretrain ?? {};
+  return { seed: c.seed, env: c.env, model: c.model, pretrain: c.pretrain ? pretrain : undefined, backend: c.backend };
 }
 
 /**
@@ -218,6 +222,8 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
         episodes = await pretrainingRollouts(env, config);
       } else episodes = await pretrainLatentModel(env, model, config, dir, hooks, warn, start);
       saveCheckpoint(dir.path('checkpoints/pretrained.ckpt'), pack(model, null, [], 0), fp);
+      const score = await scorePretrained(env, model, config, episodes);
+      if (score) dir.writeJson('pretrained-model.json', score);
       agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, episodes);
       saveCheckpoint(dir.path('checkpoints/latest.ckpt'), pack(model, agent, [], wall()), fp);
     }
@@ -239,6 +245,8 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     const summary: LatentJobSummary = { ...runSummary(evals, agent.envSteps, wall()), pretrain_env_steps: pretrainSteps, backend: backendInfo()?.name ?? backend };
     if (warnings.length > 0) summary.warnings = warnings;
     if (hooks.pretrainedFrom) summary.pretrained_from = hooks.pretrainedFrom.display();
+    const score = dir.readJsonIfExists('pretrained-model.json') as PretrainedScore | undefined;
+    if (score) summary.pretrained_model = score;
     dir.writeJson('summary.json', summary);
     return summary;
   } finally {

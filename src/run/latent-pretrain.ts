@@ -5,12 +5,13 @@
  * differ from SOLAR only in what follows), and the per-iteration GIF of camera | decoded latent.
  */
 import type { Episode } from '../envs/rollout.js';
+import { stateCostFn } from '../envs/state-cost.js';
 import type { Env } from '../envs/types.js';
-import { decodeLatents, sequencesFromEpisodes, SolarModel, trainStep } from '../model/index.js';
+import { decodeLatents, evaluateLatents, sequencesFromEpisodes, SolarModel, trainStep } from '../model/index.js';
 import { besideEachOther, encodeGif, type Image } from './images.js';
 import { collectRandomRollouts } from './model-job.js';
 import type { RunDir } from './run-dir.js';
-import type { TrainConfig } from './train-config.js';
+import { PRETRAINED_HELD_OUT, type TrainConfig } from './train-config.js';
 
 /** Largest per-pixel variance over every frame: 0 when the camera shows nothing that changes. */
 export function imageVariation(frames: readonly Float32Array[]): number {
@@ -53,7 +54,7 @@ export async function pretrainLatentModel(
 ): Promise<Episode[]> {
   const pre = config.pretrain!;
   const episodes = await pretrainingRollouts(env, config, hooks.onEpisode);
-  const data = sequencesFromEpisodes(episodes, modelShapeOf(env).imageShape, env.spec.action.dim);
+  const data = sequencesFromEpisodes(episodes, modelShapeOf(env).imageShape, env.spec.action.dim, stateCostFn(env.spec));
   if (imageVariation(episodes.flatMap((e) => e.observations)) < 1e-10) {
     warn('the camera images never change (blank?): the model cannot learn a state from them, and the agent acts on noise');
   }
@@ -70,6 +71,33 @@ export async function pretrainLatentModel(
   const klPerFrame = lastKl / (env.spec.horizon + 1);
   if (pre.steps > 0 && klPerFrame < 0.01) warn(`the model learned nothing: its latent posterior equals the prior (KL ${klPerFrame.toExponential(2)} nats per frame)`);
   return episodes;
+}
+
+/** How well the pretrained model encodes the true state: `solar model`'s scores (summary.json's `r2`, `one_step_error`). */
+export interface PretrainedScore {
+  r2: Record<string, number>;
+  r2_absent: string[];
+  one_step_error: number;
+  /** Held-out random rollouts the scores are measured on. */
+  held_out_rollouts: number;
+}
+
+/**
+ * Scores the pretrained model as `solar model` does: a linear map from smoothed latent means to
+ * each true state group, fitted on the pretraining rollouts, R² on `pretrain.eval_rollouts` fresh
+ * random rollouts (the 'test' seeds `solar model` holds out for the same seed), and the one-step
+ * error. Draws no random numbers of the model or agent, so the run is the same with or without it.
+ * Null when `eval_rollouts` is 0.
+ */
+export async function scorePretrained(env: Env, model: SolarModel, config: TrainConfig, episodes: readonly Episode[]): Promise<PretrainedScore | null> {
+  const n = config.pretrain!.eval_rollouts ?? PRETRAINED_HELD_OUT;
+  if (n === 0) return null;
+  const { imageShape } = modelShapeOf(env);
+  const da = env.spec.action.dim;
+  const cost = stateCostFn(env.spec);
+  const heldOut = await collectRandomRollouts(env, config.seed, 'test', n, config.pretrain!.action_std);
+  const ev = evaluateLatents(model, sequencesFromEpisodes(episodes, imageShape, da, cost), sequencesFromEpisodes(heldOut, imageShape, da, cost), env.spec.stateGroups, env.spec.stateLabels);
+  return { r2: ev.r2, r2_absent: ev.absent, one_step_error: ev.one_step_error, held_out_rollouts: n };
 }
 
 /**

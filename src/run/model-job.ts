@@ -9,6 +9,7 @@
  */
 import { makeEnv } from '../envs/registry.js';
 import { rollout, type Episode } from '../envs/rollout.js';
+import { stateCostFn } from '../envs/state-cost.js';
 import type { Env } from '../envs/types.js';
 import {
   evaluateLatents, getModelState, sequencesFromEpisodes, setModelState, SolarModel, trainStep, type SequenceSet, type StepMetrics,
@@ -94,8 +95,8 @@ async function continueModelJob(config: ModelJobConfig, dir: RunDir, hooks: Mode
   try {
     const trEp = await collectRandomRollouts(env, config.seed, 'train', config.rollouts, config.action_std, hooks.onRollout);
     const teEp = await collectRandomRollouts(env, config.seed, 'test', config.eval_rollouts, config.action_std, hooks.onRollout);
-    train = sequencesFromEpisodes(trEp, shape, spec.action.dim);
-    test = sequencesFromEpisodes(teEp, shape, spec.action.dim);
+    train = sequencesFromEpisodes(trEp, shape, spec.action.dim, stateCostFn(spec));
+    test = sequencesFromEpisodes(teEp, shape, spec.action.dim, stateCostFn(spec));
   } finally {
     env.close();
   }

@@ -98,6 +98,17 @@ export class RunDir {
     }
   }
 
+  /** The parsed JSON file, or undefined if there is none (a file that is not JSON is an error naming it). */
+  readJsonIfExists(rel: string): unknown {
+    const file = this.path(rel);
+    if (!existsSync(file)) return undefined;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      throw new Error(`${this.display()}/${rel} is not JSON`);
+    }
+  }
+
   /**
    * The parsed lines of a JSONL file ([] if it does not exist). A last line cut off by a kill
    * mid-append is dropped; a bad line anywhere else is an error naming it.

@@ -6,6 +6,8 @@ import { makeEnv } from '../envs/registry.js';
 import type { Env } from '../envs/types.js';
 import { resolveConfig } from './resolve-config.js';
 import { RunDir } from './run-dir.js';
+import { modelJobDefaults, modelJobSchema } from './model-config.js';
+import { runModelJob } from './model-job.js';
 import { imageVariation, resumeSolarJob, runSolarJob } from './solar-job.js';
 import { trainConfigSchema, trainDefaults } from './train-config.js';
 
@@ -13,7 +15,7 @@ import { trainConfigSchema, trainDefaults } from './train-config.js';
 function tinyConfig(sets: string[] = []) {
   return resolveConfig(trainConfigSchema, {
     defaults: trainDefaults({ env: 'nav2d', method: 'solar', obs: 'pixels', preset: 'quick', seed: 4 }),
-    sets: ['env.image_size=16', 'env.horizon=12', 'pretrain.rollouts=6', 'pretrain.steps=30', 'pretrain.log_every=10', 'model.hidden=32', 'agent.iterations=3', 'agent.rollouts=3', 'agent.eval_episodes=2', 'output.gif_episodes=1', ...sets],
+    sets: ['env.image_size=16', 'env.horizon=12', 'pretrain.rollouts=6', 'pretrain.steps=30', 'pretrain.log_every=10', 'pretrain.eval_rollouts=2', 'model.hidden=32', 'agent.iterations=3', 'agent.rollouts=3', 'agent.eval_episodes=2', 'output.gif_episodes=1', ...sets],
   });
 }
 const freshDir = () => RunDir.create(join(mkdtempSync(join(tmpdir(), 'solar-job-')), 'run'));
@@ -39,6 +41,26 @@ describe('solar train job', () => {
     for (const f of ['checkpoints/pretrained.ckpt', 'checkpoints/latest.ckpt', 'checkpoints/final.ckpt', 'policies/iter-002.ckpt', 'rollouts/iter-000.gif', 'learning-curve.svg', 'summary.json']) expect(existsSync(dir.path(f))).toBe(true);
     expect(summary.env_steps).toBe(6 * 12 + 108 + 2 * 12);
     expect(summary.warnings).toBeUndefined();
+    expect(summary.pretrained_model).toEqual(JSON.parse(readFileSync(dir.path('pretrained-model.json'), 'utf8')));
+  });
+
+  it("scores the pretrained model as `solar model` scores the same model trained on the same data, and the scoring changes nothing else", async () => {
+    const config = tinyConfig(['agent.iterations=1']);
+    const dir = freshDir();
+    const summary = await runSolarJob(config, dir);
+    const modelDir = freshDir();
+    const { name, ...envParams } = config.env;
+    const modelConfig = resolveConfig(modelJobSchema, {
+      defaults: { ...modelJobDefaults({ env: name, seed: config.seed, rollouts: 6, steps: 30 }), env: { name, ...envParams }, model: config.model, backend: config.backend, eval_rollouts: 2 },
+      sets: ['output.log_every=10'],
+    });
+    const model = await runModelJob(modelConfig, modelDir);
+    expect(Object.keys(summary.pretrained_model!.r2).sort()).toEqual(['agent', 'goal']);
+    expect(summary.pretrained_model).toEqual({ r2: model.r2, r2_absent: model.r2_absent, one_step_error: model.one_step_error, held_out_rollouts: 2 });
+    const unscored = freshDir();
+    await runSolarJob(tinyConfig(['agent.iterations=1', 'pretrain.eval_rollouts=0']), unscored);
+    expect(existsSync(unscored.path('pretrained-model.json'))).toBe(false);
+    expect(lines(unscored, 'metrics.jsonl').map(noClock)).toEqual(lines(dir, 'metrics.jsonl').map(noClock));
   });
 
   // With refinement the model changes every iteration and a resume re-collects the pretraining data.
@@ -46,8 +68,8 @@ describe('solar train job', () => {
     const straightDir = freshDir();
     const straight = await runSolarJob(tinyConfig(sets), straightDir);
     const dir = freshDir();
-    // Pretraining takes 6 × 12 steps, iteration 0 another 36: fail inside iteration 1.
-    await expect(runSolarJob(tinyConfig(sets), dir, { makeEnv: failingEnv(72 + 36 + 20) })).rejects.toThrow(/solar stopped in iteration 1: robot disconnected[\s\S]*--resume/);
+    // Pretraining takes 6 × 12 steps, scoring the model 2 × 12, iteration 0 another 36: fail inside iteration 1.
+    await expect(runSolarJob(tinyConfig(sets), dir, { makeEnv: failingEnv(72 + 24 + 36 + 20) })).rejects.toThrow(/solar stopped in iteration 1: robot disconnected[\s\S]*--resume/);
     expect(lines(dir, 'metrics.jsonl').map((m) => m.iteration)).toEqual([0]);
     expect(JSON.parse(readFileSync(dir.path('error.json'), 'utf8'))).toMatchObject({ iteration: 1, message: 'robot disconnected' });
     const resumed = await resumeSolarJob(tinyConfig(sets), dir);

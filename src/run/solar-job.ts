@@ -8,6 +8,7 @@ import { SolarAgent, type SolarAgentState, type SolarIterationMetrics } from '..
 import type { LatentEpisode } from '../agents/solar/act.js';
 import { solarAgentConfig, type SolarAgentConfig } from '../agents/solar/config.js';
 import { StructuredLatentModel } from '../agents/solar/model-adapter.js';
+import { stateCostFn } from '../envs/state-cost.js';
 import { sequencesFromEpisodes } from '../model/index.js';
 import { resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
@@ -24,8 +25,9 @@ const SOLAR: LatentMethod<SolarAgentConfig, SolarIterationMetrics, LatentEpisode
   name: 'solar',
   agentConfig: solarAgentConfig,
   newAgent: (env, model, config, seed, pretrainSteps, pretraining) => {
-    const data = pretraining && config.refine_steps > 0 ? sequencesFromEpisodes(pretraining, model.shape.imageShape, model.shape.actionDim) : null;
-    return new SolarAgent(env, new StructuredLatentModel(model, data), config, seed, pretrainSteps);
+    const stateCost = stateCostFn(env.spec);
+    const data = pretraining && config.refine_steps > 0 ? sequencesFromEpisodes(pretraining, model.shape.imageShape, model.shape.actionDim, stateCost) : null;
+    return new SolarAgent(env, new StructuredLatentModel(model, data, stateCost), config, seed, pretrainSteps);
   },
   pretrainingOnResume: (config) => config.refine_steps > 0,
   gifLatents: (e) => e.filtered,

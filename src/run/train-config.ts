@@ -32,6 +32,9 @@ export const trainOutputSchema = z
   })
   .strict();
 
+/** Held-out random rollouts the pretrained model is scored on by default, as many as `solar model` holds out. */
+export const PRETRAINED_HELD_OUT = 20;
+
 export const pretrainSchema = z
   .object({
     /** Random-policy rollouts u ~ N(0, action_std²) the model is pretrained on (parasol reacher: 100). */
@@ -41,6 +44,11 @@ export const pretrainSchema = z
     steps: z.number().int().min(0),
     /** Steps per line of pretrain.jsonl. */
     log_every: z.number().int().min(1),
+    /**
+     * Held-out random rollouts on which the pretrained model's R² and one-step error are
+     * measured (pretrained-model.json); 0: not measured. Absent in runs made before it: 20.
+     */
+    eval_rollouts: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -160,7 +168,7 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
     backend: 'wasm',
     agent: { ...agentSchema.parse({}), ...agent },
     model: { ...MODEL_DEFAULTS, ...modelTaskDefaults(p.env), ...(p.method === 'solar' ? ours.model : {}), ...pp?.model, ...q?.model, ...(vae ? { prior: 'normal' as const } : {}) },
-    pretrain: { rollouts: 50, action_std: 0.5, steps: 1500, log_every: 50, ...ours.pretrain, ...pp?.pretrain, ...q?.pretrain },
+    pretrain: { rollouts: 50, action_std: 0.5, steps: 1500, log_every: 50, eval_rollouts: PRETRAINED_HELD_OUT, ...ours.pretrain, ...pp?.pretrain, ...q?.pretrain },
     output,
   };
 }

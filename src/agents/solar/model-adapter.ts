@@ -14,8 +14,14 @@ export class StructuredLatentModel implements LatentModel {
   readonly frameStack: number;
   private readonly init: InitialState;
 
-  /** `pretraining`: the sequences the model was pretrained on, which refinement keeps training on. */
-  constructor(readonly model: SolarModel, private readonly pretraining: SequenceSet | null = null) {
+  /**
+   * `pretraining`: the sequences the model was pretrained on, which refinement keeps training on;
+   * `stateCost`: how their costs were made from (c_t, u_t), applied to the new episodes alike.
+   */
+  constructor(
+    readonly model: SolarModel, private readonly pretraining: SequenceSet | null = null,
+    private readonly stateCost?: (cost: number, u: ArrayLike<number>) => number,
+  ) {
     if (!model.posterior) throw new Error("solar: the agent needs the model's linear dynamics prior (model.prior = 'lds'), not the VAE ablation's N(0, I)");
     this.ds = model.latentDim;
     this.da = model.shape.actionDim;
@@ -50,7 +56,7 @@ export class StructuredLatentModel implements LatentModel {
       const actions = new Float64Array(L * da);
       actions.set(e.actions.subarray(0, (L - 1) * da));
       const costs = new Float64Array(L);
-      costs.set(e.costs.subarray(0, L - 1));
+      for (let t = 0; t < L - 1; t++) costs[t] = this.stateCost ? this.stateCost(e.costs[t], e.actions.subarray(t * da, (t + 1) * da)) : e.costs[t];
       const stateDim = e.states[0]?.length ?? 0;
       const states = new Float64Array(e.states.length * stateDim);
       e.states.forEach((s, t) => states.set(s, t * stateDim));
