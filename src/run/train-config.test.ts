@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelJobDefaults } from './model-config.js';
 import { resolveConfig } from './resolve-config.js';
 import { trainConfigSchema, trainDefaults } from './train-config.js';
 
@@ -40,5 +41,15 @@ describe('nav2d SOLAR default', () => {
     const c = resolve('nav2d', 'default');
     expect(c.pretrain).toMatchObject({ rollouts: 100, steps: 2000 });
     expect(resolve('nav2d', 'quick').pretrain).toMatchObject({ rollouts: 16, steps: 150 });
+  });
+
+  it("gives the ablations and `solar model` SOLAR's cost head, so they differ from it only where they mean to; not the paper preset or the sparse task", () => {
+    const model = (method: 'solar' | 'vae' | 'mpc', preset: 'default' | 'paper' = 'default', env = 'nav2d') =>
+      resolveConfig(trainConfigSchema, { defaults: trainDefaults({ env, method, obs: 'pixels', preset, seed: 0 }), sets: [] }).model;
+    for (const method of ['solar', 'vae', 'mpc'] as const) expect(model(method)).toMatchObject({ cost_head: true, dynamics: 'shared', latent_dim: 6 });
+    expect(model('vae')).toMatchObject({ prior: 'normal' });
+    expect(model('solar', 'paper')).toMatchObject({ cost_head: false });
+    expect(model('solar', 'default', 'nav2d-sparse')).toMatchObject({ cost_head: false });
+    expect(modelJobDefaults({ env: 'nav2d', seed: 0 }).model).toMatchObject({ cost_head: true, dynamics: 'shared' });
   });
 });

@@ -115,7 +115,8 @@ function paperValues(method: MethodName, env: string) {
   if (method === 'lqrflm') return { agent: { kl_step: 2.0 } };
   return {
     agent: { kl_step: 2.0, data_weight: 50, iterations: 10, rollouts: reacher ? 40 : 20 },
-    model: reacher ? { latent_dim: 10 } : {},
+    // parasol fitted the cost after pretraining, not with the model.
+    model: { cost_head: false, ...(reacher ? { latent_dim: 10 } : {}) },
     pretrain: { rollouts: 100 },
   };
 }
@@ -136,7 +137,7 @@ function solarTaskDefaults(env: string): { env?: Record<string, unknown>; agent?
   // Measured (README): the cost head, trained jointly, made seed 2's pretrained model encode the
   // goal (held-out R² 0.61 → 0.93, agent 0.86 → 0.98); 200 refinement steps per iteration took
   // seed 0's rollouts from 0.20 to 0.09 and seed 1's from 0.20 to 0.18 by iteration 10.
-  if (base === 'nav2d' && env === base) return { agent: { rollouts: 40, refine_steps: 200 }, model: { cost_head: true }, pretrain: { rollouts: 100, steps: 2000 } };
+  if (base === 'nav2d' && env === base) return { agent: { rollouts: 40, refine_steps: 200 }, pretrain: { rollouts: 100, steps: 2000 } };
   if (base === 'nav2d') return { agent: { rollouts: 40 }, pretrain: { rollouts: 100, steps: 2000 } };
   return {};
 }
