@@ -65,6 +65,45 @@ describe('quadratic costs', () => {
     expect(q.c0).toBeCloseTo(c0, 5);
   });
 
+  it('convex fit: keeps a PSD C as fitted; an indefinite one is projected (negative eigenvalue → 0) and c, c0 solve the least squares with it fixed', () => {
+    const rng = new Rng(7);
+    const [N, T, dx, du] = [8, 25, 2, 1];
+    const X = new Float64Array(N * (T + 1) * dx).map(() => rng.normal());
+    const U = new Float64Array(N * T * du).map(() => rng.normal());
+    const make = (C: number[][], c: number[], c0: number) => {
+      const cost = new Float64Array(N * T);
+      for (let n = 0; n < N; n++)
+        for (let t = 0; t < T; t++) {
+          const x = X.subarray((n * (T + 1) + t) * dx);
+          cost[n * T + t] = c0 + 0.5 * (C[0][0] * x[0] ** 2 + 2 * C[0][1] * x[0] * x[1] + C[1][1] * x[1] ** 2) + c[0] * x[0] + c[1] * x[1];
+        }
+      return { N, T, dx, du, X, U, cost } satisfies TrajectoryBatch;
+    };
+    const psd = make([[2, 0.5], [0.5, 1]], [0.3, -0.2], 1);
+    const a = fitQuadraticStateCost(psd, 0, 0, false), b = fitQuadraticStateCost(psd, 0, 0, true);
+    for (let i = 0; i < 4; i++) expect(b.Cx[i]).toBeCloseTo(a.Cx[i], 9);
+    expect(b.c0).toBeCloseTo(1, 9);
+    // C = R diag(3, −1) Rᵀ with R a rotation by 30°: C⁺ = 3 r rᵀ, r = (cos 30°, sin 30°).
+    const [co, si] = [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)];
+    const C = [[3 * co * co - si * si, 4 * co * si], [4 * co * si, 3 * si * si - co * co]];
+    const q = fitQuadraticStateCost(make(C, [0.3, -0.2], 1), 0, 0, true);
+    const Cplus = [3 * co * co, 3 * co * si, 3 * co * si, 3 * si * si];
+    for (let i = 0; i < 4; i++) expect(q.Cx[i]).toBeCloseTo(Cplus[i], 9);
+    // Normal equations of the refit: the residual is orthogonal to x_1, x_2 and 1.
+    const grad = [0, 0, 0];
+    const batch = make(C, [0.3, -0.2], 1);
+    for (let n = 0; n < N; n++)
+      for (let t = 0; t < T; t++) {
+        const x = X.subarray((n * (T + 1) + t) * dx);
+        const pred = q.c0 + q.cx[0] * x[0] + q.cx[1] * x[1] + 0.5 * (Cplus[0] * x[0] ** 2 + 2 * Cplus[1] * x[0] * x[1] + Cplus[3] * x[1] ** 2);
+        const r = batch.cost[n * T + t] - pred;
+        grad[0] += r * x[0];
+        grad[1] += r * x[1];
+        grad[2] += r;
+      }
+    for (const g of grad) expect(Math.abs(g)).toBeLessThan(1e-9);
+  });
+
   it('norm expansion matches the smoothed norm, its gradient and Hessian at the sample (finite differences)', () => {
     const dx = 4;
     const T = 1;

@@ -4,8 +4,13 @@
  *   φ(x) = [½ x_i² (i), x_i x_j (i<j), x_i, 1],
  * so that θᵀφ(x) = ½ xᵀ C x + cᵀ x + c0 with C_ii = θ_ii and C_ij = C_ji = θ_ij (C is
  * symmetric by construction). Minimises ‖Φθ − y‖² + ridge‖θ_{quadratic, linear}‖².
+ *
+ * Convex variant: C is then projected onto the PSD cone (C⁺ = V max(Λ, 0) Vᵀ) and c, c0 are
+ * refitted with C⁺ held fixed, minimising ‖[x 1][c; c0] − (y − ½xᵀC⁺x)‖² + ridge‖c‖². An
+ * indefinite C, which a regression on a curved latent code readily gives, lets LQR lower
+ * the modelled cost without bound along its negative directions, away from the data.
  */
-import { choleskyInPlace, choleskySolve } from '../linalg/index.js';
+import { choleskyInPlace, choleskySolve, projectPSD } from '../linalg/index.js';
 import type { StateQuadratic } from './cost.js';
 import type { TrajectoryBatch } from './types.js';
 import { checkTrajectoryBatch } from './batch.js';
@@ -27,7 +32,7 @@ export function quadraticFeatures(x: ArrayLike<number>, off: number, dx: number,
  * Fits C, c, c0 on every (x_t, c_t − w‖u_t‖²), t < T, of the batch. Throws when the
  * normal equations are singular even with the ridge (e.g. ridge 0 and too little data).
  */
-export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: number, ridge = 1e-6): StateQuadratic {
+export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: number, ridge = 1e-6, convex = false): StateQuadratic {
   checkTrajectoryBatch(batch, 'fitQuadraticStateCost');
   const { N, T, dx, du, X, U, cost } = batch;
   const nq = (dx * (dx + 1)) / 2;
@@ -61,5 +66,39 @@ export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: numb
     for (let j = i + 1; j < dx; j++) Cx[i * dx + j] = Cx[j * dx + i] = theta[k++];
   }
   const cx = theta.slice(nq, nq + dx);
-  return { Cx, cx, c0: theta[q - 1] };
+  const fit = { Cx, cx, c0: theta[q - 1] };
+  return convex ? refitLinearPart(batch, projectPSD(Cx, dx), actionWeight, ridge) : fit;
+}
+
+/** c, c0 by ridge least squares of y − ½xᵀCx on [x, 1], with C fixed. */
+function refitLinearPart(batch: TrajectoryBatch, Cx: Float64Array, actionWeight: number, ridge: number): StateQuadratic {
+  const { N, T, dx, du, X, U, cost } = batch;
+  const q = dx + 1;
+  const G = new Float64Array(q * q);
+  const h = new Float64Array(q);
+  const z = new Float64Array(q);
+  for (let n = 0; n < N; n++) {
+    for (let t = 0; t < T; t++) {
+      const off = (n * (T + 1) + t) * dx;
+      let quad = 0;
+      for (let i = 0; i < dx; i++) {
+        z[i] = X[off + i];
+        for (let j = 0; j < dx; j++) quad += 0.5 * X[off + i] * Cx[i * dx + j] * X[off + j];
+      }
+      z[dx] = 1;
+      let uu = 0;
+      for (let i = 0; i < du; i++) uu += U[(n * T + t) * du + i] ** 2;
+      const y = cost[n * T + t] - actionWeight * uu - quad;
+      for (let i = 0; i < q; i++) {
+        for (let j = 0; j <= i; j++) G[i * q + j] += z[i] * z[j];
+        h[i] += z[i] * y;
+      }
+    }
+  }
+  for (let i = 0; i < dx; i++) G[i * q + i] += ridge;
+  const L = new Float64Array(q * q);
+  const piv = choleskyInPlace(G, q, L);
+  if (piv >= 0) throw new Error(`fitQuadraticStateCost (convex): singular normal equations at feature ${piv} (N=${N}, T=${T}, ridge ${ridge})`);
+  const theta = choleskySolve(L, q, h, 1);
+  return { Cx, cx: theta.slice(0, dx), c0: theta[dx] };
 }

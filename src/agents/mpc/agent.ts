@@ -103,7 +103,7 @@ export class MpcAgent {
     if (this.data.length === 0) throw new Error('mpc: no data to fit the forward model on (pretrain.rollouts ≥ 1 is needed)');
     const all = concatBatches(this.data);
     const nll = this.model.fit(transitionsOf([all]), this.model.fitted ? c.fit_steps : c.initial_fit_steps, c.batch_size);
-    const fit = fitStateCost(this.env.spec.cost.kind, all, this.finals.flat(), { actionWeight: this.actionWeight(), costRidge: c.cost_ridge, successRidge: c.success_ridge });
+    const fit = fitStateCost(this.env.spec.cost.kind, all, this.finals.flat(), { actionWeight: this.actionWeight(), costRidge: c.cost_ridge, convex: c.cost_convex, successRidge: c.success_ridge });
     this.cost = fit.q;
     return { nll, successLabels: fit.successLabels };
   }

@@ -45,6 +45,8 @@ export const mpcAgentConfig = z
     clip_norm: z.number().positive().default(10),
     /** Ridge of the dense latent cost regression (SOLAR's). */
     cost_ridge: z.number().min(0).default(1e-6),
+    /** Project the fitted latent cost's C onto the PSD cone and refit c, c0 (convex ℓ: LQR cannot exploit an indefinite fit). */
+    cost_convex: z.boolean().default(false),
     /** Ridge of the sparse tasks' logistic regression. */
     success_ridge: z.number().min(0).default(1e-3),
     /** Action cost w‖u‖² for sparse tasks, whose env cost carries none (dense tasks use the task's). */

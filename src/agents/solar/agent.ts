@@ -144,7 +144,7 @@ export class SolarAgent {
     const { T, dx, du } = batch;
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') {
-      return { cost: latentCost(fitDenseLatentCost(batch, w, this.config.cost_ridge), T, dx, du, w, this.config.terminal_weight) };
+      return { cost: latentCost(fitDenseLatentCost(batch, w, this.config.cost_ridge, this.config.cost_convex), T, dx, du, w, this.config.terminal_weight) };
     }
     // Sparse: label every smoothed latent x_t (t < T) with success = 1 − c_t, and x_T with the final success.
     const X = new Float64Array(batch.N * (T + 1) * dx);

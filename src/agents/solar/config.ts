@@ -36,6 +36,8 @@ export const solarAgentConfig = z
     em_max_iters: z.number().int().min(1).default(100),
     /** Ridge of the dense latent cost regression. */
     cost_ridge: z.number().min(0).default(1e-6),
+    /** Project the fitted latent cost's C onto the PSD cone and refit c, c0 (convex ℓ: LQR cannot exploit an indefinite fit). */
+    cost_convex: z.boolean().default(false),
     /** Ridge of the sparse tasks' logistic regression. */
     success_ridge: z.number().min(0).default(1e-3),
     /** Weight of the terminal latent cost ℓ(x_T) (0: none). */

@@ -23,9 +23,9 @@ export function latentCost(q: StateQuadratic, T: number, dx: number, du: number,
   return cost;
 }
 
-/** Dense: ridge regression of c_t − w‖u_t‖² on the smoothed means (delegates to control/). */
-export function fitDenseLatentCost(batch: TrajectoryBatch, actionWeight: number, ridge: number): StateQuadratic {
-  return fitQuadraticStateCost(batch, actionWeight, ridge);
+/** Dense: ridge regression of c_t − w‖u_t‖² on the smoothed means, optionally convex (delegates to control/). */
+export function fitDenseLatentCost(batch: TrajectoryBatch, actionWeight: number, ridge: number, convex = false): StateQuadratic {
+  return fitQuadraticStateCost(batch, actionWeight, ridge, convex);
 }
 
 export interface SuccessModel {

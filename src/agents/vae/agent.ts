@@ -112,7 +112,7 @@ export class VaeAgent {
     const dyn = fitLocalDynamics(batch, { prior });
     const dynamicsS = clock();
     const w = this.actionWeight();
-    const fit = fitStateCost(this.env.spec.cost.kind, batch, episodes.map((e) => e.success), { actionWeight: w, costRidge: config.cost_ridge, successRidge: config.success_ridge });
+    const fit = fitStateCost(this.env.spec.cost.kind, batch, episodes.map((e) => e.success), { actionWeight: w, costRidge: config.cost_ridge, convex: config.cost_convex, successRidge: config.success_ridge });
     const cost = latentCost(fit.q, T, ds, da, w, config.terminal_weight);
     const costS = clock();
     if (this.prev && config.adapt_step) {

@@ -16,9 +16,9 @@ export interface StateCostFit {
 }
 
 export function fitStateCost(
-  kind: 'dense' | 'sparse', batch: TrajectoryBatch, finalSuccess: ArrayLike<boolean>, opts: { actionWeight: number; costRidge: number; successRidge: number },
+  kind: 'dense' | 'sparse', batch: TrajectoryBatch, finalSuccess: ArrayLike<boolean>, opts: { actionWeight: number; costRidge: number; successRidge: number; convex?: boolean },
 ): StateCostFit {
-  if (kind === 'dense') return { q: fitDenseLatentCost(batch, opts.actionWeight, opts.costRidge) };
+  if (kind === 'dense') return { q: fitDenseLatentCost(batch, opts.actionWeight, opts.costRidge, opts.convex) };
   const { N, T, dx } = batch;
   if (finalSuccess.length !== N) throw new Error(`fitStateCost: ${finalSuccess.length} final success flags for ${N} episodes`);
   const y = new Float64Array(N * (T + 1));
