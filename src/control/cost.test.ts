@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { addActionQuadratic, addStateQuadratic, checkQuadraticCost, evaluateCost, zeroCost } from './cost.js';
-import { fitQuadraticStateCost } from './cost_fit.js';
+import { fitQuadraticStateCost, stateCostR2 } from './cost_fit.js';
 import { addNormExpansion } from './cost_expansion.js';
 import type { TrajectoryBatch } from './types.js';
 
@@ -63,6 +63,15 @@ describe('quadratic costs', () => {
       expect(q.cx[i]).toBeCloseTo(c[i], 5);
     }
     expect(q.c0).toBeCloseTo(c0, 5);
+    expect(stateCostR2(batch, q, w)).toBeCloseTo(1, 9);
+    // A constant fit at the mean explains nothing; half the residual variance left is R² = 1 − ¼ (residual halved).
+    let mean = 0;
+    for (let k = 0; k < N * T; k++) mean += cost[k] - w * (U[2 * k] ** 2 + U[2 * k + 1] ** 2);
+    mean /= N * T;
+    const zero = { Cx: new Float64Array(dx * dx), cx: new Float64Array(dx), c0: mean };
+    expect(stateCostR2(batch, zero, w)).toBeCloseTo(0, 12);
+    const half = { Cx: q.Cx.map((v) => v / 2), cx: q.cx.map((v) => v / 2), c0: (q.c0 + mean) / 2 };
+    expect(stateCostR2(batch, half, w)).toBeCloseTo(0.75, 6);
   });
 
   it('convex fit: keeps a PSD C as fitted; an indefinite one is projected (negative eigenvalue → 0) and c, c0 solve the least squares with it fixed', () => {

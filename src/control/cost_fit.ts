@@ -102,3 +102,39 @@ function refitLinearPart(batch: TrajectoryBatch, Cx: Float64Array, actionWeight:
   const theta = choleskySolve(L, q, h, 1);
   return { Cx, cx: theta.slice(0, dx), c0: theta[dx] };
 }
+
+/**
+ * How much of the observed state cost a fitted quadratic explains on the batch:
+ *   R² = 1 − Σ (y − ℓ(x))² / Σ (y − ȳ)²,  y = c_t − w‖u_t‖², t < T
+ * (1: the latent cost LQR optimises is the task's; ≤ 0: no better than a constant). For a
+ * constant y: 1 if the fit is exact, else 0.
+ */
+export function stateCostR2(batch: TrajectoryBatch, q: StateQuadratic, actionWeight: number): number {
+  const { N, T, dx, du, X, U, cost } = batch;
+  const y = new Float64Array(N * T), r = new Float64Array(N * T);
+  let mean = 0;
+  for (let n = 0; n < N; n++) {
+    for (let t = 0; t < T; t++) {
+      const off = (n * (T + 1) + t) * dx;
+      let v = q.c0;
+      for (let i = 0; i < dx; i++) {
+        v += q.cx[i] * X[off + i];
+        for (let j = 0; j < dx; j++) v += 0.5 * X[off + i] * q.Cx[i * dx + j] * X[off + j];
+      }
+      let uu = 0;
+      for (let i = 0; i < du; i++) uu += U[(n * T + t) * du + i] ** 2;
+      y[n * T + t] = cost[n * T + t] - actionWeight * uu;
+      r[n * T + t] = y[n * T + t] - v;
+      mean += y[n * T + t];
+    }
+  }
+  mean /= N * T;
+  let sse = 0, sst = 0;
+  for (let k = 0; k < N * T; k++) {
+    sse += r[k] * r[k];
+    sst += (y[k] - mean) ** 2;
+  }
+  if (sst === 0) return sse === 0 ? 1 : 0;
+  return 1 - sse / sst;
+}
+

@@ -6,7 +6,7 @@ export { emptyStats, addStats, accumulate, finishStats, solveRegression, type Re
 export { fitLocalDynamics, fitInitialState, transitionStats, type DynamicsPrior, type FitDynamicsOptions } from './dynamics.js';
 export { fitGaussianDynamicsPrior, type GaussianPriorOptions } from './dynamics_prior.js';
 export { zeroCost, addStateQuadratic, addActionQuadratic, evaluateCost, checkQuadraticCost, type StateQuadratic } from './cost.js';
-export { fitQuadraticStateCost, quadraticFeatures } from './cost_fit.js';
+export { fitQuadraticStateCost, quadraticFeatures, stateCostR2 } from './cost_fit.js';
 export { forwardPass, expectedTotalCost, emptyStateDistribution, ForwardWork } from './forward.js';
 export { backwardPass, klCostTerms, BackwardWork, type KLCostTerms } from './backward.js';
 export { lqrflmUpdate, LqrflmWork, type LqrflmOptions, type LqrflmResult } from './lqrflm.js';

@@ -10,7 +10,7 @@
  * The agent's whole state round-trips through getState/setState (checkpoints, resume).
  */
 import {
-  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork,
+  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork, stateCostR2,
   type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
@@ -28,6 +28,8 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
   em_rounds: number;
   /** Sparse tasks: successes among the labelled latent states this iteration. */
   success_labels?: number;
+  /** Dense tasks: R² of the fitted latent cost against the observed state cost on this iteration's smoothed latents. */
+  cost_fit_r2?: number;
   /**
    * Time split of this iteration: rollouts (per-step encoding, online filtering, the env),
    * model refinement, encoding the whole episodes for smoothing, latent EM, cost fit, LQR-FLM.
@@ -105,7 +107,7 @@ export class SolarAgent {
     const em = latentEm(seqs, model.globalDynamics(), { dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState() });
     const emS = clock();
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };
-    const { cost, successLabels } = this.fitCost(batch, episodes);
+    const { cost, successLabels, fitR2 } = this.fitCost(batch, episodes);
     const costS = clock();
     if (this.prev && config.adapt_step) {
       const actual = expectedTotalCost(this.policy, em.dynamics, cost);
@@ -137,14 +139,16 @@ export class SolarAgent {
       wall_s: (performance.now() - start) / 1000,
     };
     if (successLabels !== undefined) metrics.success_labels = successLabels;
+    if (fitR2 !== undefined) metrics.cost_fit_r2 = fitR2;
     return metrics;
   }
 
-  private fitCost(batch: TrajectoryBatch, episodes: readonly LatentEpisode[]): { cost: QuadraticCost; successLabels?: number } {
+  private fitCost(batch: TrajectoryBatch, episodes: readonly LatentEpisode[]): { cost: QuadraticCost; successLabels?: number; fitR2?: number } {
     const { T, dx, du } = batch;
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') {
-      return { cost: latentCost(fitDenseLatentCost(batch, w, this.config.cost_ridge, this.config.cost_convex), T, dx, du, w, this.config.terminal_weight) };
+      const q = fitDenseLatentCost(batch, w, this.config.cost_ridge, this.config.cost_convex);
+      return { cost: latentCost(q, T, dx, du, w, this.config.terminal_weight), fitR2: stateCostR2(batch, q, w) };
     }
     // Sparse: label every smoothed latent x_t (t < T) with success = 1 − c_t, and x_T with the final success.
     const X = new Float64Array(batch.N * (T + 1) * dx);

@@ -14,7 +14,7 @@
  */
 import {
   adaptStepMult, concatBatches, createPolicy, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
-  initialPolicy, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type TrajectoryBatch,
+  initialPolicy, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, stateCostR2, type LinearGaussianPolicy, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
@@ -31,6 +31,8 @@ export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport
   prior_transitions: number;
   /** Sparse tasks: successes among the labelled latent states this iteration. */
   success_labels?: number;
+  /** Dense tasks: R² of the fitted latent cost against the observed state cost on this iteration's encoder means. */
+  cost_fit_r2?: number;
   /** Time split: rollouts (encoding each frame, the env), dynamics prior + local fit, cost fit, LQR-FLM. */
   rollouts_s: number;
   dynamics_s: number;
@@ -144,6 +146,7 @@ export class VaeAgent {
       wall_s: (performance.now() - start) / 1000,
     };
     if (fit.successLabels !== undefined) metrics.success_labels = fit.successLabels;
+    else metrics.cost_fit_r2 = stateCostR2(batch, fit.q, w);
     return metrics;
   }
 
