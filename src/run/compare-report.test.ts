@@ -7,10 +7,11 @@ import { buildReport, writeReport } from './compare-report.js';
 import type { TrainConfig } from './train-config.js';
 
 /** A finished run directory written by hand: metrics (env steps, distance) and a summary. */
-function fakeRun(dir: string, curve: [number, number][], summary: { d: number; wall: number }) {
+function fakeRun(dir: string, curve: [number, number][], summary: { d: number; wall: number; r2?: Record<string, number> }) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'metrics.jsonl'), curve.map(([env_steps, d], iteration) => JSON.stringify({ iteration, env_steps, mean_cost: 100 * d, mean_final_distance: d, success_rate: 0, wall_s: 1 }) + '\n').join(''));
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ mean_final_distance: summary.d, success_rate: summary.d <= 0.1 ? 1 : 0, mean_cost: 100 * summary.d, env_steps: curve.at(-1)![0] + 100, episodes: 2, wall_s: summary.wall }));
+  const pretrained = summary.r2 ? { pretrained_model: { r2: summary.r2, r2_absent: [], one_step_error: 0.03, held_out_rollouts: 20 } } : {};
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ mean_final_distance: summary.d, success_rate: summary.d <= 0.1 ? 1 : 0, mean_cost: 100 * summary.d, env_steps: curve.at(-1)![0] + 100, episodes: 2, wall_s: summary.wall, ...pretrained }));
 }
 
 describe('the compare report', () => {
@@ -30,7 +31,7 @@ describe('the compare report', () => {
     for (const m of methods) {
       curves[m.spec.key].forEach((c, seed) => {
         const name = `runs/${m.spec.key}-s${seed}`;
-        fakeRun(join(out, name), c, { d: c.at(-1)![1], wall: 10 * (seed + 1) });
+        fakeRun(join(out, name), c, { d: c.at(-1)![1], wall: 10 * (seed + 1), r2: m.spec.method === 'solar' ? { agent: 0.9 + seed / 100, goal: 0.8 } : undefined });
         runs.push({ spec: m.spec, seed, config: m.configs[0], dir: join(out, name), name, action: 'reuse' });
       });
     }
@@ -54,6 +55,9 @@ describe('the compare report', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('| lqrflm-state | 3 | 4,000, > 4,000, > 3,000 | > 4,000 | > 1.33× | 0.863 ± 1.01 | 0.333 | 3,767 | 20 s |');
     expect(md).toContain('| solar-pixels | 3 | 2,000, 3,000, > 3,000 | 3,000 | 1 (reference) |');
+    // The runs table carries each latent run's pretrained-model R² (none for LQR-FLM).
+    expect(md).toMatch(/\| runs\/solar-pixels-s2 \| reused \|[^\n]*\| agent 0\.92, goal 0\.8 \|/);
+    expect(md).toMatch(/\| runs\/lqrflm-state-s0 \| reused \|[^\n]*\| – \|/);
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(json.methods[0].ratio_to_reference).toEqual({ value: 4000 / 3000, bound: 'lower' });
     expect(JSON.stringify(json)).not.toMatch(/null|NaN/);

@@ -32,6 +32,8 @@ export interface RunRecord {
   training_env_steps?: number;
   iterations?: number;
   wall_s?: number;
+  /** Latent methods: the pretrained model's held-out R² per state group (summary.json's pretrained_model). */
+  pretrained_r2?: Record<string, number>;
 }
 
 export interface MethodRecord {
@@ -123,6 +125,8 @@ export function buildReport(input: ReportInput): { report: CompareReport; histor
       if (history.length > 0) rec.training_env_steps = history[history.length - 1].env_steps;
       rec.iterations = history.length;
       if (typeof summary.wall_s === 'number') rec.wall_s = summary.wall_s;
+      const r2 = (summary as unknown as { pretrained_model?: { r2?: Record<string, number> } }).pretrained_model?.r2;
+      if (r2 && typeof r2 === 'object') rec.pretrained_r2 = r2;
       const cap = m.plannedSteps ?? input.budget;
       if (cap !== undefined && rec.training_env_steps !== undefined && rec.training_env_steps > cap) {
         warnings.push(`seed ${r.seed} trained on ${rec.training_env_steps} env steps, more than the ${cap} planned${input.budget !== undefined ? ` (budget ${input.budget})` : ''}`);
@@ -262,10 +266,11 @@ function runRows(report: CompareReport): string[][] {
       num(r.mean_cost),
       num(r.env_steps),
       duration(r.wall_s),
+      r.pretrained_r2 ? Object.entries(r.pretrained_r2).map(([g, v]) => `${g} ${num(v)}`).join(', ') : '–',
     ]),
   );
 }
-const RUN_HEADER = ['run', 'status', 'steps to threshold', 'final distance', 'success rate', 'mean cost', 'env steps', 'wall time'];
+const RUN_HEADER = ['run', 'status', 'steps to threshold', 'final distance', 'success rate', 'mean cost', 'env steps', 'wall time', 'pretrained model: held-out R²'];
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function mdTable(header: string[], rows: string[][]): string {
