@@ -37,27 +37,44 @@ export function checkImage(img: ArrayLike<number>, shape: ImageShape, what: stri
 }
 
 /** `stateCost` maps each observed (c_t, u_t) to the cost the cost head is to model (default: c_t itself). */
-export function sequencesFromEpisodes(
-  episodes: readonly Episode[], imageShape: ImageShape, actionDim: number, stateCost?: (cost: number, u: ArrayLike<number>) => number,
-): SequenceSet {
+/** Maps an observed (c_t, u_t) to the cost the cost head is to model. */
+export type StateCostFn = (cost: number, u: ArrayLike<number>) => number;
+
+/**
+ * One sequence from an episode's L frames, its actions u_0..u_{L−2} (`action(t)`), costs
+ * c_0..c_{L−2} and states; `what` names the episode in errors.
+ */
+export function toSequence(
+  ep: { frames: readonly Float32Array[]; action: (t: number) => ArrayLike<number>; costs: ArrayLike<number>; states: readonly ArrayLike<number>[] },
+  imageShape: ImageShape, actionDim: number, stateCost: StateCostFn | undefined, what: string,
+): Sequence {
+  const L = ep.frames.length;
+  const hwc = imageShape[0] * imageShape[1] * imageShape[2];
+  const images = new Float32Array(L * hwc);
+  ep.frames.forEach((o, t) => {
+    checkImage(o, imageShape, `${what} frame ${t}`);
+    images.set(o, t * hwc);
+  });
+  const actions = new Float64Array(L * actionDim);
+  const costs = new Float64Array(L);
+  for (let t = 0; t < L - 1; t++) {
+    const u = ep.action(t);
+    for (let i = 0; i < actionDim; i++) actions[t * actionDim + i] = u[i];
+    costs[t] = stateCost ? stateCost(ep.costs[t], u) : ep.costs[t];
+  }
+  const stateDim = ep.states[0]?.length ?? 0;
+  const states = new Float64Array(ep.states.length * stateDim);
+  ep.states.forEach((s, t) => states.set(s, t * stateDim));
+  return { images, actions, costs, states };
+}
+
+export function sequencesFromEpisodes(episodes: readonly Episode[], imageShape: ImageShape, actionDim: number, stateCost?: StateCostFn): SequenceSet {
   if (episodes.length === 0) throw new Error('model data: no episodes');
   const L = episodes[0].observations.length;
   const stateDim = episodes[0].states[0]?.length ?? 0;
-  const hwc = imageShape[0] * imageShape[1] * imageShape[2];
   const sequences = episodes.map((ep, e) => {
     if (ep.observations.length !== L) throw new Error(`model data: episode ${e} has ${ep.observations.length} frames, expected ${L} like the first`);
-    const images = new Float32Array(L * hwc);
-    ep.observations.forEach((o, t) => {
-      checkImage(o, imageShape, `episode ${e} frame ${t}`);
-      images.set(o, t * hwc);
-    });
-    const actions = new Float64Array(L * actionDim);
-    ep.actions.forEach((u, t) => actions.set(u.subarray(0, actionDim), t * actionDim));
-    const costs = new Float64Array(L);
-    for (let t = 0; t < L - 1; t++) costs[t] = stateCost ? stateCost(ep.costs[t], ep.actions[t]) : ep.costs[t];
-    const states = new Float64Array(L * stateDim);
-    ep.states.forEach((s, t) => states.set(s, t * stateDim));
-    return { images, actions, costs, states };
+    return toSequence({ frames: ep.observations, action: (t) => ep.actions[t], costs: ep.costs, states: ep.states }, imageShape, actionDim, stateCost, `episode ${e}`);
   });
   return { length: L, imageShape, actionDim, stateDim, sequences };
 }

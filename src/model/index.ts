@@ -6,7 +6,7 @@
  */
 export { modelConfigSchema, MODEL_DEFAULTS, modelTaskDefaults, klWeight, sviStepSize, type ModelConfig } from './config.js';
 export { SolarModel, type ModelShape } from './model.js';
-export { sequencesFromEpisodes, stackFrames, checkImage, type Sequence, type SequenceSet, type ImageShape } from './dataset.js';
+export { sequencesFromEpisodes, toSequence, stackFrames, checkImage, type Sequence, type SequenceSet, type ImageShape, type StateCostFn } from './dataset.js';
 export { trainStep, checkData, type StepMetrics } from './train.js';
 export {
   encodeSequence, smoothSequence, smoothPotentials, transitionStats, expectedDynamics, decodeLatents,

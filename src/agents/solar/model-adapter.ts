@@ -4,7 +4,7 @@
  * training steps.
  */
 import type { InitialState, MniwPosterior } from '../../gaussian/index.js';
-import { encodeSequence, trainStep, type Sequence, type SequenceSet, type SolarModel } from '../../model/index.js';
+import { encodeSequence, toSequence, trainStep, type Sequence, type SequenceSet, type SolarModel, type StateCostFn } from '../../model/index.js';
 import { concatFloat32 } from '../../util/concat.js';
 import type { LatentModel, Potentials, RefinementEpisode } from './types.js';
 
@@ -20,7 +20,7 @@ export class StructuredLatentModel implements LatentModel {
    */
   constructor(
     readonly model: SolarModel, private readonly pretraining: SequenceSet | null = null,
-    private readonly stateCost?: (cost: number, u: ArrayLike<number>) => number,
+    private readonly stateCost?: StateCostFn,
   ) {
     if (!model.posterior) throw new Error("solar: the agent needs the model's linear dynamics prior (model.prior = 'lds'), not the VAE ablation's N(0, I)");
     this.ds = model.latentDim;
@@ -53,14 +53,7 @@ export class StructuredLatentModel implements LatentModel {
     const { length: L, imageShape, actionDim: da } = this.model.shape;
     const fresh: Sequence[] = episodes.map((e, n) => {
       if (e.frames.length !== L) throw new Error(`solar refine: episode ${n} has ${e.frames.length} frames, the model expects ${L}`);
-      const actions = new Float64Array(L * da);
-      actions.set(e.actions.subarray(0, (L - 1) * da));
-      const costs = new Float64Array(L);
-      for (let t = 0; t < L - 1; t++) costs[t] = this.stateCost ? this.stateCost(e.costs[t], e.actions.subarray(t * da, (t + 1) * da)) : e.costs[t];
-      const stateDim = e.states[0]?.length ?? 0;
-      const states = new Float64Array(e.states.length * stateDim);
-      e.states.forEach((s, t) => states.set(s, t * stateDim));
-      return { images: concatFloat32(e.frames), actions, costs, states };
+      return toSequence({ frames: e.frames, action: (t) => e.actions.subarray(t * da, (t + 1) * da), costs: e.costs, states: e.states }, imageShape, da, this.stateCost, `solar refine: episode ${n}`);
     });
     const data: SequenceSet = {
       length: L, imageShape, actionDim: da, stateDim: this.pretraining?.stateDim ?? episodes[0]?.states[0]?.length ?? 0,
