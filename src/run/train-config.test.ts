@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelJobDefaults } from './model-config.js';
 import { resolveConfig } from './resolve-config.js';
-import { trainConfigSchema, trainDefaults } from './train-config.js';
+import { trainConfigSchema, trainDefaults, withNewDefaults } from './train-config.js';
 
 const resolve = (env: string, preset: 'default' | 'paper' | 'quick', method: 'solar' | 'lqrflm' = 'solar', sets: string[] = []) =>
   resolveConfig(trainConfigSchema, { defaults: trainDefaults({ env, method, obs: method === 'solar' ? 'pixels' : 'state', preset, seed: 0 }), sets });
@@ -51,5 +51,16 @@ describe('nav2d SOLAR default', () => {
     expect(model('solar', 'paper')).toMatchObject({ cost_head: false });
     expect(model('solar', 'default', 'nav2d-sparse')).toMatchObject({ cost_head: false });
     expect(modelJobDefaults({ env: 'nav2d', seed: 0 }).model).toMatchObject({ cost_head: true, dynamics: 'shared' });
+  });
+
+  it('a saved config lacking settings added since counts as their old behaviour: no refinement, σ_c 1, pretrained model scored on 20', () => {
+    const now = resolve('nav2d', 'default') as unknown as Record<string, Record<string, unknown>>;
+    const { refine_steps: _r, ...agent } = now.agent;
+    const { cost_std: _c, ...model } = now.model;
+    const { eval_rollouts: _e, ...pretrain } = now.pretrain;
+    const filled = withNewDefaults({ ...now, agent, model, pretrain }) as typeof now;
+    expect(filled.agent.refine_steps).toBe(0);
+    expect(filled.model.cost_std).toBe(1);
+    expect(filled.pretrain).toEqual(now.pretrain);
   });
 });

@@ -188,6 +188,8 @@ export function withNewDefaults(saved: Record<string, unknown>): Record<string, 
   if (typeof method !== 'string' || !(method in AGENT_SCHEMAS)) return saved;
   const out: Record<string, unknown> = { ...saved, agent: fillMissing(saved.agent, AGENT_SCHEMAS[method as MethodName].parse({})) };
   if (saved.model !== undefined) out.model = fillMissing(saved.model, MODEL_DEFAULTS);
+  // A run made before pretrain.eval_rollouts existed was not scored; it counts as the default.
+  if (saved.pretrain !== undefined) out.pretrain = fillMissing(saved.pretrain, { eval_rollouts: PRETRAINED_HELD_OUT });
   return out;
 }
 
