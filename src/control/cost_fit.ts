@@ -28,13 +28,33 @@ export function quadraticFeatures(x: ArrayLike<number>, off: number, dx: number,
   return out;
 }
 
+/** y_t = c_t − w‖u_t‖² for every (n, t), t < T, at n·T + t. */
+function stateCostTargets(batch: TrajectoryBatch, actionWeight: number): Float64Array {
+  const { N, T, du, U, cost } = batch;
+  const y = new Float64Array(N * T);
+  for (let k = 0; k < N * T; k++) {
+    let uu = 0;
+    for (let i = 0; i < du; i++) uu += U[k * du + i] ** 2;
+    y[k] = cost[k] - actionWeight * uu;
+  }
+  return y;
+}
+
+/** ½xᵀCx of the latent at X[off..off+dx). */
+function halfQuadForm(Cx: ArrayLike<number>, X: ArrayLike<number>, off: number, dx: number): number {
+  let v = 0;
+  for (let i = 0; i < dx; i++) for (let j = 0; j < dx; j++) v += 0.5 * X[off + i] * Cx[i * dx + j] * X[off + j];
+  return v;
+}
+
 /**
  * Fits C, c, c0 on every (x_t, c_t − w‖u_t‖²), t < T, of the batch. Throws when the
  * normal equations are singular even with the ridge (e.g. ridge 0 and too little data).
  */
 export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: number, ridge = 1e-6, convex = false): StateQuadratic {
   checkTrajectoryBatch(batch, 'fitQuadraticStateCost');
-  const { N, T, dx, du, X, U, cost } = batch;
+  const { N, T, dx, X } = batch;
+  const ys = stateCostTargets(batch, actionWeight);
   const nq = (dx * (dx + 1)) / 2;
   const q = nq + dx + 1;
   const G = new Float64Array(q * q);
@@ -43,9 +63,7 @@ export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: numb
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {
       quadraticFeatures(X, (n * (T + 1) + t) * dx, dx, phi);
-      let uu = 0;
-      for (let i = 0; i < du; i++) uu += U[(n * T + t) * du + i] ** 2;
-      const y = cost[n * T + t] - actionWeight * uu;
+      const y = ys[n * T + t];
       for (let i = 0; i < q; i++) {
         const pi = phi[i];
         if (pi === 0) continue;
@@ -72,7 +90,8 @@ export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: numb
 
 /** c, c0 by ridge least squares of y − ½xᵀCx on [x, 1], with C fixed. */
 function refitLinearPart(batch: TrajectoryBatch, Cx: Float64Array, actionWeight: number, ridge: number): StateQuadratic {
-  const { N, T, dx, du, X, U, cost } = batch;
+  const { N, T, dx, X } = batch;
+  const ys = stateCostTargets(batch, actionWeight);
   const q = dx + 1;
   const G = new Float64Array(q * q);
   const h = new Float64Array(q);
@@ -80,15 +99,9 @@ function refitLinearPart(batch: TrajectoryBatch, Cx: Float64Array, actionWeight:
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {
       const off = (n * (T + 1) + t) * dx;
-      let quad = 0;
-      for (let i = 0; i < dx; i++) {
-        z[i] = X[off + i];
-        for (let j = 0; j < dx; j++) quad += 0.5 * X[off + i] * Cx[i * dx + j] * X[off + j];
-      }
+      for (let i = 0; i < dx; i++) z[i] = X[off + i];
       z[dx] = 1;
-      let uu = 0;
-      for (let i = 0; i < du; i++) uu += U[(n * T + t) * du + i] ** 2;
-      const y = cost[n * T + t] - actionWeight * uu - quad;
+      const y = ys[n * T + t] - halfQuadForm(Cx, X, off, dx);
       for (let i = 0; i < q; i++) {
         for (let j = 0; j <= i; j++) G[i * q + j] += z[i] * z[j];
         h[i] += z[i] * y;
@@ -110,20 +123,14 @@ function refitLinearPart(batch: TrajectoryBatch, Cx: Float64Array, actionWeight:
  * constant y: 1 if the fit is exact, else 0.
  */
 export function stateCostR2(batch: TrajectoryBatch, q: StateQuadratic, actionWeight: number): number {
-  const { N, T, dx, du, X, U, cost } = batch;
-  const y = new Float64Array(N * T), r = new Float64Array(N * T);
+  const { N, T, dx, X } = batch;
+  const y = stateCostTargets(batch, actionWeight), r = new Float64Array(N * T);
   let mean = 0;
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {
       const off = (n * (T + 1) + t) * dx;
-      let v = q.c0;
-      for (let i = 0; i < dx; i++) {
-        v += q.cx[i] * X[off + i];
-        for (let j = 0; j < dx; j++) v += 0.5 * X[off + i] * q.Cx[i * dx + j] * X[off + j];
-      }
-      let uu = 0;
-      for (let i = 0; i < du; i++) uu += U[(n * T + t) * du + i] ** 2;
-      y[n * T + t] = cost[n * T + t] - actionWeight * uu;
+      let v = q.c0 + halfQuadForm(q.Cx, X, off, dx);
+      for (let i = 0; i < dx; i++) v += q.cx[i] * X[off + i];
       r[n * T + t] = y[n * T + t] - v;
       mean += y[n * T + t];
     }

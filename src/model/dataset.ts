@@ -36,7 +36,6 @@ export function checkImage(img: ArrayLike<number>, shape: ImageShape, what: stri
   }
 }
 
-/** `stateCost` maps each observed (c_t, u_t) to the cost the cost head is to model (default: c_t itself). */
 /** Maps an observed (c_t, u_t) to the cost the cost head is to model. */
 export type StateCostFn = (cost: number, u: ArrayLike<number>) => number;
 
@@ -68,6 +67,7 @@ export function toSequence(
   return { images, actions, costs, states };
 }
 
+/** `stateCost` maps each observed (c_t, u_t) to the cost the cost head is to model (default: c_t itself). */
 export function sequencesFromEpisodes(episodes: readonly Episode[], imageShape: ImageShape, actionDim: number, stateCost?: StateCostFn): SequenceSet {
   if (episodes.length === 0) throw new Error('model data: no episodes');
   const L = episodes[0].observations.length;
