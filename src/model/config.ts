@@ -20,6 +20,15 @@ export const modelConfigSchema = z
     hidden: z.number().int().min(1).max(4096),
     /** Frames stacked along channels as encoder input (earlier-than-first frames repeat o_0). */
     frame_stack: z.number().int().min(1).max(8),
+    /**
+     * Decode the whole frame stack o_{t−k+1..t} from x_t, not only o_t (no effect when
+     * frame_stack = 1). The encoder seeing k frames does not make the latent hold what they
+     * show together: the decoder asks only for o_t, so a latent of the configuration alone
+     * reconstructs as well. Asking for o_{t−1} too makes x_t carry the previous configuration,
+     * hence the velocity (E2C decodes its two-frame observation for the same reason), which a
+     * second-order system such as the reacher needs for x to be a Markov state.
+     */
+    decode_stack: z.boolean().default(false),
     /** Time-varying θ_t (one MNIW per transition) or one shared θ. */
     dynamics: z.enum(['time-varying', 'shared']),
     /** Quadratic cost head c_t | x_t ~ N(½xᵀCx + cᵀx + b, 1), trained with the model. */
@@ -63,6 +72,7 @@ export const MODEL_DEFAULTS: ModelConfig = {
   network: 'conv',
   hidden: 256,
   frame_stack: 1,
+  decode_stack: false,
   dynamics: 'time-varying',
   cost_head: false,
   cost_std: 1,

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../nn/backend.js';
-import { klWeight, MODEL_DEFAULTS } from './config.js';
+import { klWeight, MODEL_DEFAULTS, type ModelConfig } from './config.js';
 import { sequencesFromEpisodes, stackFrames } from './dataset.js';
 import { LatentFilter } from './filter.js';
-import { encodeSequence, smoothSequence } from './inference.js';
+import { decodeLatents, encodeSequence, smoothSequence } from './inference.js';
 import { SolarModel } from './model.js';
 import { tinyData, tinyModel } from './test-helpers.js';
 import { trainStep } from './train.js';
@@ -26,6 +26,29 @@ describe('training', () => {
     expect(model.sviSteps).toBe(50);
     const mean = (a: typeof ms) => a.reduce((x, m) => x + m.elbo, 0) / a.length;
     expect(mean(ms.slice(-10))).toBeGreaterThan(mean(ms.slice(10, 20)));
+    model.dispose();
+  });
+
+  it('decode_stack reconstructs all k stacked frames; decodeLatents returns o_t, the last', () => {
+    // With every decoder weight 0 the logits are the output bias b, so log p(o | x) is
+    // Σ_pixels [o·b − softplus(b)]: at b = 0 exactly −ln 2 per decoded value.
+    const perSequence = (over: Partial<ModelConfig>) => {
+      const model = tinyModel({ frame_stack: 2, batch_sequences: 6, ...over });
+      model.decoder.params.setWeights(model.decoder.params.getWeights().map((w) => ({ ...w, values: new Float32Array(w.values.length) })));
+      const recon = trainStep(model, data).recon;
+      model.dispose();
+      return recon;
+    };
+    const L = 4, hwc = 9;
+    expect(perSequence({ decode_stack: true })).toBeCloseTo(-L * hwc * 2 * Math.LN2, 4);
+    expect(perSequence({ decode_stack: false })).toBeCloseTo(-L * hwc * Math.LN2, 4);
+
+    const model = tinyModel({ frame_stack: 2, decode_stack: true });
+    const bias = Float32Array.from({ length: hwc * 2 }, (_, i) => (i % 2 === 0 ? -3 : 0.1 * i)); // channel 0 = o_{t−1}, 1 = o_t
+    model.decoder.params.setWeights(model.decoder.params.getWeights().map((w) => ({ ...w, values: w.name === 'dec.out.b' ? bias : new Float32Array(w.values.length) })));
+    const images = decodeLatents(model, [0.3, -0.2]);
+    expect(images.length).toBe(hwc);
+    for (let p = 0; p < hwc; p++) expect(images[p]).toBeCloseTo(1 / (1 + Math.exp(-0.1 * (2 * p + 1))), 6);
     model.dispose();
   });
 

@@ -59,7 +59,8 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
   const opInputs = { u, eps, dyn: lds ? model.dynamicsExpectations() : (null as never) };
 
   const encIn = tf.tensor4d(stackFrames(batch.map((s) => s.images), L, [H, W, C], c.frame_stack), [B * L, H, W, C * c.frame_stack]);
-  const targets = c.frame_stack === 1 ? encIn : tf.tensor4d(concatFloat32(batch.map((s) => s.images)), [B * L, H, W, C]);
+  // decode_stack: the decoder reconstructs the encoder's whole input stack.
+  const targets = c.frame_stack === 1 || c.decode_stack ? encIn : tf.tensor4d(concatFloat32(batch.map((s) => s.images)), [B * L, H, W, C]);
   const costs = model.costHead ? costTensors(batch.map((s) => s.costs), L) : null;
   let recon = 0, kl = 0, costLl = 0;
   const vars = model.variables();
@@ -80,7 +81,7 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
   try {
     gradNorm = model.adam.apply(gradList);
   } finally {
-    tf.dispose([value, ...Object.values(grads), encIn, targets, ...(costs ? [costs.observed, costs.mask] : [])]);
+    tf.dispose([value, ...Object.values(grads), ...new Set([encIn, targets]), ...(costs ? [costs.observed, costs.mask] : [])]);
   }
   let rho = 0;
   if (lds && model.step >= c.dynamics_start_step) {

@@ -76,4 +76,17 @@ describe('model checkpoints', () => {
     a.dispose();
     other.dispose();
   });
+
+  it('loads a checkpoint saved before a setting existed as that setting\'s default', () => {
+    const a = tinyModel();
+    trainStep(a, data);
+    const state = getModelState(a);
+    const { decode_stack: _, ...before } = state.meta.config;
+    const b = tinyModel();
+    setModelState(b, { ...state, meta: { ...state.meta, config: before as typeof state.meta.config } });
+    expect(weights(b)).toEqual(weights(a));
+    const c = tinyModel({ frame_stack: 2, decode_stack: true });
+    expect(() => setModelState(c, { ...state, meta: { ...state.meta, config: before as typeof state.meta.config } })).toThrow(/different model config/);
+    for (const m of [a, b, c]) m.dispose();
+  });
 });
