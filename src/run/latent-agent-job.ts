@@ -14,13 +14,13 @@ import { readFileSync } from 'node:fs';
 import type { IterationProgress } from '../agents/solar/iteration.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
-import type { Episode, EpisodeOutcome } from '../envs/rollout.js';
+import type { EpisodeOutcome } from '../envs/rollout.js';
 import type { Env } from '../envs/types.js';
 import { getModelState, modelConfigSchema, setModelState, SolarModel, type ModelConfig } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
 import { configDifferences } from './config-diff.js';
-import { latentGif, modelShapeOf, pretrainingRollouts, pretrainLatentModel, scorePretrained, type PretrainedScore } from './latent-pretrain.js';
+import { collectPretraining, latentGif, modelShapeOf, pretrainLatentModel, scorePretrained, type PretrainedScore, type Pretraining } from './latent-pretrain.js';
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
@@ -93,7 +93,7 @@ export interface LatentMethod<C extends LoopConfig, M extends IterationReport, E
    * The agent on the model; `pretraining`: the random rollouts of a fresh run (on resume null,
    * unless `pretrainingOnResume` asks for them to be re-collected).
    */
-  newAgent(env: Env, model: SolarModel, config: C, seed: number, pretrainSteps: number, pretraining: Episode[] | null): LatentAgent<M, E, S> | Promise<LatentAgent<M, E, S>>;
+  newAgent(env: Env, model: SolarModel, config: C, seed: number, pretrainSteps: number, pretraining: Pretraining | null): LatentAgent<M, E, S> | Promise<LatentAgent<M, E, S>>;
   /** Whether a resumed agent needs the pretraining rollouts again (e.g. to refine the model on them). */
   pretrainingOnResume?(config: C): boolean;
   /** A checkpoint without agent state cannot resume (else the agent starts afresh). */
@@ -205,7 +205,7 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     if (ckpt) {
       const st = unpack<M, S>(ckpt);
       setModelState(model, st.model);
-      const pretraining = method.pretrainingOnResume?.(agentConfig) ? await pretrainingRollouts(env, config) : null;
+      const pretraining = method.pretrainingOnResume?.(agentConfig) ? await collectPretraining(env, config) : null;
       agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, pretraining);
       if (st.agent) agent.setState(st.agent);
       else if (method.needsAgentState) throw new Error(`${dir.display()}/checkpoints/latest.ckpt holds no ${method.name.toUpperCase()} agent state`);
@@ -216,15 +216,15 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
       // last checkpoint belongs to an iteration that will run again).
       dir.writeFile('metrics.jsonl', history.map((m) => JSON.stringify(m) + '\n').join(''));
     } else {
-      let episodes: Episode[];
+      let pretraining: Pretraining;
       if (hooks.pretrainedFrom) {
         wallBefore = adoptPretrained(hooks.pretrainedFrom, config, model, dir);
-        episodes = await pretrainingRollouts(env, config);
-      } else episodes = await pretrainLatentModel(env, model, config, dir, hooks, warn, start);
+        pretraining = await collectPretraining(env, config);
+      } else pretraining = await pretrainLatentModel(env, model, config, dir, hooks, warn, start);
       saveCheckpoint(dir.path('checkpoints/pretrained.ckpt'), pack(model, null, [], 0), fp);
-      const score = await scorePretrained(env, model, config, episodes);
+      const score = await scorePretrained(env, model, config, pretraining);
       if (score) dir.writeJson('pretrained-model.json', score);
-      agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, episodes);
+      agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, pretraining);
       saveCheckpoint(dir.path('checkpoints/latest.ckpt'), pack(model, agent, [], wall()), fp);
     }
     while (agent.iteration < agentConfig.iterations) {

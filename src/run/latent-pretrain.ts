@@ -7,7 +7,7 @@
 import type { Episode } from '../envs/rollout.js';
 import { stateCostFn } from '../envs/state-cost.js';
 import type { Env } from '../envs/types.js';
-import { decodeLatents, evaluateLatents, sequencesFromEpisodes, SolarModel, trainStep } from '../model/index.js';
+import { decodeLatents, evaluateLatents, sequencesFromEpisodes, SolarModel, trainStep, type SequenceSet } from '../model/index.js';
 import { besideEachOther, encodeGif, type Image } from './images.js';
 import { collectRandomRollouts } from './model-job.js';
 import type { RunDir } from './run-dir.js';
@@ -44,17 +44,38 @@ export function pretrainingRollouts(env: Env, config: TrainConfig, onEpisode?: (
 }
 
 /**
+ * The pretraining rollouts and the model's training sequences built from them, once per run
+ * (at the reacher's 64×64×3 each copy of the images is about 250 MB): pretraining, the
+ * pretrained model's score and the agents (SOLAR's refinement, the ablations' first data) share it.
+ */
+export interface Pretraining {
+  episodes: Episode[];
+  data: SequenceSet;
+}
+
+/** Wraps a run's pretraining episodes with their training sequences. */
+export function pretrainingOf(env: Env, episodes: Episode[]): Pretraining {
+  return { episodes, data: sequencesFromEpisodes(episodes, modelShapeOf(env).imageShape, env.spec.action.dim, stateCostFn(env.spec)) };
+}
+
+/** `pretrainingRollouts` with their training sequences. */
+export async function collectPretraining(env: Env, config: TrainConfig, onEpisode?: () => void): Promise<Pretraining> {
+  return pretrainingOf(env, await pretrainingRollouts(env, config, onEpisode));
+}
+
+/**
  * Collects `pretrain.rollouts` random rollouts u ~ N(0, action_std²) and trains the model for
  * `pretrain.steps` steps, logging to pretrain.jsonl and warning about blank images or a model
- * that learned nothing. Returns the episodes (the ablations' agents start from their encodings).
+ * that learned nothing. Returns the episodes and their sequences (the ablations' agents start
+ * from their encodings; SOLAR refines on them).
  */
 export async function pretrainLatentModel(
   env: Env, model: SolarModel, config: TrainConfig, dir: RunDir,
   hooks: { onEpisode?(): void; onPretrainStep?(step: number, total: number): void }, warn: (w: string) => void, start: number,
-): Promise<Episode[]> {
+): Promise<Pretraining> {
   const pre = config.pretrain!;
-  const episodes = await pretrainingRollouts(env, config, hooks.onEpisode);
-  const data = sequencesFromEpisodes(episodes, modelShapeOf(env).imageShape, env.spec.action.dim, stateCostFn(env.spec));
+  const pretraining = await collectPretraining(env, config, hooks.onEpisode);
+  const { episodes, data } = pretraining;
   if (imageVariation(episodes.flatMap((e) => e.observations)) < 1e-10) {
     warn('the camera images never change (blank?): the model cannot learn a state from them, and the agent acts on noise');
   }
@@ -70,7 +91,7 @@ export async function pretrainLatentModel(
   // KL(q(x) ‖ p̄(x)) per frame ≈ 0: the encoder's potentials say nothing about the images.
   const klPerFrame = lastKl / (env.spec.horizon + 1);
   if (pre.steps > 0 && klPerFrame < 0.01) warn(`the model learned nothing: its latent posterior equals the prior (KL ${klPerFrame.toExponential(2)} nats per frame)`);
-  return episodes;
+  return pretraining;
 }
 
 /** How well the pretrained model encodes the true state: `solar model`'s scores (summary.json's `r2`, `one_step_error`). */
@@ -89,14 +110,11 @@ export interface PretrainedScore {
  * error. Draws no random numbers of the model or agent, so the run is the same with or without it.
  * Null when `eval_rollouts` is 0.
  */
-export async function scorePretrained(env: Env, model: SolarModel, config: TrainConfig, episodes: readonly Episode[]): Promise<PretrainedScore | null> {
+export async function scorePretrained(env: Env, model: SolarModel, config: TrainConfig, pretraining: Pretraining): Promise<PretrainedScore | null> {
   const n = config.pretrain!.eval_rollouts ?? PRETRAINED_HELD_OUT;
   if (n === 0) return null;
-  const { imageShape } = modelShapeOf(env);
-  const da = env.spec.action.dim;
-  const cost = stateCostFn(env.spec);
-  const heldOut = await collectRandomRollouts(env, config.seed, 'test', n, config.pretrain!.action_std);
-  const ev = evaluateLatents(model, sequencesFromEpisodes(episodes, imageShape, da, cost), sequencesFromEpisodes(heldOut, imageShape, da, cost), env.spec.stateGroups, env.spec.stateLabels);
+  const heldOut = pretrainingOf(env, await collectRandomRollouts(env, config.seed, 'test', n, config.pretrain!.action_std)).data;
+  const ev = evaluateLatents(model, pretraining.data, heldOut, env.spec.stateGroups, env.spec.stateLabels);
   return { r2: ev.r2, r2_absent: ev.absent, one_step_error: ev.one_step_error, held_out_rollouts: n };
 }
 

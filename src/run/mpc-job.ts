@@ -19,7 +19,7 @@ const MPC: LatentMethod<MpcAgentConfig, MpcIterationMetrics, EncodedEpisode, Mpc
   newAgent: async (env, model, config, seed, pretrainSteps, pretraining) => {
     const encoder = new ModelEncoder(model);
     // The forward model's first data: the encoded pretraining rollouts and their final successes.
-    const data = pretraining ? { batch: await encodeEpisodes(env, encoder, pretraining), success: pretraining.map((e) => e.success) } : null;
+    const data = pretraining ? { batch: await encodeEpisodes(env, encoder, pretraining.episodes), success: pretraining.episodes.map((e) => e.success) } : null;
     return new MpcAgent(env, encoder, config, seed, pretrainSteps, data);
   },
   // The forward model and every transition it is fitted on live only in the agent state.

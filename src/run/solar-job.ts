@@ -9,7 +9,6 @@ import type { LatentEpisode } from '../agents/solar/act.js';
 import { solarAgentConfig, type SolarAgentConfig } from '../agents/solar/config.js';
 import { StructuredLatentModel } from '../agents/solar/model-adapter.js';
 import { stateCostFn } from '../envs/state-cost.js';
-import { sequencesFromEpisodes } from '../model/index.js';
 import { resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from './train-config.js';
@@ -26,7 +25,7 @@ const SOLAR: LatentMethod<SolarAgentConfig, SolarIterationMetrics, LatentEpisode
   agentConfig: solarAgentConfig,
   newAgent: (env, model, config, seed, pretrainSteps, pretraining) => {
     const stateCost = stateCostFn(env.spec);
-    const data = pretraining && config.refine_steps > 0 ? sequencesFromEpisodes(pretraining, model.shape.imageShape, model.shape.actionDim, stateCost) : null;
+    const data = config.refine_steps > 0 ? pretraining?.data ?? null : null;
     return new SolarAgent(env, new StructuredLatentModel(model, data, stateCost), config, seed, pretrainSteps);
   },
   pretrainingOnResume: (config) => config.refine_steps > 0,

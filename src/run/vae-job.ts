@@ -21,7 +21,7 @@ const VAE: LatentMethod<VaeAgentConfig, VaeIterationMetrics, EncodedEpisode, Vae
   },
   newAgent: async (env, model, config, seed, pretrainSteps, pretraining) => {
     const encoder = new ModelEncoder(model);
-    const data = pretraining ? await encodeEpisodes(env, encoder, pretraining) : null;
+    const data = pretraining ? await encodeEpisodes(env, encoder, pretraining.episodes) : null;
     return new VaeAgent(env, encoder, config, seed, pretrainSteps, data);
   },
   gifLatents: (e) => e.latents,
