@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCompare } from './compare-command.js';
 import { envsCommand } from './envs-command.js';
+import { evalCommand } from './eval-command.js';
 import { processIo, type Io } from './io.js';
 import { intOption, withRunOptions } from './options.js';
 import { modelCommand } from './model-command.js';
@@ -54,6 +55,13 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--steps <n>', 'training steps', intOption('--steps', { min: 0 }))
     .option('--resume <dir>', 'continue a killed model run from its latest checkpoint');
   withRunOptions(model, 'run directory (default runs/model-<env>-<prior>-s<seed>)', 'model.latent_dim=6 or backend=cpu').action((o) => done(modelCommand(o, io)));
+
+  program
+    .command('eval')
+    .description("evaluate a finished solar, vae or mpc run's final policy on more fresh episodes (its own evaluation's are the first); writes evaluation-<n>.json")
+    .argument('<dir>', 'the run directory')
+    .option('--episodes <n>', 'evaluation episodes', intOption('--episodes', { min: 1 }), 100)
+    .action((d, o) => done(evalCommand(d, o, io)));
 
   registerCompare(program, io, done);
 

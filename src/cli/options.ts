@@ -28,15 +28,15 @@ export function withRunOptions(cmd: Command, outHelp: string, setExample: string
 }
 
 /** The config a run directory was started with, checked by `schema` (for --resume). */
-export function savedRunConfig<T>(dir: RunDir, schema: z.ZodType<T>, kind: string): T {
+export function savedRunConfig<T>(dir: RunDir, schema: z.ZodType<T>, kind: string, purpose = 'resume'): T {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(dir.path('config.json'), 'utf8'));
   } catch (e) {
-    throw new UserError(`cannot resume '${dir.display()}': no readable config.json (${(e as Error).message})`);
+    throw new UserError(`cannot ${purpose} '${dir.display()}': no readable config.json (${(e as Error).message})`);
   }
   const { version: _v, ...rest } = raw as Record<string, unknown>;
   const r = schema.safeParse(rest);
-  if (!r.success) throw new UserError(`cannot resume '${dir.display()}': its config.json is not a ${kind} config:\n${formatZodError(r.error)}`);
+  if (!r.success) throw new UserError(`cannot ${purpose} '${dir.display()}': its config.json is not a ${kind} config:\n${formatZodError(r.error)}`);
   return r.data;
 }

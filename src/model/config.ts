@@ -66,6 +66,18 @@ export const modelConfigSchema = z
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
+/**
+ * Settings added after runs were first saved, with the value that keeps the behaviour from
+ * before they existed. A checkpoint's fingerprint leaves them out at that value, so a run saved
+ * before a setting existed still resumes (its config.json parses with the setting at that value).
+ */
+const ADDED_SETTINGS: Partial<ModelConfig> = { decode_stack: false };
+
+/** The model config without the added settings that are at their before-they-existed value. */
+export function withoutAddedDefaults(c: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(c).filter(([k, v]) => !(k in ADDED_SETTINGS && ADDED_SETTINGS[k as keyof ModelConfig] === v)));
+}
+
 export const MODEL_DEFAULTS: ModelConfig = {
   prior: 'lds',
   latent_dim: 8,

@@ -14,9 +14,9 @@ import { readFileSync } from 'node:fs';
 import type { IterationProgress } from '../agents/solar/iteration.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
-import type { EpisodeOutcome } from '../envs/rollout.js';
+import { episodeStats, type EpisodeOutcome, type EpisodeStats } from '../envs/rollout.js';
 import type { Env } from '../envs/types.js';
-import { getModelState, modelConfigSchema, setModelState, SolarModel, type ModelConfig } from '../model/index.js';
+import { getModelState, modelConfigSchema, setModelState, SolarModel, withoutAddedDefaults, type ModelConfig } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
 import { configDifferences } from './config-diff.js';
@@ -106,7 +106,7 @@ export interface LatentMethod<C extends LoopConfig, M extends IterationReport, E
 function fingerprint(config: TrainConfig): string {
   const { output: _o, agent, ...rest } = config;
   const { iterations: _i, eval_episodes: _e, ...agentRest } = agent;
-  return configFingerprint({ ...rest, agent: agentRest });
+  return configFingerprint({ ...rest, model: rest.model && withoutAddedDefaults(rest.model), agent: agentRest });
 }
 
 function pack(model: SolarModel, agent: { getState(): AgentState } | null, history: unknown[], wall: number): Checkpoint {
@@ -184,14 +184,8 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
 ): Promise<LatentJobSummary> {
   const start = performance.now();
   const fp = fingerprint(config);
-  const backend = await initBackend(config.backend ?? 'wasm');
-  const { name, ...envParams } = config.env;
-  const env = await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: true });
-  const agentConfig = method.agentConfig.parse(config.agent);
-  const modelConfig = modelConfigSchema.parse(config.model);
-  method.checkModel?.(modelConfig);
-  const pretrainSteps = config.pretrain!.rollouts * env.spec.horizon;
-  const model = new SolarModel(modelConfig, modelShapeOf(env), config.seed);
+  const { backend, env, agentConfig, model, pretrainSteps } = await setUp(method, config, hooks);
+  const name = config.env.name;
   let agent: LatentAgent<M, E, S> | null = null;
   let history: M[] = [];
   let wallBefore = 0;
@@ -204,11 +198,8 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
   try {
     if (ckpt) {
       const st = unpack<M, S>(ckpt);
-      setModelState(model, st.model);
       const pretraining = method.pretrainingOnResume?.(agentConfig) ? await collectPretraining(env, config) : null;
-      agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, pretraining);
-      if (st.agent) agent.setState(st.agent);
-      else if (method.needsAgentState) throw new Error(`${dir.display()}/checkpoints/latest.ckpt holds no ${method.name.toUpperCase()} agent state`);
+      agent = await restoreAgent(method, { env, agentConfig, model, pretrainSteps }, config, st, pretraining, `${dir.display()}/checkpoints/latest.ckpt`);
       const done = agent.iteration;
       history = st.history.filter((m) => m.iteration < done);
       wallBefore = st.wall;
@@ -253,6 +244,62 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     env.close();
     agent?.dispose?.();
     model.dispose();
+  }
+}
+
+/** The backend, task, agent settings and (untrained) model of a run, as its config says. */
+async function setUp<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, hooks: Pick<LatentJobHooks<M>, 'makeEnv'>,
+) {
+  const backend = await initBackend(config.backend ?? 'wasm');
+  const { name, ...envParams } = config.env;
+  const env = await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: true });
+  const agentConfig = method.agentConfig.parse(config.agent);
+  const modelConfig = modelConfigSchema.parse(config.model);
+  method.checkModel?.(modelConfig);
+  const pretrainSteps = config.pretrain!.rollouts * env.spec.horizon;
+  const model = new SolarModel(modelConfig, modelShapeOf(env), config.seed);
+  return { backend, env, agentConfig, model, pretrainSteps };
+}
+
+/** The model and agent of a checkpoint, on the set-up's model. */
+async function restoreAgent<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+  method: LatentMethod<C, M, E, S>, run: { env: Env; agentConfig: C; model: SolarModel; pretrainSteps: number }, config: TrainConfig,
+  st: ReturnType<typeof unpack<M, S>>, pretraining: Pretraining | null, label: string,
+): Promise<LatentAgent<M, E, S>> {
+  setModelState(run.model, st.model);
+  const agent = await method.newAgent(run.env, run.model, run.agentConfig, config.seed, run.pretrainSteps, pretraining);
+  if (st.agent) agent.setState(st.agent);
+  else if (method.needsAgentState) throw new Error(`${label} holds no ${method.name.toUpperCase()} agent state`);
+  return agent;
+}
+
+/** `solar eval`'s result: the final policy on the first `episodes` evaluation episodes. */
+export type RunEvaluation = EpisodeStats & { episodes: number; final_distances: number[]; backend: string };
+
+/**
+ * Evaluates a finished run's final policy (`checkpoints/final.ckpt`) on `episodes` fresh
+ * episodes with the mean action, exactly as the run's own evaluation does: its evaluation
+ * episodes are the first `agent.eval_episodes` of these (same seeds), so on the same backend
+ * the first ones reproduce summary.json and more episodes only narrow the estimate.
+ */
+export async function evaluateLatentAgentRun<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, episodes: number, hooks: Pick<LatentJobHooks<M>, 'makeEnv' | 'onEpisode'> = {},
+): Promise<RunEvaluation> {
+  if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`evaluation episodes must be a positive integer, got ${episodes}`);
+  const label = `${dir.display()}/checkpoints/final.ckpt`;
+  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
+  const ckpt = loadCheckpoint(dir.path('checkpoints/final.ckpt'), fingerprint(config));
+  const run = await setUp(method, config, hooks);
+  let agent: LatentAgent<M, E, S> | null = null;
+  try {
+    agent = await restoreAgent(method, run, config, unpack<M, S>(ckpt), null, label);
+    const evals = await agent.evaluate(episodes, () => hooks.onEpisode?.());
+    return { ...episodeStats(evals), episodes, final_distances: evals.map((e) => e.finalDistance), backend: backendInfo()?.name ?? run.backend };
+  } finally {
+    run.env.close();
+    agent?.dispose?.();
+    run.model.dispose();
   }
 }
 

@@ -12,7 +12,7 @@ import { rollout, type Episode } from '../envs/rollout.js';
 import { stateCostFn } from '../envs/state-cost.js';
 import type { Env } from '../envs/types.js';
 import {
-  evaluateLatents, getModelState, sequencesFromEpisodes, setModelState, SolarModel, trainStep, type SequenceSet, type StepMetrics,
+  evaluateLatents, getModelState, withoutAddedDefaults, sequencesFromEpisodes, setModelState, SolarModel, trainStep, type SequenceSet, type StepMetrics,
 } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/backend.js';
 import { deriveSeed, Rng } from '../random/rng.js';
@@ -62,7 +62,7 @@ export async function collectRandomRollouts(env: Env, seed: number, split: 'trai
 
 export function modelFingerprint(config: ModelJobConfig): string {
   // What the checkpoint's contents depend on (not the output or step settings).
-  return configFingerprint({ env: config.env, model: config.model, seed: config.seed });
+  return configFingerprint({ env: config.env, model: withoutAddedDefaults(config.model), seed: config.seed });
 }
 
 /** A fresh run. */

@@ -9,7 +9,7 @@
 import { MpcAgent, type MpcAgentState, type MpcIterationMetrics } from '../agents/mpc/agent.js';
 import { mpcAgentConfig, type MpcAgentConfig } from '../agents/mpc/config.js';
 import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/vae/encoder.js';
-import { resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod } from './latent-agent-job.js';
+import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from './train-config.js';
 
@@ -33,4 +33,9 @@ export function runMpcJob(config: TrainConfig, dir: RunDir, hooks: LatentJobHook
 
 export function resumeMpcJob(config: TrainConfig, dir: RunDir, hooks: LatentJobHooks = {}): Promise<LatentJobSummary> {
   return resumeLatentAgentJob(MPC, config, dir, hooks);
+}
+
+/** The finished run's final policy on `episodes` evaluation episodes (`solar eval`). */
+export function evaluateMpcRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: LatentJobHooks = {}): Promise<RunEvaluation> {
+  return evaluateLatentAgentRun(MPC, config, dir, episodes, hooks);
 }

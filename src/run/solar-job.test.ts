@@ -10,6 +10,7 @@ import { modelJobDefaults, modelJobSchema } from './model-config.js';
 import { runModelJob } from './model-job.js';
 import { imageVariation, resumeSolarJob, runSolarJob } from './solar-job.js';
 import { trainConfigSchema, trainDefaults } from './train-config.js';
+import { evaluateRun } from './train-job.js';
 
 /** A few seconds of SOLAR on nav2d: a tiny MLP model, 2 iterations of 3 rollouts. */
 function tinyConfig(sets: string[] = []) {
@@ -42,6 +43,25 @@ describe('solar train job', () => {
     expect(summary.env_steps).toBe(6 * 12 + 108 + 2 * 12);
     expect(summary.warnings).toBeUndefined();
     expect(summary.pretrained_model).toEqual(JSON.parse(readFileSync(dir.path('pretrained-model.json'), 'utf8')));
+
+    // solar eval: the run's own evaluation episodes come first, so the same count reproduces
+    // summary.json and more episodes extend it; the result is saved beside the summary.
+    const same = await evaluateRun(tinyConfig(), dir, 2);
+    expect(noClock({ ...summary })).toMatchObject({ mean_final_distance: same.mean_final_distance, median_final_distance: same.median_final_distance, mean_cost: same.mean_cost, success_rate: same.success_rate });
+    const more = await evaluateRun(tinyConfig(), dir, 5);
+    expect(more.final_distances.slice(0, 2)).toEqual(same.final_distances);
+    expect(more.final_distances).toHaveLength(5);
+    expect(JSON.parse(readFileSync(dir.path('evaluation-5.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(more)));
+    await expect(evaluateRun(tinyConfig(['agent.data_weight=10']), dir, 2)).rejects.toThrow(/different config/);
+    // A run saved before model.decode_stack existed has the same fingerprint as one at its default.
+    const { decode_stack: _, ...before } = tinyConfig().model;
+    expect((await evaluateRun({ ...tinyConfig(), model: before as ReturnType<typeof tinyConfig>['model'] }, dir, 2)).final_distances).toEqual(same.final_distances);
+  });
+
+  it('refuses to evaluate a run that has not finished', async () => {
+    const dir = freshDir();
+    await expect(runSolarJob(tinyConfig(), dir, { makeEnv: failingEnv(6 * 12 + 20) })).rejects.toThrow(/robot disconnected/);
+    await expect(evaluateRun(tinyConfig(), dir, 3)).rejects.toThrow(/has not finished \(no summary.json/);
   });
 
   it("scores the pretrained model as `solar model` scores the same model trained on the same data, and the scoring changes nothing else", async () => {

@@ -9,7 +9,7 @@ import type { LatentEpisode } from '../agents/solar/act.js';
 import { solarAgentConfig, type SolarAgentConfig } from '../agents/solar/config.js';
 import { StructuredLatentModel } from '../agents/solar/model-adapter.js';
 import { stateCostFn } from '../envs/state-cost.js';
-import { resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod } from './latent-agent-job.js';
+import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from './train-config.js';
 
@@ -40,4 +40,9 @@ export function runSolarJob(config: TrainConfig, dir: RunDir, hooks: SolarHooks 
 /** Continues the run in `dir` from its latest checkpoint (or from scratch after pretraining if that was all it saved). */
 export function resumeSolarJob(config: TrainConfig, dir: RunDir, hooks: SolarHooks = {}): Promise<SolarSummary> {
   return resumeLatentAgentJob(SOLAR, config, dir, hooks);
+}
+
+/** The finished run's final policy on `episodes` evaluation episodes (`solar eval`). */
+export function evaluateSolarRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: LatentJobHooks = {}): Promise<RunEvaluation> {
+  return evaluateLatentAgentRun(SOLAR, config, dir, episodes, hooks);
 }

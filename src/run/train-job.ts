@@ -7,9 +7,10 @@ import { runLqrflmJob } from './lqrflm-job.js';
 import { plannedUpdates, resolvePpoConfig } from '../agents/ppo/config.js';
 import { runPpoJob } from './ppo-job.js';
 import type { RunDir } from './run-dir.js';
-import { resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
-import { resumeVaeJob, runVaeJob } from './vae-job.js';
-import { resumeMpcJob, runMpcJob } from './mpc-job.js';
+import type { RunEvaluation } from './latent-agent-job.js';
+import { evaluateSolarRun, resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
+import { evaluateVaeRun, resumeVaeJob, runVaeJob } from './vae-job.js';
+import { evaluateMpcRun, resumeMpcJob, runMpcJob } from './mpc-job.js';
 import type { RunSummary } from './summary.js';
 import type { MethodName, TrainConfig } from './train-config.js';
 
@@ -20,6 +21,8 @@ interface JobEntry {
   run(config: TrainConfig, dir: RunDir, hooks: TrainHooks): Promise<RunSummary>;
   /** Absent: the method's runs are short enough to start again. */
   resume?(config: TrainConfig, dir: RunDir, hooks: TrainHooks): Promise<RunSummary>;
+  /** Absent: `solar eval` does not support the method's runs yet. */
+  evaluate?(config: TrainConfig, dir: RunDir, episodes: number, hooks: TrainHooks): Promise<RunEvaluation>;
   /** Whether the method pretrains a model first (the CLI shows a second progress bar). */
   pretrains: boolean;
   /** Iterations (metrics lines) a run makes, when not simply `agent.iterations`. */
@@ -27,11 +30,11 @@ interface JobEntry {
 }
 
 const JOBS: Record<MethodName, JobEntry> = {
-  solar: { run: runSolarJob, resume: resumeSolarJob, pretrains: true },
+  solar: { run: runSolarJob, resume: resumeSolarJob, evaluate: evaluateSolarRun, pretrains: true },
   lqrflm: { run: runLqrflmJob, pretrains: false },
   ppo: { run: runPpoJob, pretrains: false, iterations: (c) => plannedUpdates(resolvePpoConfig(c.agent)) },
-  vae: { run: runVaeJob, resume: resumeVaeJob, pretrains: true },
-  mpc: { run: runMpcJob, resume: resumeMpcJob, pretrains: true },
+  vae: { run: runVaeJob, resume: resumeVaeJob, evaluate: evaluateVaeRun, pretrains: true },
+  mpc: { run: runMpcJob, resume: resumeMpcJob, evaluate: evaluateMpcRun, pretrains: true },
 };
 
 export function methodPretrains(method: MethodName): boolean {
@@ -55,4 +58,16 @@ export function resumeTrainJob(config: TrainConfig, dir: RunDir, hooks: TrainHoo
   const resume = JOBS[config.method].resume;
   if (!resume) throw new Error(`--resume supports ${Object.keys(JOBS).filter((m) => JOBS[m as MethodName].resume).join(', ')} runs; '${dir.display()}' is a ${config.method} run (it is short: start it again)`);
   return resume(config, dir, hooks);
+}
+
+/**
+ * `solar eval`: a finished run's final policy on `episodes` evaluation episodes (the run's own
+ * are the first of them), written to `evaluation-<episodes>.json` in the run directory.
+ */
+export async function evaluateRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: TrainHooks = {}): Promise<RunEvaluation> {
+  const evaluate = JOBS[config.method].evaluate;
+  if (!evaluate) throw new Error(`solar eval supports ${Object.keys(JOBS).filter((m) => JOBS[m as MethodName].evaluate).join(', ')} runs; '${dir.display()}' is a ${config.method} run`);
+  const result = await evaluate(config, dir, episodes, hooks);
+  dir.writeJson(`evaluation-${episodes}.json`, result);
+  return result;
 }

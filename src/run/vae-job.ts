@@ -9,7 +9,7 @@
 import { VaeAgent, type VaeAgentState, type VaeIterationMetrics } from '../agents/vae/agent.js';
 import { vaeAgentConfig, type VaeAgentConfig } from '../agents/vae/config.js';
 import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/vae/encoder.js';
-import { resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod } from './latent-agent-job.js';
+import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from './train-config.js';
 
@@ -33,4 +33,9 @@ export function runVaeJob(config: TrainConfig, dir: RunDir, hooks: LatentJobHook
 
 export function resumeVaeJob(config: TrainConfig, dir: RunDir, hooks: LatentJobHooks = {}): Promise<LatentJobSummary> {
   return resumeLatentAgentJob(VAE, config, dir, hooks);
+}
+
+/** The finished run's final policy on `episodes` evaluation episodes (`solar eval`). */
+export function evaluateVaeRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: LatentJobHooks = {}): Promise<RunEvaluation> {
+  return evaluateLatentAgentRun(VAE, config, dir, episodes, hooks);
 }
