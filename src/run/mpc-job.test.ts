@@ -27,8 +27,9 @@ describe('mpc train job', () => {
     // The quick preset's MLP model does not encode nav2d's small agent blob (see vae-job.test);
     // the conv encoder on 16×16 images with a fixed goal does. Time-varying dynamics as when this
     // test was tuned (300 steps; with nav2d's shared-θ default it ended at 1.17 from 2.5), and
-    // no cost head (with nav2d's cost-head default, 2026-12-01: evaluation 0.95 from 2.16).
-    const sets = ['env.target=0.5,0.5', 'env.image_size=16', 'model.network=conv', 'model.dynamics=time-varying', 'model.cost_head=false', 'pretrain.steps=300'];
+    // no cost head (with nav2d's cost-head default, 2026-12-01: evaluation 0.95 from 2.16), and
+    // the plain least-squares cost fit (with nav2d's convex default, 2026-12-01: 3.30).
+    const sets = ['env.target=0.5,0.5', 'env.image_size=16', 'model.network=conv', 'model.dynamics=time-varying', 'model.cost_head=false', 'agent.cost_convex=false', 'pretrain.steps=300'];
     const c = config(sets);
     const dir = freshDir();
     const summary = await runTrainJob(c, dir);

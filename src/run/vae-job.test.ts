@@ -20,7 +20,9 @@ describe('vae train job', () => {
     // The quick preset's MLP VAE does not encode nav2d's small agent blob in 150 steps (held-out
     // R² ≈ 0.01, measured with \`solar model --prior normal\`); the conv encoder on 16×16 images
     // with a fixed goal does (R² ≈ 0.5 after 300 steps), so the agent has a state to learn on.
-    const c = config(['env.target=0.5,0.5', 'env.image_size=16', 'model.network=conv', 'pretrain.steps=300', 'agent.iterations=4', 'agent.rollouts=10'], 0);
+    // The plain least-squares cost fit it was tuned with (nav2d's convex default, 2026-12-01:
+    // evaluation 2.32 against the bound of 1.57 here).
+    const c = config(['env.target=0.5,0.5', 'env.image_size=16', 'model.network=conv', 'pretrain.steps=300', 'agent.iterations=4', 'agent.rollouts=10', 'agent.cost_convex=false'], 0);
     const dir = freshDir();
     const summary = await runTrainJob(c, dir);
     const ms = lines(dir, 'metrics.jsonl');
