@@ -58,7 +58,8 @@ export async function modelCommand(opts: ModelOptions, io: Io): Promise<number> 
     (bar as ReturnType<typeof progressBar> | null)?.stop();
   }
   const r2 = Object.entries(summary.r2).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
-  io.out(`held-out R²: ${r2 || '(no state group with variance)'}${summary.r2_absent.length ? ` (absent: ${summary.r2_absent.join(', ')})` : ''}; one-step error ${summary.one_step_error.toFixed(3)} of the latent variance`);
+  const change = Object.entries(summary.r2_change).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
+  io.out(`held-out R²: ${r2 || '(no state group with variance)'}${change ? `; of the change per step: ${change}` : ''}${summary.r2_absent.length ? ` (absent: ${summary.r2_absent.join(', ')})` : ''}; one-step error ${summary.one_step_error.toFixed(3)} of the latent variance`);
   io.out(`wrote ${dir.display()}/ (config.json, metrics.jsonl, summary.json, checkpoints/, reconstructions.png, latent-map-*.svg)`);
   return 0;
 }

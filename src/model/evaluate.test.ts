@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../nn/backend.js';
 import { Rng } from '../random/rng.js';
-import { evaluateLatents, fitLinear, groupValues, predictLinear, rSquared } from './evaluate.js';
+import { changeR2, evaluateLatents, fitLinear, groupValues, predictLinear, rSquared } from './evaluate.js';
 import { tinyData, tinyModel } from './test-helpers.js';
 
 beforeAll(async () => {
@@ -22,6 +22,21 @@ describe('latent evaluation', () => {
     expect(rSquared([[1], [1]], [[1], [1]])).toBeNaN();
   });
 
+  it('R² of the change per step: 1 when x_t holds y_t and y_{t−1}, ≈ 0 when it holds only y_{t−1} of a random walk', () => {
+    const rng = new Rng(3);
+    const L = 20;
+    const walk = (n: number) => Array.from({ length: n }, () => {
+      const ys: Float64Array[] = [Float64Array.of(rng.normal())];
+      for (let t = 1; t < L; t++) ys.push(Float64Array.of(ys[t - 1][0] + rng.normal()));
+      return ys;
+    }).flat();
+    const Ytr = walk(30), Yte = walk(20);
+    const both = (Y: Float64Array[]) => Y.map((y, i) => [y[0], i % L === 0 ? y[0] : Y[i - 1][0]]);
+    expect(changeR2(both(Ytr), Ytr, both(Yte), Yte, L)).toBeCloseTo(1, 9);
+    const previous = (Y: Float64Array[]) => Y.map((y, i) => [i % L === 0 ? y[0] : Y[i - 1][0]]);
+    expect(Math.abs(changeR2(previous(Ytr), Ytr, previous(Yte), Yte, L))).toBeLessThan(0.05);
+  });
+
   it('compares headings as (cos, sin)', () => {
     expect(Array.from(groupValues([0, 0, Math.PI], [2], ['x', 'y', 'heading']))).toEqual([-1, Math.sin(Math.PI)]);
   });
@@ -32,6 +47,7 @@ describe('latent evaluation', () => {
       const ev = evaluateLatents(model, tinyData(4, 4, [3, 3, 1], 1, 5), tinyData(3, 4, [3, 3, 1], 1, 6), { time: [0], fixed: [1] }, ['t', 'c']);
       expect(ev.absent).toEqual(['fixed']);
       expect(Object.keys(ev.r2)).toEqual(['time']);
+      expect(Object.keys(ev.r2_change)).toEqual(['time']);
       expect(Number.isFinite(ev.r2.time)).toBe(true);
       expect(Number.isFinite(ev.one_step_error)).toBe(true);
       model.dispose();

@@ -8,6 +8,10 @@
  *   Angles: a group whose labels name a heading is compared as (cos θ, sin θ), so wrapping
  *   at ±π does not count as error. A group with (almost) no variance on either split, such as
  *   the reacher's fixed target, is reported as absent rather than as NaN.
+ * - R² of each group's change per step, r2_change: the same map from x_t to y_t − y_{t−1}
+ *   (t ≥ 1). It asks whether the latent holds the motion, where R² of a velocity group can
+ *   mislead: the reacher's q̇ is not a linear function even of the true (cos q, sin q) at t
+ *   and t−1 (R² ≈ 0 measured), whereas the change of (cos q, sin q) is.
  * - One-step prediction error: on held-out sequences, Σ_t ‖x_{t+1} − [A_t|B_t][x_t; u_t]‖² /
  *   Σ_t ‖x_{t+1} − x̄‖², i.e. the fraction of the latent variance the dynamics cannot predict.
  *   x are smoothed means; the dynamics E[F_t] of q(θ) for the lds prior, and for the VAE
@@ -22,6 +26,8 @@ import type { SolarModel } from './model.js';
 export interface LatentEvaluation {
   /** R² per state group (groups without variance are left out, see `absent`). */
   r2: Record<string, number>;
+  /** R² of each group's change y_t − y_{t−1} from x_t; a group that never changes within a sequence (nav2d's goal) is left out. */
+  r2_change: Record<string, number>;
   absent: string[];
   one_step_error: number;
   /** Held-out smoothed means (frames × ds) and the linear maps' predictions, for plots. */
@@ -86,6 +92,19 @@ export function groupValues(state: ArrayLike<number>, idx: readonly number[], la
   return Float64Array.from(out);
 }
 
+/**
+ * R² on held-out frames of the change y_t − y_{t−1} (t ≥ 1) predicted linearly from x_t, the
+ * map fitted on the training frames. X, Y: frames of whole sequences of L frames, in order.
+ * NaN when the held-out changes have no variance (a static group).
+ */
+export function changeR2(Xtr: readonly ArrayLike<number>[], Ytr: readonly Float64Array[], Xte: readonly ArrayLike<number>[], Yte: readonly Float64Array[], L: number): number {
+  const later = <T>(X: readonly T[]) => X.filter((_, i) => i % L !== 0);
+  const changes = (Y: readonly Float64Array[]) => Y.flatMap((y, i) => (i % L === 0 ? [] : [y.map((v, j) => v - Y[i - 1][j])]));
+  const W = fitLinear(later(Xtr), changes(Ytr));
+  const target = changes(Yte);
+  return rSquared(target, later(Xte).map((x) => predictLinear(W, x, target[0].length)));
+}
+
 interface Latents {
   /** Per sequence, L frames of ds. */
   means: Float64Array[];
@@ -112,6 +131,7 @@ export function evaluateLatents(
   const statesOf = (d: SequenceSet) => d.sequences.flatMap((s) => frames(s.states, d.stateDim));
   const Str = statesOf(train), Ste = statesOf(test);
   const r2: Record<string, number> = {};
+  const r2Change: Record<string, number> = {};
   const absent: string[] = [];
   const predictions: Record<string, Float64Array[]> = {};
   const targets: Record<string, Float64Array[]> = {};
@@ -126,10 +146,12 @@ export function evaluateLatents(
     const W = fitLinear(Xtr, Ytr);
     const P = Xte.map((x) => predictLinear(W, x, k));
     r2[name] = rSquared(Yte, P);
+    const change = changeR2(Xtr, Ytr, Xte, Yte, L);
+    if (!Number.isNaN(change)) r2Change[name] = change;
     predictions[name] = P;
     targets[name] = Yte;
   }
-  return { r2, absent, one_step_error: oneStepError(model, tr.means, te.means, train, test, L, ds, da), heldOut: { latents: Xte, predictions, targets } };
+  return { r2, r2_change: r2Change, absent, one_step_error: oneStepError(model, tr.means, te.means, train, test, L, ds, da), heldOut: { latents: Xte, predictions, targets } };
 }
 
 function oneStepError(model: SolarModel, trM: Float64Array[], teM: Float64Array[], train: SequenceSet, test: SequenceSet, L: number, ds: number, da: number): number {

@@ -97,6 +97,8 @@ export async function pretrainLatentModel(
 /** How well the pretrained model encodes the true state: `solar model`'s scores (summary.json's `r2`, `one_step_error`). */
 export interface PretrainedScore {
   r2: Record<string, number>;
+  /** R² of each group's change per step from x_t (whether the latent holds the motion). */
+  r2_change: Record<string, number>;
   r2_absent: string[];
   one_step_error: number;
   /** Held-out random rollouts the scores are measured on. */
@@ -115,7 +117,7 @@ export async function scorePretrained(env: Env, model: SolarModel, config: Train
   if (n === 0) return null;
   const heldOut = pretrainingOf(env, await collectRandomRollouts(env, config.seed, 'test', n, config.pretrain!.action_std)).data;
   const ev = evaluateLatents(model, pretraining.data, heldOut, env.spec.stateGroups, env.spec.stateLabels);
-  return { r2: ev.r2, r2_absent: ev.absent, one_step_error: ev.one_step_error, held_out_rollouts: n };
+  return { r2: ev.r2, r2_change: ev.r2_change, r2_absent: ev.absent, one_step_error: ev.one_step_error, held_out_rollouts: n };
 }
 
 /**

@@ -33,6 +33,8 @@ export interface ModelSummary {
   prior: 'lds' | 'normal';
   seed: number;
   r2: Record<string, number>;
+  /** R² of each group's change per step from x_t (whether the latent holds the motion). */
+  r2_change: Record<string, number>;
   r2_absent: string[];
   one_step_error: number;
   final: Record<string, number>;
@@ -158,6 +160,7 @@ async function continueModelJob(config: ModelJobConfig, dir: RunDir, hooks: Mode
     prior: config.model.prior,
     seed: config.seed,
     r2: ev.r2,
+    r2_change: ev.r2_change,
     r2_absent: ev.absent,
     one_step_error: ev.one_step_error,
     final: lastLog,

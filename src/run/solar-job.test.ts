@@ -54,8 +54,8 @@ describe('solar train job', () => {
     expect(JSON.parse(readFileSync(dir.path('evaluation-5.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(more)));
     await expect(evaluateRun(tinyConfig(['agent.data_weight=10']), dir, 2)).rejects.toThrow(/different config/);
     // A run saved before model.decode_stack existed has the same fingerprint as one at its default.
-    const { decode_stack: _, ...before } = tinyConfig().model;
-    expect((await evaluateRun({ ...tinyConfig(), model: before as ReturnType<typeof tinyConfig>['model'] }, dir, 2)).final_distances).toEqual(same.final_distances);
+    const { decode_stack: _, ...before } = tinyConfig().model as Record<string, unknown>;
+    expect((await evaluateRun({ ...tinyConfig(), model: before }, dir, 2)).final_distances).toEqual(same.final_distances);
   });
 
   it('refuses to evaluate a run that has not finished', async () => {
@@ -76,7 +76,7 @@ describe('solar train job', () => {
     });
     const model = await runModelJob(modelConfig, modelDir);
     expect(Object.keys(summary.pretrained_model!.r2).sort()).toEqual(['agent', 'goal']);
-    expect(summary.pretrained_model).toEqual({ r2: model.r2, r2_absent: model.r2_absent, one_step_error: model.one_step_error, held_out_rollouts: 2 });
+    expect(summary.pretrained_model).toEqual({ r2: model.r2, r2_change: model.r2_change, r2_absent: model.r2_absent, one_step_error: model.one_step_error, held_out_rollouts: 2 });
     const unscored = freshDir();
     await runSolarJob(tinyConfig(['agent.iterations=1', 'pretrain.eval_rollouts=0']), unscored);
     expect(existsSync(unscored.path('pretrained-model.json'))).toBe(false);
