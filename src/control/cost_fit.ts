@@ -85,13 +85,12 @@ export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: numb
   }
   const cx = theta.slice(nq, nq + dx);
   const fit = { Cx, cx, c0: theta[q - 1] };
-  return convex ? refitLinearPart(batch, projectPSD(Cx, dx), actionWeight, ridge) : fit;
+  return convex ? refitLinearPart(batch, projectPSD(Cx, dx), ys, ridge) : fit;
 }
 
-/** c, c0 by ridge least squares of y − ½xᵀCx on [x, 1], with C fixed. */
-function refitLinearPart(batch: TrajectoryBatch, Cx: Float64Array, actionWeight: number, ridge: number): StateQuadratic {
+/** c, c0 by ridge least squares of y − ½xᵀCx on [x, 1], with C fixed; ys = stateCostTargets of the batch. */
+function refitLinearPart(batch: TrajectoryBatch, Cx: Float64Array, ys: Float64Array, ridge: number): StateQuadratic {
   const { N, T, dx, X } = batch;
-  const ys = stateCostTargets(batch, actionWeight);
   const q = dx + 1;
   const G = new Float64Array(q * q);
   const h = new Float64Array(q);

@@ -6,7 +6,7 @@
  * uninterrupted run would (same minibatches, same ε).
  */
 import { Rng } from '../random/rng.js';
-import { modelConfigSchema, type ModelConfig } from './config.js';
+import { withoutAddedDefaults, type ModelConfig } from './config.js';
 import type { ModelShape, SolarModel } from './model.js';
 import type { NamedWeights, ParamStore } from './networks.js';
 
@@ -76,9 +76,8 @@ const canon = (x: unknown) => JSON.stringify(x, (_k, v) => (v && typeof v === 'o
 export function setModelState(model: SolarModel, state: { meta: unknown; arrays: Record<string, ArrayLike<number>> }): void {
   const meta = state.meta as ModelState['meta'];
   if (!meta || meta.kind !== 'solar-model') throw new Error('model state: not a solar model checkpoint (meta.kind is not "solar-model")');
-  // A setting added since the save takes its schema default (the behaviour from before it existed).
-  const saved = modelConfigSchema.safeParse(meta.config);
-  if (canon(saved.success ? saved.data : meta.config) !== canon(model.config)) throw new Error(`model state: saved with a different model config (${canon(meta.config)}) than this model's (${canon(model.config)})`);
+  // A setting added since the save, at the value that keeps the behaviour from before it existed, is no difference.
+  if (canon(withoutAddedDefaults(meta.config ?? {})) !== canon(withoutAddedDefaults(model.config))) throw new Error(`model state: saved with a different model config (${canon(meta.config)}) than this model's (${canon(model.config)})`);
   if (canon(meta.shape) !== canon(model.shape)) throw new Error(`model state: saved for data of shape ${canon(meta.shape)}, this model has ${canon(model.shape)}`);
   const get = (key: string, n: number): ArrayLike<number> => {
     const a = state.arrays[key];

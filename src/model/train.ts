@@ -14,6 +14,7 @@ import { klWeight, sviStepSize } from './config.js';
 import { concatFloat32 } from '../util/concat.js';
 import { stackFrames, type SequenceSet } from './dataset.js';
 import { boundTerms, networkLoss, potentialScale } from './losses.js';
+import { decodedFrames } from './networks.js';
 import type { SolarModel } from './model.js';
 
 export interface StepMetrics {
@@ -59,8 +60,8 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
   const opInputs = { u, eps, dyn: lds ? model.dynamicsExpectations() : (null as never) };
 
   const encIn = tf.tensor4d(stackFrames(batch.map((s) => s.images), L, [H, W, C], c.frame_stack), [B * L, H, W, C * c.frame_stack]);
-  // decode_stack: the decoder reconstructs the encoder's whole input stack.
-  const targets = c.frame_stack === 1 || c.decode_stack ? encIn : tf.tensor4d(concatFloat32(batch.map((s) => s.images)), [B * L, H, W, C]);
+  // The targets are the encoder's input when the decoder reconstructs the whole stack (or k = 1).
+  const targets = decodedFrames(c) === c.frame_stack ? encIn : tf.tensor4d(concatFloat32(batch.map((s) => s.images)), [B * L, H, W, C]);
   const costs = model.costHead ? costTensors(batch.map((s) => s.costs), L) : null;
   let recon = 0, kl = 0, costLl = 0;
   const vars = model.variables();
