@@ -29,7 +29,7 @@ export function quadraticFeatures(x: ArrayLike<number>, off: number, dx: number,
 }
 
 /** y_t = c_t − w‖u_t‖² for every (n, t), t < T, at n·T + t. */
-function stateCostTargets(batch: TrajectoryBatch, actionWeight: number): Float64Array {
+export function stateCostTargets(batch: TrajectoryBatch, actionWeight: number): Float64Array {
   const { N, T, du, U, cost } = batch;
   const y = new Float64Array(N * T);
   for (let k = 0; k < N * T; k++) {
@@ -54,80 +54,88 @@ function halfQuadForm(Cx: ArrayLike<number>, X: ArrayLike<number>, off: number, 
 export function fitQuadraticStateCost(batch: TrajectoryBatch, actionWeight: number, ridge = 1e-6, convex = false): StateQuadratic {
   checkTrajectoryBatch(batch, 'fitQuadraticStateCost');
   const { N, T, dx, X } = batch;
-  const ys = stateCostTargets(batch, actionWeight);
-  const nq = (dx * (dx + 1)) / 2;
-  const q = nq + dx + 1;
+  const rows = new Float64Array(N * T * dx);
+  for (let n = 0; n < N; n++) rows.set(X.subarray(n * (T + 1) * dx, (n * (T + 1) + T) * dx), n * T * dx);
+  return fitQuadraticRows(rows, stateCostTargets(batch, actionWeight), dx, ridge, convex, `fitQuadraticStateCost (N=${N}, T=${T})`);
+}
+
+/**
+ * The regression above on M given rows Z (M × d, row-major) and targets y (M): minimises
+ * ‖Φθ − y‖² + ridge‖θ_{quadratic, linear}‖², then (convex) projects C and refits c, c0.
+ * `what` names the caller in errors.
+ */
+export function fitQuadraticRows(Z: Float64Array, y: Float64Array, d: number, ridge: number, convex: boolean, what: string): StateQuadratic {
+  const M = y.length;
+  if (Z.length !== M * d) throw new Error(`${what}: ${Z.length} values for ${M} rows of ${d}`);
+  const nq = (d * (d + 1)) / 2;
+  const q = nq + d + 1;
   const G = new Float64Array(q * q);
   const h = new Float64Array(q);
   const phi = new Float64Array(q);
-  for (let n = 0; n < N; n++) {
-    for (let t = 0; t < T; t++) {
-      quadraticFeatures(X, (n * (T + 1) + t) * dx, dx, phi);
-      const y = ys[n * T + t];
-      for (let i = 0; i < q; i++) {
-        const pi = phi[i];
-        if (pi === 0) continue;
-        for (let j = 0; j <= i; j++) G[i * q + j] += pi * phi[j];
-        h[i] += pi * y;
-      }
+  for (let m = 0; m < M; m++) {
+    quadraticFeatures(Z, m * d, d, phi);
+    for (let i = 0; i < q; i++) {
+      const pi = phi[i];
+      if (pi === 0) continue;
+      for (let j = 0; j <= i; j++) G[i * q + j] += pi * phi[j];
+      h[i] += pi * y[m];
     }
   }
   for (let i = 0; i < q - 1; i++) G[i * q + i] += ridge;
   const L = new Float64Array(q * q);
   const piv = choleskyInPlace(G, q, L);
-  if (piv >= 0) throw new Error(`fitQuadraticStateCost: singular normal equations at feature ${piv} (N=${N}, T=${T}, ridge ${ridge})`);
+  if (piv >= 0) throw new Error(`${what}: singular normal equations at feature ${piv} (${M} rows, ridge ${ridge})`);
   const theta = choleskySolve(L, q, h, 1);
-  const Cx = new Float64Array(dx * dx);
+  const Cx = new Float64Array(d * d);
   let k = 0;
-  for (let i = 0; i < dx; i++) {
-    Cx[i * dx + i] = theta[k++];
-    for (let j = i + 1; j < dx; j++) Cx[i * dx + j] = Cx[j * dx + i] = theta[k++];
+  for (let i = 0; i < d; i++) {
+    Cx[i * d + i] = theta[k++];
+    for (let j = i + 1; j < d; j++) Cx[i * d + j] = Cx[j * d + i] = theta[k++];
   }
-  const cx = theta.slice(nq, nq + dx);
+  const cx = theta.slice(nq, nq + d);
   const fit = { Cx, cx, c0: theta[q - 1] };
-  return convex ? refitLinearPart(batch, projectPSD(Cx, dx), ys, ridge) : fit;
+  return convex ? refitLinearPart(Z, y, d, projectPSD(Cx, d), ridge, what) : fit;
 }
 
-/** c, c0 by ridge least squares of y − ½xᵀCx on [x, 1], with C fixed; ys = stateCostTargets of the batch. */
-function refitLinearPart(batch: TrajectoryBatch, Cx: Float64Array, ys: Float64Array, ridge: number): StateQuadratic {
-  const { N, T, dx, X } = batch;
-  const q = dx + 1;
+/** c, c0 by ridge least squares of y − ½zᵀCz on [z, 1], with C fixed. */
+function refitLinearPart(Z: Float64Array, ys: Float64Array, d: number, Cx: Float64Array, ridge: number, what: string): StateQuadratic {
+  const q = d + 1;
   const G = new Float64Array(q * q);
   const h = new Float64Array(q);
   const z = new Float64Array(q);
-  for (let n = 0; n < N; n++) {
-    for (let t = 0; t < T; t++) {
-      const off = (n * (T + 1) + t) * dx;
-      for (let i = 0; i < dx; i++) z[i] = X[off + i];
-      z[dx] = 1;
-      const y = ys[n * T + t] - halfQuadForm(Cx, X, off, dx);
-      for (let i = 0; i < q; i++) {
-        for (let j = 0; j <= i; j++) G[i * q + j] += z[i] * z[j];
-        h[i] += z[i] * y;
-      }
+  for (let m = 0; m < ys.length; m++) {
+    for (let i = 0; i < d; i++) z[i] = Z[m * d + i];
+    z[d] = 1;
+    const y = ys[m] - halfQuadForm(Cx, Z, m * d, d);
+    for (let i = 0; i < q; i++) {
+      for (let j = 0; j <= i; j++) G[i * q + j] += z[i] * z[j];
+      h[i] += z[i] * y;
     }
   }
-  for (let i = 0; i < dx; i++) G[i * q + i] += ridge;
+  for (let i = 0; i < d; i++) G[i * q + i] += ridge;
   const L = new Float64Array(q * q);
   const piv = choleskyInPlace(G, q, L);
-  if (piv >= 0) throw new Error(`fitQuadraticStateCost (convex): singular normal equations at feature ${piv} (N=${N}, T=${T}, ridge ${ridge})`);
+  if (piv >= 0) throw new Error(`${what} (convex): singular normal equations at feature ${piv} (${ys.length} rows, ridge ${ridge})`);
   const theta = choleskySolve(L, q, h, 1);
-  return { Cx, cx: theta.slice(0, dx), c0: theta[dx] };
+  return { Cx, cx: theta.slice(0, d), c0: theta[d] };
 }
 
 /**
- * How much of the observed state cost a fitted quadratic explains on the batch:
- *   R² = 1 − Σ (y − ℓ(x))² / Σ (y − ȳ)²,  y = c_t − w‖u_t‖², t < T
+ * How much of the observed state cost a fitted quadratic (one for all t, or ℓ_t per t) explains on the batch:
+ *   R² = 1 − Σ (y − ℓ_t(x))² / Σ (y − ȳ)²,  y = c_t − w‖u_t‖², t < T
  * (1: the latent cost LQR optimises is the task's; ≤ 0: no better than a constant). For a
  * constant y: 1 if the fit is exact, else 0.
  */
-export function stateCostR2(batch: TrajectoryBatch, q: StateQuadratic, actionWeight: number): number {
+export function stateCostR2(batch: TrajectoryBatch, fit: StateQuadratic | readonly StateQuadratic[], actionWeight: number): number {
   const { N, T, dx, X } = batch;
+  const perT = Array.isArray(fit) ? (fit as readonly StateQuadratic[]) : null;
+  if (perT && perT.length < T) throw new Error(`stateCostR2: ${perT.length} per-step costs for T = ${T}`);
   const y = stateCostTargets(batch, actionWeight), r = new Float64Array(N * T);
   let mean = 0;
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {
       const off = (n * (T + 1) + t) * dx;
+      const q = perT ? perT[t] : (fit as StateQuadratic);
       let v = q.c0 + halfQuadForm(q.Cx, X, off, dx);
       for (let i = 0; i < dx; i++) v += q.cx[i] * X[off + i];
       r[n * T + t] = y[n * T + t] - v;

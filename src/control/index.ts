@@ -6,7 +6,8 @@ export { emptyStats, addStats, accumulate, finishStats, solveRegression, type Re
 export { fitLocalDynamics, fitInitialState, transitionStats, type DynamicsPrior, type FitDynamicsOptions } from './dynamics.js';
 export { fitGaussianDynamicsPrior, type GaussianPriorOptions } from './dynamics_prior.js';
 export { zeroCost, addStateQuadratic, addActionQuadratic, evaluateCost, checkQuadraticCost, type StateQuadratic } from './cost.js';
-export { fitQuadraticStateCost, quadraticFeatures, stateCostR2 } from './cost_fit.js';
+export { fitQuadraticStateCost, fitQuadraticRows, quadraticFeatures, stateCostR2, stateCostTargets } from './cost_fit.js';
+export { fitLocalChartCosts, type LocalCostOptions } from './cost_fit_local.js';
 export { forwardPass, expectedTotalCost, emptyStateDistribution, ForwardWork } from './forward.js';
 export { backwardPass, klCostTerms, BackwardWork, type KLCostTerms } from './backward.js';
 export { lqrflmUpdate, LqrflmWork, type LqrflmOptions, type LqrflmResult } from './lqrflm.js';

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IterationProgress } from '../agents/solar/iteration.js';
+import { withoutAddedAgentDefaults } from '../agents/solar/config.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
 import { episodeStats, type EpisodeOutcome, type EpisodeStats } from '../envs/rollout.js';
@@ -106,7 +107,7 @@ export interface LatentMethod<C extends LoopConfig, M extends IterationReport, E
 function fingerprint(config: TrainConfig): string {
   const { output: _o, agent, ...rest } = config;
   const { iterations: _i, eval_episodes: _e, ...agentRest } = agent;
-  return configFingerprint({ ...rest, model: rest.model && withoutAddedDefaults(rest.model), agent: agentRest });
+  return configFingerprint({ ...rest, model: rest.model && withoutAddedDefaults(rest.model), agent: withoutAddedAgentDefaults(agentRest) });
 }
 
 function pack(model: SolarModel, agent: { getState(): AgentState } | null, history: unknown[], wall: number): Checkpoint {

@@ -56,6 +56,10 @@ describe('solar train job', () => {
     // A run saved before model.decode_stack existed has the same fingerprint as one at its default.
     const { decode_stack: _, ...before } = tinyConfig().model as Record<string, unknown>;
     expect((await evaluateRun({ ...tinyConfig(), model: before }, dir, 2)).final_distances).toEqual(same.final_distances);
+    // So does one saved before the agent's cost_fit settings (the global fit); another value is another config.
+    const { cost_fit: _f, cost_window: _w, cost_chart_dim: _k, ...agentBefore } = tinyConfig().agent as Record<string, unknown>;
+    expect((await evaluateRun({ ...tinyConfig(), agent: agentBefore } as never, dir, 2)).final_distances).toEqual(same.final_distances);
+    await expect(evaluateRun(tinyConfig(['agent.cost_fit=local']), dir, 2)).rejects.toThrow(/different config/);
   });
 
   it('refuses to evaluate a run that has not finished', async () => {

@@ -4,11 +4,11 @@ import { SolarAgent } from './agent.js';
 import { solarAgentConfig } from './config.js';
 import { OracleModel, stateAsImage } from './test-doubles.js';
 
-async function setup(name: string, overrides: Record<string, unknown> = {}, envParams: Record<string, unknown> = {}) {
+async function setup(name: string, overrides: Record<string, unknown> = {}, envParams: Record<string, unknown> = {}, seed = 3, scale?: number) {
   const env = stateAsImage(await makeEnv(name, { render: false, ...envParams }));
-  const model = new OracleModel(env.spec.stateDim, env.spec.action.dim, env.spec.horizon);
+  const model = new OracleModel(env.spec.stateDim, env.spec.action.dim, env.spec.horizon, scale);
   const config = solarAgentConfig.parse({ iterations: 4, rollouts: 20, eval_episodes: 5, ...overrides });
-  return { env, model, agent: new SolarAgent(env, model, config, 3) };
+  return { env, model, agent: new SolarAgent(env, model, config, seed) };
 }
 
 describe('SOLAR agent loop (oracle encoder)', () => {
@@ -35,6 +35,25 @@ describe('SOLAR agent loop (oracle encoder)', () => {
     const rate = evals.filter((e) => e.success).length / evals.length;
     expect(first.success_labels).toBeGreaterThan(0);
     expect(rate).toBeGreaterThan(first.success_rate + 0.3);
+  });
+
+  it('reaches the reacher (fixed target) from its true state with the local chart cost in 3 of 3 seeds; the global quadratic fit stops short', async () => {
+    // The true state (cos q, sin q, target, q̇, d): ‖d‖² equals a linear function of it on the
+    // arm's manifold, so the global fit is not identified (control/cost_fit_local.ts).
+    const final = async (fit: 'global' | 'local', seed: number) => {
+      const { agent } = await setup('reacher', { iterations: 10, rollouts: 40, cost_convex: true, cost_fit: fit, cost_window: 5, cost_chart_dim: 4, eval_episodes: 10 }, { cost_form: 'squared' }, seed, 1e-4);
+      for (let i = 0; i < 10; i++) await agent.iterate();
+      const evals = await agent.evaluate(10);
+      return evals.reduce((a, e) => a + e.finalDistance, 0) / evals.length;
+    };
+    const local = [await final('local', 0), await final('local', 1), await final('local', 2)];
+    const global = [await final('global', 0), await final('global', 1), await final('global', 2)];
+    for (const d of local) expect(d).toBeLessThan(0.05); // the reacher's success distance
+    expect(global.filter((d) => d > 0.05).length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('rejects a chart dimension above the latent dimension before any rollout', async () => {
+    await expect(setup('nav2d', { cost_fit: 'local', cost_chart_dim: 5 })).rejects.toThrow(/agent.cost_chart_dim = 5 exceeds the latent dimension 4/);
   });
 
   it('resumes from getState/setState exactly as if never interrupted', async () => {

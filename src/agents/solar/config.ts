@@ -27,6 +27,35 @@ export const lqrflmLoopFields = {
   kl_tolerance: z.number().positive().max(1).default(0.1),
 };
 
+/** How the dense latent cost is fitted, shared with the VAE ablation (latent-cost.ts). */
+export const latentCostFields = {
+  /** Ridge of the dense latent cost regression. */
+  cost_ridge: z.number().min(0).default(1e-6),
+  /** Project the fitted latent cost's C onto the PSD cone and refit c, c0 (convex ℓ: LQR cannot exploit an indefinite fit). */
+  cost_convex: z.boolean().default(false),
+  /**
+   * `global`: one quadratic ℓ(x) for every t; `local`: ℓ_t per t, fitted in a `cost_chart_dim`-
+   * dimensional chart of the rollouts' latents within ±`cost_window` steps
+   * (control/cost_fit_local.ts: on a curved latent manifold the global fit is not identified).
+   */
+  cost_fit: z.enum(['global', 'local']).default('global'),
+  cost_window: z.number().int().min(0).default(5),
+  /** The task's intrinsic state dimension (the reacher: q and q̇, 4); at most the latent dimension. */
+  cost_chart_dim: z.number().int().min(1).default(4),
+};
+
+/**
+ * Agent settings added after runs were saved, with the value that reproduces the behaviour
+ * from before they existed: a checkpoint's fingerprint leaves them out at that value, so
+ * older runs still resume, evaluate and seed `--pretrained-from`.
+ */
+const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4 };
+
+/** An agent config without the added settings that are at their before-they-existed value. */
+export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(c).filter(([k, v]) => !(k in ADDED_AGENT_SETTINGS && ADDED_AGENT_SETTINGS[k] === v)));
+}
+
 export const solarAgentConfig = z
   .object({
     ...lqrflmLoopFields,
@@ -34,10 +63,7 @@ export const solarAgentConfig = z
     data_weight: z.number().positive().default(50),
     em_tol: z.number().positive().default(1e-3),
     em_max_iters: z.number().int().min(1).default(100),
-    /** Ridge of the dense latent cost regression. */
-    cost_ridge: z.number().min(0).default(1e-6),
-    /** Project the fitted latent cost's C onto the PSD cone and refit c, c0 (convex ℓ: LQR cannot exploit an indefinite fit). */
-    cost_convex: z.boolean().default(false),
+    ...latentCostFields,
     /** Ridge of the sparse tasks' logistic regression. */
     success_ridge: z.number().min(0).default(1e-3),
     /** Weight of the terminal latent cost ℓ(x_T) (0: none). */

@@ -6,26 +6,52 @@
  *   logit g(x) = ½xᵀWx + wᵀx + b fitted by logistic regression (Newton/IRLS, L2 ridge), and
  *   ℓ(x) = −g(x). W is projected onto the negative semidefinite cone so ℓ is convex.
  * Both then add the action cost w‖u‖² (t < T) and a terminal ℓ(x_T) times terminal_weight.
+ * The dense fit is one quadratic for all t (`global`) or one per t in a local chart of the
+ * rollouts' latents (`local`, control/cost_fit_local.ts).
  */
 import {
-  addActionQuadratic, addStateQuadratic, fitQuadraticStateCost, quadraticFeatures, zeroCost,
+  addActionQuadratic, addStateQuadratic, fitLocalChartCosts, fitQuadraticStateCost, quadraticFeatures, stateCostR2, zeroCost,
   type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
 } from '../../control/index.js';
 import { choleskyOrThrow, choleskySolve, projectPSD } from '../../linalg/index.js';
 
-/** Assembles ℓ_t = state quadratic (+ terminal weight at T) + w‖u‖². */
-export function latentCost(q: StateQuadratic, T: number, dx: number, du: number, actionWeight: number, terminalWeight: number): QuadraticCost {
+/** Assembles ℓ_t = state quadratic (one for all t, or q[t] for t = 0..T; + terminal weight at T) + w‖u‖². */
+export function latentCost(q: StateQuadratic | readonly StateQuadratic[], T: number, dx: number, du: number, actionWeight: number, terminalWeight: number): QuadraticCost {
   const R = new Float64Array(du * du);
   for (let i = 0; i < du; i++) R[i * du + i] = 2 * actionWeight;
   const cost = addActionQuadratic(zeroCost(T, dx, du), R);
-  addStateQuadratic(cost, q, { to: T - 1 });
-  if (terminalWeight > 0) addStateQuadratic(cost, q, { from: T, to: T, weight: terminalWeight });
+  const perT = Array.isArray(q) ? (q as readonly StateQuadratic[]) : null;
+  if (perT && perT.length !== T + 1) throw new Error(`latentCost: ${perT.length} per-step state costs, expected T + 1 = ${T + 1}`);
+  const at = (t: number): StateQuadratic => perT?.[t] ?? (q as StateQuadratic);
+  if (perT) for (let t = 0; t < T; t++) addStateQuadratic(cost, at(t), { from: t, to: t });
+  else addStateQuadratic(cost, at(0), { to: T - 1 });
+  if (terminalWeight > 0) addStateQuadratic(cost, at(T), { from: T, to: T, weight: terminalWeight });
   return cost;
 }
 
 /** Dense: ridge regression of c_t − w‖u_t‖² on the smoothed means, optionally convex (delegates to control/). */
 export function fitDenseLatentCost(batch: TrajectoryBatch, actionWeight: number, ridge: number, convex = false): StateQuadratic {
   return fitQuadraticStateCost(batch, actionWeight, ridge, convex);
+}
+
+/** The settings of the dense latent cost (agents/solar/config.ts, latentCostFields). */
+export interface DenseCostSettings {
+  readonly cost_ridge: number;
+  readonly cost_convex: boolean;
+  readonly cost_fit: 'global' | 'local';
+  readonly cost_window: number;
+  readonly cost_chart_dim: number;
+  readonly terminal_weight: number;
+}
+
+/** The dense latent cost LQR-FLM optimises, and the R² of its state part on the batch (stateCostR2). */
+export function denseLatentCost(batch: TrajectoryBatch, actionWeight: number, s: DenseCostSettings): { cost: QuadraticCost; fitR2: number } {
+  const { T, dx, du } = batch;
+  if (s.cost_fit === 'local' && s.cost_chart_dim > dx) throw new Error(`agent.cost_chart_dim = ${s.cost_chart_dim} exceeds the latent dimension ${dx}`);
+  const q = s.cost_fit === 'local'
+    ? fitLocalChartCosts(batch, actionWeight, { window: s.cost_window, dim: s.cost_chart_dim, ridge: s.cost_ridge, convex: s.cost_convex })
+    : fitDenseLatentCost(batch, actionWeight, s.cost_ridge, s.cost_convex);
+  return { cost: latentCost(q, T, dx, du, actionWeight, s.terminal_weight), fitR2: stateCostR2(batch, q, actionWeight) };
 }
 
 export interface SuccessModel {

@@ -14,12 +14,12 @@
  */
 import {
   adaptStepMult, concatBatches, createPolicy, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
-  initialPolicy, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, stateCostR2, type LinearGaussianPolicy, type TrajectoryBatch,
+  initialPolicy, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
-import { latentCost } from '../solar/latent-cost.js';
+import { denseLatentCost, latentCost } from '../solar/latent-cost.js';
 import type { VaeAgentConfig } from './config.js';
 import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from './encoder.js';
 import { fitStateCost } from './state-cost.js';
@@ -77,6 +77,7 @@ export class VaeAgent {
     this.T = env.spec.horizon;
     this.da = env.spec.action.dim;
     const ds = encoder.ds;
+    if (config.cost_fit === 'local' && config.cost_chart_dim > ds) throw new Error(`vae: agent.cost_chart_dim = ${config.cost_chart_dim} exceeds the latent dimension ${ds}`);
     if (pretrainData && (pretrainData.T !== this.T || pretrainData.dx !== ds || pretrainData.du !== this.da)) {
       throw new Error(`vae: pretraining data has (T=${pretrainData.T}, dx=${pretrainData.dx}, du=${pretrainData.du}), the agent (T=${this.T}, ds=${ds}, da=${this.da})`);
     }
@@ -113,9 +114,7 @@ export class VaeAgent {
     const prior = gmm ?? fitGaussianDynamicsPrior(data, { strength: config.prior_strength });
     const dyn = fitLocalDynamics(batch, { prior });
     const dynamicsS = clock();
-    const w = this.actionWeight();
-    const fit = fitStateCost(this.env.spec.cost.kind, batch, episodes.map((e) => e.success), { actionWeight: w, costRidge: config.cost_ridge, convex: config.cost_convex, successRidge: config.success_ridge });
-    const cost = latentCost(fit.q, T, ds, da, w, config.terminal_weight);
+    const { cost, fitR2, successLabels } = this.fitCost(batch, episodes);
     const costS = clock();
     if (this.prev && config.adapt_step) {
       const actual = expectedTotalCost(this.policy, dyn, cost);
@@ -145,9 +144,17 @@ export class VaeAgent {
       lqr_s: lqrS,
       wall_s: (performance.now() - start) / 1000,
     };
-    if (fit.successLabels !== undefined) metrics.success_labels = fit.successLabels;
-    else metrics.cost_fit_r2 = stateCostR2(batch, fit.q, w);
+    if (successLabels !== undefined) metrics.success_labels = successLabels;
+    if (fitR2 !== undefined) metrics.cost_fit_r2 = fitR2;
     return metrics;
+  }
+
+  /** Dense tasks: SOLAR's latent cost fit on the encoder means; sparse: the success model's −g(x). */
+  private fitCost(batch: TrajectoryBatch, episodes: readonly EncodedEpisode[]): { cost: QuadraticCost; fitR2?: number; successLabels?: number } {
+    const w = this.actionWeight();
+    if (this.env.spec.cost.kind === 'dense') return denseLatentCost(batch, w, this.config);
+    const fit = fitStateCost('sparse', batch, episodes.map((e) => e.success), { actionWeight: w, costRidge: this.config.cost_ridge, successRidge: this.config.success_ridge });
+    return { cost: latentCost(fit.q, batch.T, batch.dx, batch.du, w, this.config.terminal_weight), successLabels: fit.successLabels };
   }
 
   /** Mean-action episodes on fresh seeds. */

@@ -7,7 +7,7 @@
  * (prior 'normal').
  */
 import { z } from 'zod';
-import { lqrflmLoopFields } from '../solar/config.js';
+import { latentCostFields, lqrflmLoopFields } from '../solar/config.js';
 
 export const vaeAgentConfig = z
   .object({
@@ -21,10 +21,7 @@ export const vaeAgentConfig = z
     prior_strength: z.number().positive().default(1),
     /** Whether the prior also sees the pretraining rollouts' transitions (encoded). */
     prior_pretrain: z.boolean().default(true),
-    /** Ridge of the dense latent cost regression. */
-    cost_ridge: z.number().min(0).default(1e-6),
-    /** Project the fitted latent cost's C onto the PSD cone and refit c, c0 (convex ℓ: LQR cannot exploit an indefinite fit). */
-    cost_convex: z.boolean().default(false),
+    ...latentCostFields,
     /** Ridge of the sparse tasks' logistic regression. */
     success_ridge: z.number().min(0).default(1e-3),
     /** Weight of the terminal latent cost ℓ(x_T) (0: none). */
