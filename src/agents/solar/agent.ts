@@ -10,8 +10,8 @@
  * The agent's whole state round-trips through getState/setState (checkpoints, resume).
  */
 import {
-  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork,
-  type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
+  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork, stateCostR2,
+  type LinearGaussianPolicy, type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
 import type { DynamicsExpectations } from '../../gaussian/index.js';
@@ -69,6 +69,11 @@ export class SolarAgent {
     private readonly seed: number,
     /** Env steps already spent (pretraining). */
     envStepsBefore = 0,
+    /**
+     * A known latent state cost used instead of the fitted one — only meaningful when the
+     * "latent" is the true state (diagnostics: bench/solar-oracle.ts); SOLAR fits its own.
+     */
+    private readonly knownStateCost: StateQuadratic | null = null,
   ) {
     this.T = env.spec.horizon;
     const { ds, da } = model;
@@ -148,6 +153,7 @@ export class SolarAgent {
     const { T, dx, du } = batch;
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') {
+      if (this.knownStateCost) return { cost: latentCost(this.knownStateCost, T, dx, du, w, this.config.terminal_weight), fitR2: stateCostR2(batch, this.knownStateCost, w) };
       return denseLatentCost(batch, w, this.config);
     }
     // Sparse: label every smoothed latent x_t (t < T) with success = 1 − c_t, and x_T with the final success.

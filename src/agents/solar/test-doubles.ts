@@ -3,13 +3,25 @@ import type { Env, TimeStep } from '../../envs/types.js';
 import { MniwPosterior, type InitialState } from '../../gaussian/index.js';
 import type { LatentModel, Potentials } from './types.js';
 
-/** Wraps an env so that its observation is the true state (as float32). */
-export function stateAsImage(env: Env): Env {
-  const wrap = (ts: TimeStep): TimeStep => ({ ...ts, observation: Float32Array.from(ts.state) });
+/** What a perfect encoder shows of the true state: `dim` features of s_t (and s_{t−1}; at reset both are s_0). */
+export interface StateFeatures {
+  readonly dim: number;
+  features(state: Float64Array, previous: Float64Array): Float32Array;
+}
+
+/** Wraps an env so that its observation is the true state (as float32), or `features` of it. */
+export function stateAsImage(env: Env, features?: StateFeatures): Env {
+  let previous: Float64Array | null = null;
+  const wrap = (ts: TimeStep, first: boolean): TimeStep => {
+    if (first || !previous) previous = Float64Array.from(ts.state);
+    const observation = features ? features.features(ts.state, previous) : Float32Array.from(ts.state);
+    previous = Float64Array.from(ts.state);
+    return { ...ts, observation };
+  };
   return {
-    spec: { ...env.spec, observation: { shape: [1, 1, env.spec.stateDim] } },
-    reset: async (seed) => wrap(await env.reset(seed)),
-    step: async (u) => wrap(await env.step(u)),
+    spec: { ...env.spec, observation: { shape: [1, 1, features?.dim ?? env.spec.stateDim] } },
+    reset: async (seed) => wrap(await env.reset(seed), true),
+    step: async (u) => wrap(await env.step(u), false),
     close: () => env.close(),
   };
 }

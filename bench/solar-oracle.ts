@@ -1,0 +1,80 @@
+/**
+ * SOLAR's latent loop (filtering, latent EM, cost fit, LQR-FLM) on the reacher with a
+ * *perfect* encoder — the potentials are the true state (or features of it) with a tiny
+ * scale — to tell what the method needs of a representation apart from how well the networks
+ * learn one. Not part of `npm run bench`. Usage, after a build:
+ *   node build/bench/solar-oracle.js [SEEDS] [AGENT_CONFIG_JSON]
+ *   e.g. node build/bench/solar-oracle.js 0,1,2 '{"kl_step":0.5}'
+ * For each combination of what the encoder shows and how the cost is obtained, prints the
+ * final distance per seed (10 evaluation episodes, mean action) and the successes (≤ 0.05).
+ */
+import { solarAgentConfig } from '../src/agents/solar/config.js';
+import { SolarAgent } from '../src/agents/solar/agent.js';
+import { OracleModel, stateAsImage, type StateFeatures } from '../src/agents/solar/test-doubles.js';
+import type { StateQuadratic } from '../src/control/index.js';
+import { makeEnv } from '../src/envs/registry.js';
+
+/** Reacher state: cos q0, cos q1, sin q0, sin q1, target x, y, q̇0, q̇1, d x, y (envs/reacher). */
+const CONFIG = [0, 1, 2, 3], TARGET = [4, 5], VELOCITY = [6, 7], D = [8, 9];
+
+interface Representation {
+  readonly name: string;
+  readonly features?: StateFeatures;
+  /** Where d lies in the features (the true cost 10‖d‖² is quadratic in them). */
+  readonly d: readonly number[];
+}
+
+const pick = (idx: readonly number[]) => (s: Float64Array) => idx.map((i) => s[i]);
+const REPRESENTATIONS: Representation[] = [
+  { name: 'full state (with q̇)', d: D },
+  {
+    name: 'no velocity',
+    features: { dim: 8, features: (s) => Float32Array.from([...pick(CONFIG)(s), ...pick(TARGET)(s), ...pick(D)(s)]) },
+    d: [6, 7],
+  },
+  {
+    name: 'configuration at t and t−1',
+    features: { dim: 14, features: (s, p) => Float32Array.from([...pick([...CONFIG, ...D])(s), ...pick([...CONFIG, ...D])(p), ...pick(TARGET)(s)]) },
+    d: [4, 5],
+  },
+];
+
+type CostSource = 'true' | 'global' | 'local';
+
+async function finalDistance(rep: Representation, cost: CostSource, seed: number, overrides: Record<string, unknown>): Promise<number> {
+  const env = stateAsImage(await makeEnv('reacher', { render: false, cost_form: 'squared' }), rep.features);
+  const ds = rep.features?.dim ?? env.spec.stateDim;
+  const model = new OracleModel(ds, env.spec.action.dim, env.spec.horizon, 1e-4);
+  const config = solarAgentConfig.parse({ iterations: 10, rollouts: 40, cost_convex: true, cost_fit: cost === 'local' ? 'local' : 'global', eval_episodes: 10, ...overrides });
+  let known: StateQuadratic | null = null;
+  if (cost === 'true') {
+    const Cx = new Float64Array(ds * ds);
+    for (const i of rep.d) Cx[i * ds + i] = 20; // 10‖d‖² = ½ dᵀ(20 I)d
+    known = { Cx, cx: new Float64Array(ds), c0: 0 };
+  }
+  const agent = new SolarAgent(env, model, config, seed, 0, known);
+  for (let i = 0; i < config.iterations; i++) await agent.iterate();
+  const evals = await agent.evaluate(config.eval_episodes);
+  env.close();
+  return evals.reduce((a, e) => a + e.finalDistance, 0) / evals.length;
+}
+
+async function main(): Promise<void> {
+  const [seedList = '0,1,2', cfg = '{}'] = process.argv.slice(2);
+  const seeds = seedList.split(',').map(Number);
+  const overrides = JSON.parse(cfg) as Record<string, unknown>;
+  console.log(`| encoder shows | cost | final distance per seed (${seeds.join(', ')}) | success |`);
+  console.log('|---|---|---|---|');
+  for (const rep of REPRESENTATIONS) {
+    for (const cost of ['true', 'global', 'local'] as const) {
+      const d: number[] = [];
+      for (const seed of seeds) d.push(await finalDistance(rep, cost, seed, overrides));
+      console.log(`| ${rep.name} | ${cost} | ${d.map((v) => v.toFixed(3)).join(', ')} | ${d.filter((v) => v <= 0.05).length} / ${d.length} |`);
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
