@@ -116,7 +116,10 @@ export function modelTaskDefaults(envName: string): Partial<ModelConfig> {
   // static under any invertible code, so the LDS prior alone does not ask for a linear one.
   if (base === 'nav2d') return { latent_dim: 6, dynamics: 'shared', ...(envName === base ? { cost_head: true } : {}) };
   if (base === 'car') return { latent_dim: 6 };
-  if (base === 'reacher') return { latent_dim: 10 };
+  // The reacher: a frame stack of 2, since SOLAR's local models need the arm's velocity (with a
+  // perfect encoder and the true cost: 6 of 6 seeds with q̇, 1 of 6 without, bench/solar-oracle.ts);
+  // one shared θ and the cost head as on nav2d, σ_c 0.05 for a state cost 10‖d‖² spanning 0–1.2.
+  if (base === 'reacher') return { latent_dim: 10, frame_stack: 2, dynamics: 'shared', ...(envName === base ? { cost_head: true, cost_std: 0.05 } : {}) };
   return {};
 }
 
