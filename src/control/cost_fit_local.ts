@@ -41,9 +41,8 @@ export function fitLocalChartCosts(batch: TrajectoryBatch, actionWeight: number,
   if (!Number.isInteger(opts.window) || opts.window < 0) throw new Error(`fitLocalChartCosts: window ${opts.window} must be a non-negative integer`);
   const ys = stateCostTargets(batch, actionWeight);
   const out: StateQuadratic[] = [];
-  for (let t = 0; t <= T; t++) {
-    const centre = Math.min(t, T - 1);
-    const lo = Math.max(0, centre - opts.window), hi = Math.min(T - 1, centre + opts.window);
+  for (let t = 0; t < T; t++) {
+    const lo = Math.max(0, t - opts.window), hi = Math.min(T - 1, t + opts.window);
     const M = N * (hi - lo + 1);
     const rows = new Float64Array(M * dx), y = new Float64Array(M);
     let m = 0;
@@ -65,6 +64,7 @@ export function fitLocalChartCosts(batch: TrajectoryBatch, actionWeight: number,
     const q = fitQuadraticRows(Z, y, k, opts.ridge, opts.convex, `fitLocalChartCosts (t = ${t}, steps ${lo}..${hi})`);
     out.push(fromChart(q, mu, P, dx, k));
   }
+  out.push(out[T - 1]); // x_T has no cost of its own: the terminal ℓ_T is ℓ_{T−1}'s (same window)
   return out;
 }
 

@@ -4,6 +4,7 @@
  * the prototype in issue 4 needed (warm-up, dynamics updates only after it, a noise floor).
  */
 import { z } from 'zod';
+import { withoutSettingsAt } from '../util/added-settings.js';
 
 export const modelConfigSchema = z
   .object({
@@ -66,16 +67,12 @@ export const modelConfigSchema = z
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
-/**
- * Settings added after runs were first saved, with the value that keeps the behaviour from
- * before they existed. A checkpoint's fingerprint leaves them out at that value, so a run saved
- * before a setting existed still resumes (its config.json parses with the setting at that value).
- */
+/** Model settings added after runs were first saved, at their before-they-existed value (util/added-settings.ts). */
 const ADDED_SETTINGS: Partial<ModelConfig> = { decode_stack: false };
 
 /** The model config without the added settings that are at their before-they-existed value. */
 export function withoutAddedDefaults(c: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(c).filter(([k, v]) => !(k in ADDED_SETTINGS && ADDED_SETTINGS[k as keyof ModelConfig] === v)));
+  return withoutSettingsAt(c, ADDED_SETTINGS);
 }
 
 export const MODEL_DEFAULTS: ModelConfig = {

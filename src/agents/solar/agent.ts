@@ -10,7 +10,7 @@
  * The agent's whole state round-trips through getState/setState (checkpoints, resume).
  */
 import {
-  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork, stateCostR2,
+  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork,
   type LinearGaussianPolicy, type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
@@ -20,7 +20,7 @@ import { concatFloat64 } from '../../util/concat.js';
 import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from './iteration.js';
-import { denseLatentCost, fitSuccessModel, latentCost } from './latent-cost.js';
+import { checkDenseCostSettings, denseLatentCost, fitSuccessModel, latentCost, latentCostOnBatch } from './latent-cost.js';
 import { latentEm } from './latent-em.js';
 import type { LatentModel } from './types.js';
 
@@ -78,7 +78,7 @@ export class SolarAgent {
     this.T = env.spec.horizon;
     const { ds, da } = model;
     if (da !== env.spec.action.dim) throw new Error(`solar: the model has da = ${da}, the task ${env.spec.action.dim} actions`);
-    if (config.cost_fit === 'local' && config.cost_chart_dim > ds) throw new Error(`solar: agent.cost_chart_dim = ${config.cost_chart_dim} exceeds the latent dimension ${ds}`);
+    checkDenseCostSettings(config, ds, 'solar');
     this.policy = initialPolicy(this.T, ds, da, config.init_var);
     this.rng = new Rng(deriveSeed(seed, 0));
     this.filterDynamics = model.globalDynamics().expectations();
@@ -153,7 +153,7 @@ export class SolarAgent {
     const { T, dx, du } = batch;
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') {
-      if (this.knownStateCost) return { cost: latentCost(this.knownStateCost, T, dx, du, w, this.config.terminal_weight), fitR2: stateCostR2(batch, this.knownStateCost, w) };
+      if (this.knownStateCost) return latentCostOnBatch(this.knownStateCost, batch, w, this.config.terminal_weight);
       return denseLatentCost(batch, w, this.config);
     }
     // Sparse: label every smoothed latent x_t (t < T) with success = 1 − c_t, and x_T with the final success.

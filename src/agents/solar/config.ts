@@ -4,6 +4,7 @@
  * beat parasol's (kl_step 1 rather than 2, see the LQR-FLM results in the README).
  */
 import { z } from 'zod';
+import { withoutSettingsAt } from '../../util/added-settings.js';
 
 /**
  * The improvement loop's LQR-FLM settings, shared with the VAE ablation (same iterations,
@@ -44,16 +45,12 @@ export const latentCostFields = {
   cost_chart_dim: z.number().int().min(1).default(4),
 };
 
-/**
- * Agent settings added after runs were saved, with the value that reproduces the behaviour
- * from before they existed: a checkpoint's fingerprint leaves them out at that value, so
- * older runs still resume, evaluate and seed `--pretrained-from`.
- */
+/** Agent settings added after runs were saved, at their before-they-existed value (util/added-settings.ts). */
 const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4 };
 
 /** An agent config without the added settings that are at their before-they-existed value. */
 export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(c).filter(([k, v]) => !(k in ADDED_AGENT_SETTINGS && ADDED_AGENT_SETTINGS[k] === v)));
+  return withoutSettingsAt(c, ADDED_AGENT_SETTINGS);
 }
 
 export const solarAgentConfig = z

@@ -44,14 +44,22 @@ export interface DenseCostSettings {
   readonly terminal_weight: number;
 }
 
+/** Before any rollout: the local fit's chart must fit in the latent (`who` names the agent). */
+export function checkDenseCostSettings(s: DenseCostSettings, ds: number, who: string): void {
+  if (s.cost_fit === 'local' && s.cost_chart_dim > ds) throw new Error(`${who}: agent.cost_chart_dim = ${s.cost_chart_dim} exceeds the latent dimension ${ds}`);
+}
+
 /** The dense latent cost LQR-FLM optimises, and the R² of its state part on the batch (stateCostR2). */
 export function denseLatentCost(batch: TrajectoryBatch, actionWeight: number, s: DenseCostSettings): { cost: QuadraticCost; fitR2: number } {
-  const { T, dx, du } = batch;
-  if (s.cost_fit === 'local' && s.cost_chart_dim > dx) throw new Error(`agent.cost_chart_dim = ${s.cost_chart_dim} exceeds the latent dimension ${dx}`);
   const q = s.cost_fit === 'local'
     ? fitLocalChartCosts(batch, actionWeight, { window: s.cost_window, dim: s.cost_chart_dim, ridge: s.cost_ridge, convex: s.cost_convex })
     : fitDenseLatentCost(batch, actionWeight, s.cost_ridge, s.cost_convex);
-  return { cost: latentCost(q, T, dx, du, actionWeight, s.terminal_weight), fitR2: stateCostR2(batch, q, actionWeight) };
+  return latentCostOnBatch(q, batch, actionWeight, s.terminal_weight);
+}
+
+/** ℓ_t of `q` (latentCost) for the batch's shapes, with the R² of q against the batch's state cost. */
+export function latentCostOnBatch(q: StateQuadratic | readonly StateQuadratic[], batch: TrajectoryBatch, actionWeight: number, terminalWeight: number): { cost: QuadraticCost; fitR2: number } {
+  return { cost: latentCost(q, batch.T, batch.dx, batch.du, actionWeight, terminalWeight), fitR2: stateCostR2(batch, q, actionWeight) };
 }
 
 export interface SuccessModel {

@@ -19,7 +19,7 @@ import {
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
-import { denseLatentCost, latentCost } from '../solar/latent-cost.js';
+import { checkDenseCostSettings, denseLatentCost, latentCost } from '../solar/latent-cost.js';
 import type { VaeAgentConfig } from './config.js';
 import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from './encoder.js';
 import { fitStateCost } from './state-cost.js';
@@ -77,7 +77,7 @@ export class VaeAgent {
     this.T = env.spec.horizon;
     this.da = env.spec.action.dim;
     const ds = encoder.ds;
-    if (config.cost_fit === 'local' && config.cost_chart_dim > ds) throw new Error(`vae: agent.cost_chart_dim = ${config.cost_chart_dim} exceeds the latent dimension ${ds}`);
+    checkDenseCostSettings(config, ds, 'vae');
     if (pretrainData && (pretrainData.T !== this.T || pretrainData.dx !== ds || pretrainData.du !== this.da)) {
       throw new Error(`vae: pretraining data has (T=${pretrainData.T}, dx=${pretrainData.dx}, du=${pretrainData.du}), the agent (T=${this.T}, ds=${ds}, da=${this.da})`);
     }
