@@ -34,6 +34,13 @@ describe('train presets', () => {
     expect(c.agent).toMatchObject({ rollouts: 40 });
     expect(c.env).toMatchObject({ sparse: true });
   });
+
+  it('remembers the success labels of every iteration on the sparse tasks only (not in the paper preset)', () => {
+    expect(resolve('reacher-sparse', 'default').agent).toMatchObject({ success_memory: true });
+    expect(resolve('nav2d-sparse', 'quick').agent).toMatchObject({ success_memory: true });
+    expect(resolve('nav2d-sparse', 'paper').agent).toMatchObject({ success_memory: false });
+    expect(resolve('reacher', 'default').agent).toMatchObject({ success_memory: false });
+  });
 });
 
 describe('nav2d SOLAR default', () => {

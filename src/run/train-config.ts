@@ -167,7 +167,9 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
   // The MPC ablation: SOLAR's budget and model; the paper preset adds parasol's CEM (1024 samples, 15 elites, 10 iterations, horizon 20).
   const mpc = p.method === 'mpc';
   const agentSchema = vae ? vaeAgentConfig : mpc ? mpcAgentConfig : solarAgentConfig;
-  const agent = Object.fromEntries(Object.entries({ ...ours.agent, ...pp?.agent, ...(mpc && pp ? MPC_PAPER_AGENT : {}), ...q?.agent }).filter(([k]) => k in agentSchema.shape));
+  // Sparse tasks: the success model keeps every iteration's labels (agent.success_memory; README, reacher-sparse).
+  const sparseMemory = p.env.endsWith('-sparse') && p.preset !== 'paper' ? { success_memory: true } : {};
+  const agent = Object.fromEntries(Object.entries({ ...ours.agent, ...sparseMemory, ...pp?.agent, ...(mpc && pp ? MPC_PAPER_AGENT : {}), ...q?.agent }).filter(([k]) => k in agentSchema.shape));
   return {
     ...base,
     env: { ...base.env, ...ours.env },

@@ -45,7 +45,12 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
 
 export interface SolarAgentState {
   meta: { iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null; rng: number[]; T: number; ds: number; da: number };
-  arrays: { K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; Einv: Float64Array; EinvF: Float64Array; EFinvF: Float64Array; Elogdet: Float64Array };
+  arrays: {
+    K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array;
+    Einv: Float64Array; EinvF: Float64Array; EFinvF: Float64Array; Elogdet: Float64Array;
+    /** Sparse tasks with agent.success_memory: every iteration's labelled latents (absent in older states). */
+    successX?: Float64Array; successY?: Float64Array;
+  };
 }
 
 export class SolarAgent {
@@ -61,6 +66,9 @@ export class SolarAgent {
   private filterDynamics: DynamicsExpectations;
   private readonly work: LqrflmWork;
   private readonly T: number;
+  /** Sparse tasks: the labelled latents of the iterations so far (agent.success_memory). */
+  private successX: Float64Array = new Float64Array(0);
+  private successY: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly env: Env,
@@ -164,8 +172,12 @@ export class SolarAgent {
       for (let t = 0; t < T; t++) y[n * (T + 1) + t] = e.costs[t] === 0 ? 1 : 0;
       y[n * (T + 1) + T] = e.success ? 1 : 0;
     });
-    const model = fitSuccessModel(X, y, dx, this.config.success_ridge);
     const labels = y.reduce((a, b) => a + b, 0);
+    if (this.config.success_memory) {
+      this.successX = concatFloat64([this.successX, X]);
+      this.successY = concatFloat64([this.successY, y]);
+    }
+    const model = this.config.success_memory ? fitSuccessModel(this.successX, this.successY, dx, this.config.success_ridge) : fitSuccessModel(X, y, dx, this.config.success_ridge);
     // No success seen yet: no state cost, only the action cost (the KL bound keeps exploring).
     const q = model?.cost ?? { Cx: new Float64Array(dx * dx), cx: new Float64Array(dx), c0: 0 };
     return { cost: latentCost(q, T, dx, du, w, this.config.terminal_weight), successLabels: labels };
@@ -182,7 +194,10 @@ export class SolarAgent {
     const p = this.policy, d = this.filterDynamics;
     return {
       meta: { iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev, rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du },
-      arrays: { K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, Einv: d.Einv, EinvF: d.EinvF, EFinvF: d.EFinvF, Elogdet: d.Elogdet },
+      arrays: {
+        K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, Einv: d.Einv, EinvF: d.EinvF, EFinvF: d.EFinvF, Elogdet: d.Elogdet,
+        successX: this.successX, successY: this.successY,
+      },
     };
   }
 
@@ -201,5 +216,9 @@ export class SolarAgent {
     this.eta = m.eta;
     this.prev = m.prev;
     this.rng = Rng.fromState(m.rng);
+    const sx = a.successX ?? new Float64Array(0), sy = a.successY ?? new Float64Array(0);
+    if (sx.length !== sy.length * m.ds) throw new Error(`solar: agent state holds ${sx.length} success-model latent values for ${sy.length} labels with ds = ${m.ds}`);
+    this.successX = Float64Array.from(sx);
+    this.successY = Float64Array.from(sy);
   }
 }

@@ -46,7 +46,7 @@ export const latentCostFields = {
 };
 
 /** Agent settings added after runs were saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4 };
+const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false };
 
 /** An agent config without the added settings that are at their before-they-existed value. */
 export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {
@@ -63,6 +63,13 @@ export const solarAgentConfig = z
     ...latentCostFields,
     /** Ridge of the sparse tasks' logistic regression. */
     success_ridge: z.number().min(0).default(1e-3),
+    /**
+     * Sparse tasks: fit the success model on the labelled latents of every iteration so far
+     * (each as smoothed when it was collected), not only this iteration's. Without it a policy
+     * that stops succeeding loses its only positives and with them its state cost
+     * (reacher-sparse, README). On by default for the sparse tasks (run/train-config.ts).
+     */
+    success_memory: z.boolean().default(false),
     /** Weight of the terminal latent cost ℓ(x_T) (0: none). */
     terminal_weight: z.number().min(0).default(1),
     /** Action cost w‖u‖² for sparse tasks, whose env cost carries none (dense tasks use the task's). */
