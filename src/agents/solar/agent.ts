@@ -177,7 +177,8 @@ export class SolarAgent {
       this.successX = concatFloat64([this.successX, X]);
       this.successY = concatFloat64([this.successY, y]);
     }
-    const model = this.config.success_memory ? fitSuccessModel(this.successX, this.successY, dx, this.config.success_ridge) : fitSuccessModel(X, y, dx, this.config.success_ridge);
+    const [fitX, fitY] = this.config.success_memory ? [this.successX, this.successY] : [X, y];
+    const model = fitSuccessModel(fitX, fitY, dx, this.config.success_ridge);
     // No success seen yet: no state cost, only the action cost (the KL bound keeps exploring).
     const q = model?.cost ?? { Cx: new Float64Array(dx * dx), cx: new Float64Array(dx), c0: 0 };
     return { cost: latentCost(q, T, dx, du, w, this.config.terminal_weight), successLabels: labels };
