@@ -126,7 +126,15 @@ function paperValues(method: MethodName, env: string) {
  * 10 iterations of 40: 25,000 steps), but kl_step 1 and the squared-distance cost
  * 10‖d‖² + ‖u‖² — the cone ‖d‖ + ‖u‖² is badly fitted by a quadratic (README, LQR-FLM).
  */
-function solarTaskDefaults(env: string): { env?: Record<string, unknown>; agent?: Record<string, unknown>; model?: Record<string, unknown>; pretrain?: Record<string, unknown> } {
+function solarTaskDefaults(env: string): TaskDefaults {
+  const d = perTaskDefaults(env);
+  // Sparse tasks: the success model keeps every iteration's labels (agent.success_memory; README, reacher-sparse).
+  return env.endsWith('-sparse') ? { ...d, agent: { ...d.agent, success_memory: true } } : d;
+}
+
+type TaskDefaults = { env?: Record<string, unknown>; agent?: Record<string, unknown>; model?: Record<string, unknown>; pretrain?: Record<string, unknown> };
+
+function perTaskDefaults(env: string): TaskDefaults {
   const base = env.replace(/-sparse$/, '');
   // The reacher's latent cost per t in a 4-D chart (q, q̇) of the rollouts' latents, convex:
   // with a perfect encoder 5 of 6 seeds against the global fit's 2 of 6 (bench/solar-oracle.ts).
@@ -167,9 +175,7 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
   // The MPC ablation: SOLAR's budget and model; the paper preset adds parasol's CEM (1024 samples, 15 elites, 10 iterations, horizon 20).
   const mpc = p.method === 'mpc';
   const agentSchema = vae ? vaeAgentConfig : mpc ? mpcAgentConfig : solarAgentConfig;
-  // Sparse tasks: the success model keeps every iteration's labels (agent.success_memory; README, reacher-sparse).
-  const sparseMemory = p.env.endsWith('-sparse') && p.preset !== 'paper' ? { success_memory: true } : {};
-  const agent = Object.fromEntries(Object.entries({ ...ours.agent, ...sparseMemory, ...pp?.agent, ...(mpc && pp ? MPC_PAPER_AGENT : {}), ...q?.agent }).filter(([k]) => k in agentSchema.shape));
+  const agent = Object.fromEntries(Object.entries({ ...ours.agent, ...pp?.agent, ...(mpc && pp ? MPC_PAPER_AGENT : {}), ...q?.agent }).filter(([k]) => k in agentSchema.shape));
   return {
     ...base,
     env: { ...base.env, ...ours.env },
