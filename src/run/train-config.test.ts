@@ -3,8 +3,8 @@ import { modelJobDefaults } from './model-config.js';
 import { resolveConfig } from './resolve-config.js';
 import { trainConfigSchema, trainDefaults, withNewDefaults } from './train-config.js';
 
-const resolve = (env: string, preset: 'default' | 'paper' | 'quick', method: 'solar' | 'lqrflm' = 'solar', sets: string[] = []) =>
-  resolveConfig(trainConfigSchema, { defaults: trainDefaults({ env, method, obs: method === 'solar' ? 'pixels' : 'state', preset, seed: 0 }), sets });
+const resolve = (env: string, preset: 'default' | 'paper' | 'quick', method: 'solar' | 'lqrflm' | 'vae' = 'solar', sets: string[] = []) =>
+  resolveConfig(trainConfigSchema, { defaults: trainDefaults({ env, method, obs: method === 'lqrflm' ? 'state' : 'pixels', preset, seed: 0 }), sets });
 
 describe('train presets', () => {
   it("paper: parasol's reacher values (100 pretraining rollouts, 40 per iteration, 10 iterations, ds 10, kl_step 2, λ 50, the cone cost)", () => {
@@ -40,6 +40,9 @@ describe('train presets', () => {
     expect(resolve('nav2d-sparse', 'quick').agent).toMatchObject({ success_memory: true });
     expect(resolve('nav2d-sparse', 'paper').agent).toMatchObject({ success_memory: false });
     expect(resolve('reacher', 'default').agent).toMatchObject({ success_memory: false });
+    // The VAE ablation as SOLAR (the MPC ablation refits its cost on all its data anyway).
+    expect(resolve('reacher-sparse', 'default', 'vae').agent).toMatchObject({ success_memory: true });
+    expect(resolve('nav2d-sparse', 'paper', 'vae').agent).toMatchObject({ success_memory: false });
   });
 });
 

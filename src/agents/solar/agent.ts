@@ -20,8 +20,9 @@ import { concatFloat64 } from '../../util/concat.js';
 import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from './iteration.js';
-import { checkDenseCostSettings, denseLatentCost, fitSuccessModel, latentCost, latentCostOnBatch } from './latent-cost.js';
+import { checkDenseCostSettings, denseLatentCost, latentCost, latentCostOnBatch } from './latent-cost.js';
 import { latentEm } from './latent-em.js';
+import { labelSuccesses, SuccessMemory, successStateCost } from './success-memory.js';
 import type { LatentModel } from './types.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
@@ -66,9 +67,8 @@ export class SolarAgent {
   private filterDynamics: DynamicsExpectations;
   private readonly work: LqrflmWork;
   private readonly T: number;
-  /** Sparse tasks: the labelled latents of the iterations so far (agent.success_memory). */
-  private successX: Float64Array = new Float64Array(0);
-  private successY: Float64Array = new Float64Array(0);
+  /** Sparse tasks: what the success model is fitted on (agent.success_memory: every iteration's labels). */
+  private readonly success: SuccessMemory;
 
   constructor(
     private readonly env: Env,
@@ -92,6 +92,7 @@ export class SolarAgent {
     this.filterDynamics = model.globalDynamics().expectations();
     this.work = new LqrflmWork(this.T, ds, da);
     this.envSteps = envStepsBefore;
+    this.success = new SuccessMemory(ds, config.success_memory);
   }
 
   private actionWeight(): number {
@@ -164,24 +165,11 @@ export class SolarAgent {
       if (this.knownStateCost) return latentCostOnBatch(this.knownStateCost, batch, w, this.config.terminal_weight);
       return denseLatentCost(batch, w, this.config);
     }
-    // Sparse: label every smoothed latent x_t (t < T) with success = 1 − c_t, and x_T with the final success.
-    const X = new Float64Array(batch.N * (T + 1) * dx);
-    const y = new Float64Array(batch.N * (T + 1));
-    episodes.forEach((e, n) => {
-      X.set(batch.X.subarray(n * (T + 1) * dx, (n + 1) * (T + 1) * dx), n * (T + 1) * dx);
-      for (let t = 0; t < T; t++) y[n * (T + 1) + t] = e.costs[t] === 0 ? 1 : 0;
-      y[n * (T + 1) + T] = e.success ? 1 : 0;
-    });
-    const labels = y.reduce((a, b) => a + b, 0);
-    if (this.config.success_memory) {
-      this.successX = concatFloat64([this.successX, X]);
-      this.successY = concatFloat64([this.successY, y]);
-    }
-    const [fitX, fitY] = this.config.success_memory ? [this.successX, this.successY] : [X, y];
-    const model = fitSuccessModel(fitX, fitY, dx, this.config.success_ridge);
-    // No success seen yet: no state cost, only the action cost (the KL bound keeps exploring).
-    const q = model?.cost ?? { Cx: new Float64Array(dx * dx), cx: new Float64Array(dx), c0: 0 };
-    return { cost: latentCost(q, T, dx, du, w, this.config.terminal_weight), successLabels: labels };
+    // Sparse: the success model on the smoothed latents, labelled by the success signal alone.
+    const y = labelSuccesses(batch, episodes.map((e) => e.success));
+    const fit = this.success.add(batch.X, y);
+    const q = successStateCost(fit.X, fit.y, dx, this.config.success_ridge);
+    return { cost: latentCost(q, T, dx, du, w, this.config.terminal_weight), successLabels: y.reduce((a, b) => a + b, 0) };
   }
 
   /** Mean-action episodes on fresh seeds. */
@@ -197,7 +185,7 @@ export class SolarAgent {
       meta: { iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev, rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du },
       arrays: {
         K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, Einv: d.Einv, EinvF: d.EinvF, EFinvF: d.EFinvF, Elogdet: d.Elogdet,
-        successX: this.successX, successY: this.successY,
+        ...this.success.state(),
       },
     };
   }
@@ -217,9 +205,6 @@ export class SolarAgent {
     this.eta = m.eta;
     this.prev = m.prev;
     this.rng = Rng.fromState(m.rng);
-    const sx = a.successX ?? new Float64Array(0), sy = a.successY ?? new Float64Array(0);
-    if (sx.length !== sy.length * m.ds) throw new Error(`solar: agent state holds ${sx.length} success-model latent values for ${sy.length} labels with ds = ${m.ds}`);
-    this.successX = Float64Array.from(sx);
-    this.successY = Float64Array.from(sy);
+    this.success.restore(a.successX, a.successY, 'solar');
   }
 }

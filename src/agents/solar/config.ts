@@ -45,6 +45,19 @@ export const latentCostFields = {
   cost_chart_dim: z.number().int().min(1).default(4),
 };
 
+/** The sparse tasks' success model (success-memory.ts), shared with the VAE ablation. */
+export const successModelFields = {
+  /** Ridge of the sparse tasks' logistic regression. */
+  success_ridge: z.number().min(0).default(1e-3),
+  /**
+   * Sparse tasks: fit the success model on the labelled latents of every iteration so far
+   * (each as inferred when it was collected), not only this iteration's. Without it a policy
+   * that stops succeeding loses its only positives and with them its state cost
+   * (reacher-sparse, README). On by default for the sparse tasks (run/train-config.ts).
+   */
+  success_memory: z.boolean().default(false),
+};
+
 /** Agent settings added after runs were saved, at their before-they-existed value (util/added-settings.ts). */
 const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false };
 
@@ -61,15 +74,7 @@ export const solarAgentConfig = z
     em_tol: z.number().positive().default(1e-3),
     em_max_iters: z.number().int().min(1).default(100),
     ...latentCostFields,
-    /** Ridge of the sparse tasks' logistic regression. */
-    success_ridge: z.number().min(0).default(1e-3),
-    /**
-     * Sparse tasks: fit the success model on the labelled latents of every iteration so far
-     * (each as smoothed when it was collected), not only this iteration's. Without it a policy
-     * that stops succeeding loses its only positives and with them its state cost
-     * (reacher-sparse, README). On by default for the sparse tasks (run/train-config.ts).
-     */
-    success_memory: z.boolean().default(false),
+    ...successModelFields,
     /** Weight of the terminal latent cost ℓ(x_T) (0: none). */
     terminal_weight: z.number().min(0).default(1),
     /** Action cost w‖u‖² for sparse tasks, whose env cost carries none (dense tasks use the task's). */

@@ -20,9 +20,9 @@ import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
 import { checkDenseCostSettings, denseLatentCost, latentCost } from '../solar/latent-cost.js';
+import { labelSuccesses, SuccessMemory, successStateCost } from '../solar/success-memory.js';
 import type { VaeAgentConfig } from './config.js';
 import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from './encoder.js';
-import { fitStateCost } from './state-cost.js';
 
 export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport {
   /** Mixture components of the dynamics prior (1 for the Gaussian prior). */
@@ -46,7 +46,11 @@ export interface VaeAgentState {
     kind: 'vae-agent'; iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null;
     rng: (number | null)[]; T: number; ds: number; da: number; batchSizes: number[];
   };
-  arrays: { K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; X: Float64Array; U: Float64Array; cost: Float64Array };
+  arrays: {
+    K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; X: Float64Array; U: Float64Array; cost: Float64Array;
+    /** Sparse tasks with agent.success_memory: every iteration's labelled encoder means (absent in older states). */
+    successX?: Float64Array; successY?: Float64Array;
+  };
 }
 
 export class VaeAgent {
@@ -63,6 +67,8 @@ export class VaeAgent {
   private readonly work: LqrflmWork;
   private readonly T: number;
   private readonly da: number;
+  /** Sparse tasks: what the success model is fitted on (agent.success_memory: every iteration's labels). */
+  private readonly success: SuccessMemory;
 
   constructor(
     private readonly env: Env,
@@ -86,6 +92,7 @@ export class VaeAgent {
     this.work = new LqrflmWork(this.T, ds, this.da);
     this.envSteps = envStepsBefore;
     this.data = pretrainData && config.prior_pretrain ? [pretrainData] : [];
+    this.success = new SuccessMemory(ds, config.success_memory);
   }
 
   private actionWeight(): number {
@@ -153,8 +160,10 @@ export class VaeAgent {
   private fitCost(batch: TrajectoryBatch, episodes: readonly EncodedEpisode[]): { cost: QuadraticCost; fitR2?: number; successLabels?: number } {
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') return denseLatentCost(batch, w, this.config);
-    const fit = fitStateCost('sparse', batch, episodes.map((e) => e.success), { actionWeight: w, costRidge: this.config.cost_ridge, successRidge: this.config.success_ridge });
-    return { cost: latentCost(fit.q, batch.T, batch.dx, batch.du, w, this.config.terminal_weight), successLabels: fit.successLabels };
+    const y = labelSuccesses(batch, episodes.map((e) => e.success));
+    const fit = this.success.add(batch.X, y);
+    const q = successStateCost(fit.X, fit.y, batch.dx, this.config.success_ridge);
+    return { cost: latentCost(q, batch.T, batch.dx, batch.du, w, this.config.terminal_weight), successLabels: y.reduce((a, b) => a + b, 0) };
   }
 
   /** Mean-action episodes on fresh seeds. */
@@ -172,7 +181,7 @@ export class VaeAgent {
         kind: 'vae-agent', iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev,
         rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du, batchSizes: this.data.map((b) => b.N),
       },
-      arrays: { K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, X: all.X, U: all.U, cost: all.cost },
+      arrays: { K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, X: all.X, U: all.U, cost: all.cost, ...this.success.state() },
     };
   }
 
@@ -203,5 +212,6 @@ export class VaeAgent {
     this.eta = m.eta;
     this.prev = m.prev;
     this.rng = Rng.fromState(m.rng as number[]);
+    this.success.restore(a.successX, a.successY, 'vae');
   }
 }

@@ -7,7 +7,7 @@
  * (prior 'normal').
  */
 import { z } from 'zod';
-import { latentCostFields, lqrflmLoopFields } from '../solar/config.js';
+import { latentCostFields, lqrflmLoopFields, successModelFields } from '../solar/config.js';
 
 export const vaeAgentConfig = z
   .object({
@@ -22,8 +22,7 @@ export const vaeAgentConfig = z
     /** Whether the prior also sees the pretraining rollouts' transitions (encoded). */
     prior_pretrain: z.boolean().default(true),
     ...latentCostFields,
-    /** Ridge of the sparse tasks' logistic regression. */
-    success_ridge: z.number().min(0).default(1e-3),
+    ...successModelFields,
     /** Weight of the terminal latent cost ℓ(x_T) (0: none). */
     terminal_weight: z.number().min(0).default(1),
     /** Action cost w‖u‖² for sparse tasks, whose env cost carries none (dense tasks use the task's). */
