@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectSparseResumeWithMemory } from '../test-helpers.js';
 import { makeEnv } from '../../envs/registry.js';
 import { SolarAgent } from './agent.js';
 import { solarAgentConfig } from './config.js';
@@ -69,24 +70,7 @@ describe('SOLAR agent loop (oracle encoder)', () => {
   });
 
   it('resumes a sparse run with its remembered success labels (agent.success_memory)', async () => {
-    const cfg = { rollouts: 10, success_memory: true };
-    const env = { success_distance: 0.5 };
-    const a = await setup('nav2d-sparse', cfg, env);
-    const first = await a.agent.iterate();
-    expect(first.success_labels).toBeGreaterThan(0);
-    const state = a.agent.getState();
-    expect(state.arrays.successY!.length).toBe(10 * 51);
-    const straight = await a.agent.iterate();
-    const b = await setup('nav2d-sparse', cfg, env);
-    b.agent.setState(structuredClone(state));
-    const resumed = await b.agent.iterate();
-    // Forgetting the first iteration's labels on resume changes the success model and so the step.
-    const c = await setup('nav2d-sparse', cfg, env);
-    c.agent.setState({ ...structuredClone(state), arrays: { ...structuredClone(state.arrays), successX: new Float64Array(0), successY: new Float64Array(0) } });
-    const forgot = await c.agent.iterate();
-    const noClock = (m: object) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.endsWith('_s')));
-    expect(noClock(resumed)).toEqual(noClock(straight));
-    expect(forgot.eta).not.toBe(straight.eta);
+    await expectSparseResumeWithMemory(setup);
   });
 
   it('encodes O(T) frames per episode when acting (one window per step, plus one pass for EM)', async () => {

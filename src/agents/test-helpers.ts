@@ -1,0 +1,36 @@
+/** Checks shared by the agents' tests (SOLAR and the VAE ablation run the same LQR-FLM loop). */
+import { expect } from 'vitest';
+
+interface ResumableAgent<S> {
+  iterate(): Promise<{ success_labels?: number; eta: number }>;
+  getState(): S;
+  setState(s: S): void;
+}
+type Setup<S> = (name: string, overrides: Record<string, unknown>, env: Record<string, unknown>) => Promise<{ agent: ResumableAgent<S> }>;
+
+const noClock = (m: object) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.endsWith('_s')));
+
+/**
+ * agent.success_memory on nav2d-sparse: a resumed run keeps the remembered labels and repeats
+ * the uninterrupted run exactly; forgetting them changes the success model and so the step;
+ * without the memory the state holds no labels.
+ */
+export async function expectSparseResumeWithMemory<S extends { arrays: { successX?: Float64Array; successY?: Float64Array } }>(setup: Setup<S>): Promise<void> {
+  const cfg = { rollouts: 10, success_memory: true };
+  const env = { success_distance: 0.5 };
+  const a = await setup('nav2d-sparse', cfg, env);
+  const first = await a.agent.iterate();
+  expect(first.success_labels).toBeGreaterThan(0);
+  const state = a.agent.getState();
+  expect(state.arrays.successY!.length).toBe(10 * 51);
+  const straight = await a.agent.iterate();
+  const b = await setup('nav2d-sparse', cfg, env);
+  b.agent.setState(structuredClone(state));
+  expect(noClock(await b.agent.iterate())).toEqual(noClock(straight));
+  const c = await setup('nav2d-sparse', cfg, env);
+  c.agent.setState({ ...structuredClone(state), arrays: { ...structuredClone(state.arrays), successX: new Float64Array(0), successY: new Float64Array(0) } });
+  expect((await c.agent.iterate()).eta).not.toBe(straight.eta);
+  const d = await setup('nav2d-sparse', { rollouts: 10 }, env);
+  await d.agent.iterate();
+  expect(d.agent.getState().arrays.successY!.length).toBe(0);
+}
