@@ -21,6 +21,7 @@ import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from './iteration.js';
 import { checkDenseCostSettings, denseLatentCost, latentCost, latentCostOnBatch } from './latent-cost.js';
+import { filterR2 } from './filter-gap.js';
 import { latentEm } from './latent-em.js';
 import { labelSuccesses, SuccessMemory, successStateCost } from './success-memory.js';
 import type { LatentModel } from './types.js';
@@ -31,6 +32,8 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
   success_labels?: number;
   /** Dense tasks: R² of the fitted latent cost against the observed state cost on this iteration's smoothed latents. */
   cost_fit_r2?: number;
+  /** 1 − the filtered latents' squared error against the smoothed ones, over the rollouts' spread at each t (filter-gap.ts). */
+  filter_r2: number;
   /**
    * Time split of this iteration: rollouts (per-step encoding, online filtering, the env),
    * model refinement, encoding the whole episodes for smoothing, latent EM, cost fit, LQR-FLM.
@@ -145,6 +148,7 @@ export class SolarAgent {
       eta: r.eta,
       step_mult: this.stepMult,
       em_rounds: em.bounds.length,
+      filter_r2: filterR2(episodes.map((e) => e.filtered), em.means, T, ds),
       rollouts_s: rolloutsS,
       refine_s: refineS,
       encode_s: encodeS,
