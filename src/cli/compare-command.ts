@@ -78,7 +78,7 @@ export function registerCompare(program: Command, io: Io, done: (p: Promise<numb
     .description('run several methods × seeds on one task (in parallel worker threads) and write report.md, report.html and compare.json; finished runs are reused')
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
     .option('--methods <list>', `comma-separated methods, each optionally with its observations (method:obs), e.g. solar,lqrflm; known: ${Object.keys(METHODS).join(', ')}`)
-    .option('--seeds <n|list>', 'number of seeds (0..n-1) or a comma-separated list of seeds', '3')
+    .option('--seeds <n|list>', 'number of seeds (0..n-1), a comma-separated list of seeds, or a range a..b (one seed S: S..S)', '3')
     .option('--preset <name>', `preset of every run: ${PRESETS.join(', ')}`, 'default')
     .option('--budget <steps>', 'cap every run at this many env steps (agent.total_steps, or agent.iterations computed from it)')
     .option('--jobs <n>', 'runs at a time (default: the number of cores)', intOption('--jobs', { min: 1 }))

@@ -43,9 +43,10 @@ export function parseMethods(text: string): MethodSpec[] {
   return out;
 }
 
-/** "3" → seeds 0, 1, 2; "1,2,5" → those seeds. */
+/** "3" → seeds 0, 1, 2; "1,2,5" → those seeds; "4..6" → 4, 5, 6 (a range, also inside a list; "1..1": seed 1 alone). */
 export function parseSeeds(text: string): number[] {
   const t = text.trim();
+  const bad = () => new Error(`--seeds must be a number of seeds (at least 1), a comma-separated list of integer seeds or a range a..b, got '${text}'`);
   if (/^\d+$/.test(t)) {
     const n = Number(t);
     if (n < 1) throw new Error(`--seeds must be a number of seeds (at least 1) or a comma-separated list of seeds, got '${text}'`);
@@ -53,10 +54,19 @@ export function parseSeeds(text: string): number[] {
     return Array.from({ length: n }, (_, i) => i);
   }
   const parts = t.split(',').map((s) => s.trim());
-  if (parts.length < 2 || parts.some((p) => !/^-?\d+$/.test(p))) {
-    throw new Error(`--seeds must be a number of seeds (at least 1) or a comma-separated list of integer seeds, got '${text}'`);
+  const seeds: number[] = [];
+  for (const p of parts) {
+    const range = /^(-?\d+)\.\.(-?\d+)$/.exec(p);
+    if (range) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      if (b < a) throw new Error(`--seeds range '${p}' ends before it starts`);
+      if (b - a >= 1000) throw new Error(`--seeds range '${p}' is more seeds than anyone can run; give at most 1000`);
+      for (let s = a; s <= b; s++) seeds.push(s);
+    } else if (/^-?\d+$/.test(p)) seeds.push(Number(p));
+    else throw bad();
   }
-  const seeds = parts.map(Number);
+  // A lone number is a count (above); a list needs two seeds or a range.
+  if (parts.length < 2 && !parts[0].includes('..')) throw bad();
   if (new Set(seeds).size !== seeds.length) throw new Error(`--seeds lists a seed twice: '${text}'`);
   return seeds;
 }

@@ -10,7 +10,7 @@
  * The agent's whole state round-trips through getState/setState (checkpoints, resume).
  */
 import {
-  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, lqrflmUpdate, LqrflmWork,
+  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, withCovarianceFloor, lqrflmUpdate, LqrflmWork,
   type LinearGaussianPolicy, type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
@@ -137,7 +137,7 @@ export class SolarAgent {
     }, this.work);
     const lqrS = clock();
     this.prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
-    this.policy = r.policy;
+    this.policy = withCovarianceFloor(r.policy, config.min_policy_var);
     this.eta = r.eta;
     this.filterDynamics = em.expectations;
     this.iteration = it + 1;

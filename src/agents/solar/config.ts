@@ -19,6 +19,8 @@ export const lqrflmLoopFields = {
   kl_step: z.number().positive().default(1.0),
   /** Initial exploration S = init_var · I (0.5²). */
   init_var: z.number().positive().default(0.25),
+  /** Floor on the eigenvalues of every S_t after each step (0: none; control/policy.ts withCovarianceFloor). */
+  min_policy_var: z.number().min(0).default(0),
   adapt_step: z.boolean().default(true),
   min_step_mult: z.number().positive().default(0.1),
   max_step_mult: z.number().positive().default(10),
@@ -59,7 +61,7 @@ export const successModelFields = {
 };
 
 /** Agent settings added after runs were saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false };
+const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, min_policy_var: 0 };
 
 /** An agent config without the added settings that are at their before-they-existed value. */
 export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {

@@ -14,7 +14,7 @@
  */
 import {
   adaptStepMult, concatBatches, createPolicy, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
-  initialPolicy, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
+  initialPolicy, withCovarianceFloor, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
@@ -133,7 +133,7 @@ export class VaeAgent {
     }, this.work);
     const lqrS = clock();
     this.prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
-    this.policy = r.policy;
+    this.policy = withCovarianceFloor(r.policy, config.min_policy_var);
     this.eta = r.eta;
     this.data = data;
     this.iteration = it + 1;
