@@ -23,7 +23,7 @@ import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpis
 import { checkDenseCostSettings, denseLatentCost, latentCost, latentCostOnBatch } from './latent-cost.js';
 import { filterR2 } from './filter-gap.js';
 import { latentEm } from './latent-em.js';
-import { labelSuccesses, SuccessMemory, successStateCost } from './success-memory.js';
+import { sparseStateCost, SuccessMemory } from './success-memory.js';
 import type { LatentModel } from './types.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
@@ -170,10 +170,8 @@ export class SolarAgent {
       return denseLatentCost(batch, w, this.config);
     }
     // Sparse: the success model on the smoothed latents, labelled by the success signal alone.
-    const y = labelSuccesses(batch, episodes.map((e) => e.success));
-    const fit = this.success.add(batch.X, y);
-    const q = successStateCost(fit.X, fit.y, dx, this.config.success_ridge);
-    return { cost: latentCost(q, T, dx, du, w, this.config.terminal_weight), successLabels: y.reduce((a, b) => a + b, 0) };
+    const fit = sparseStateCost(batch, episodes.map((e) => e.success), this.config.success_ridge, this.success);
+    return { cost: latentCost(fit.q, T, dx, du, w, this.config.terminal_weight), successLabels: fit.successLabels };
   }
 
   /** Mean-action episodes on fresh seeds. */

@@ -19,7 +19,10 @@ export const lqrflmLoopFields = {
   kl_step: z.number().positive().default(1.0),
   /** Initial exploration S = init_var · I (0.5²). */
   init_var: z.number().positive().default(0.25),
-  /** Floor on the eigenvalues of every S_t after each step (0: none; control/policy.ts withCovarianceFloor). */
+  /**
+   * Floor on the eigenvalues of every S_t after each step (0: none; control/policy.ts
+   * withCovarianceFloor). The step adaptation's predicted cost is still the unfloored policy's.
+   */
   min_policy_var: z.number().min(0).default(0),
   adapt_step: z.boolean().default(true),
   min_step_mult: z.number().positive().default(0.1),

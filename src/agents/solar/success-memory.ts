@@ -26,6 +26,19 @@ export function successStateCost(X: Float64Array, y: Float64Array, dx: number, r
 }
 
 /**
+ * One iteration's sparse state cost: the batch's latents labelled (labelSuccesses), added to
+ * `memory` when given (else fitted alone), and −g(x) of the success model fitted on them.
+ * `successLabels`: the successes among this batch's labels.
+ */
+export function sparseStateCost(
+  batch: TrajectoryBatch, finalSuccess: ArrayLike<boolean>, ridge: number, memory: SuccessMemory | null = null,
+): { q: StateQuadratic; successLabels: number } {
+  const y = labelSuccesses(batch, finalSuccess);
+  const fit = memory ? memory.add(batch.X, y) : { X: batch.X, y };
+  return { q: successStateCost(fit.X, fit.y, batch.dx, ridge), successLabels: y.reduce((a, b) => a + b, 0) };
+}
+
+/**
  * What the success model is fitted on. With `keep` (agent.success_memory) every iteration's
  * labelled latents, each as inferred when it was collected: a policy that stops succeeding
  * would otherwise lose its only positives and with them its state cost (reacher-sparse,

@@ -20,7 +20,7 @@ import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
 import { checkDenseCostSettings, denseLatentCost, latentCost } from '../solar/latent-cost.js';
-import { labelSuccesses, SuccessMemory, successStateCost } from '../solar/success-memory.js';
+import { sparseStateCost, SuccessMemory } from '../solar/success-memory.js';
 import type { VaeAgentConfig } from './config.js';
 import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from './encoder.js';
 
@@ -160,10 +160,8 @@ export class VaeAgent {
   private fitCost(batch: TrajectoryBatch, episodes: readonly EncodedEpisode[]): { cost: QuadraticCost; fitR2?: number; successLabels?: number } {
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') return denseLatentCost(batch, w, this.config);
-    const y = labelSuccesses(batch, episodes.map((e) => e.success));
-    const fit = this.success.add(batch.X, y);
-    const q = successStateCost(fit.X, fit.y, batch.dx, this.config.success_ridge);
-    return { cost: latentCost(q, batch.T, batch.dx, batch.du, w, this.config.terminal_weight), successLabels: y.reduce((a, b) => a + b, 0) };
+    const fit = sparseStateCost(batch, episodes.map((e) => e.success), this.config.success_ridge, this.success);
+    return { cost: latentCost(fit.q, batch.T, batch.dx, batch.du, w, this.config.terminal_weight), successLabels: fit.successLabels };
   }
 
   /** Mean-action episodes on fresh seeds. */

@@ -8,7 +8,7 @@
  */
 import type { StateQuadratic, TrajectoryBatch } from '../../control/index.js';
 import { fitDenseLatentCost } from '../solar/latent-cost.js';
-import { labelSuccesses, successStateCost } from '../solar/success-memory.js';
+import { sparseStateCost } from '../solar/success-memory.js';
 
 export interface StateCostFit {
   readonly q: StateQuadratic;
@@ -20,6 +20,5 @@ export function fitStateCost(
   kind: 'dense' | 'sparse', batch: TrajectoryBatch, finalSuccess: ArrayLike<boolean>, opts: { actionWeight: number; costRidge: number; successRidge: number; convex?: boolean },
 ): StateCostFit {
   if (kind === 'dense') return { q: fitDenseLatentCost(batch, opts.actionWeight, opts.costRidge, opts.convex) };
-  const y = labelSuccesses(batch, finalSuccess);
-  return { q: successStateCost(batch.X, y, batch.dx, opts.successRidge), successLabels: y.reduce((a, b) => a + b, 0) };
+  return sparseStateCost(batch, finalSuccess, opts.successRidge);
 }
