@@ -3,8 +3,8 @@
  * *perfect* encoder — the potentials are the true state (or features of it) with a tiny
  * scale — to tell what the method needs of a representation apart from how well the networks
  * learn one. Not part of `npm run bench`. Usage, after a build:
- *   node build/bench/solar-oracle.js [SEEDS] [AGENT_CONFIG_JSON]
- *   e.g. node build/bench/solar-oracle.js 0,1,2 '{"kl_step":0.5}'
+ *   node build/bench/solar-oracle.js [SEEDS] [AGENT_CONFIG_JSON] [REPRESENTATION_SUBSTRING] [COSTS]
+ *   e.g. node build/bench/solar-oracle.js 0,1,2 '{"kl_step":0.5}' 'no constant' true,local
  * For each combination of what the encoder shows and how the cost is obtained, prints the
  * final distance per seed (10 evaluation episodes, mean action) and the successes (≤ 0.05).
  */
@@ -27,6 +27,12 @@ interface Representation {
 const pick = (idx: readonly number[]) => (s: Float64Array) => idx.map((i) => s[i]);
 const REPRESENTATIONS: Representation[] = [
   { name: 'full state (with q̇)', d: D },
+  {
+    // The fixed target is a constant feature: it gives the bias-free local models x' = A x + B u an offset.
+    name: 'full state without the target (no constant)',
+    features: { dim: 8, features: (s) => Float32Array.from([...pick(CONFIG)(s), ...pick(VELOCITY)(s), ...pick(D)(s)]) },
+    d: [6, 7],
+  },
   {
     name: 'no velocity',
     features: { dim: 8, features: (s) => Float32Array.from([...pick(CONFIG)(s), ...pick(TARGET)(s), ...pick(D)(s)]) },
@@ -60,13 +66,13 @@ async function finalDistance(rep: Representation, cost: CostSource, seed: number
 }
 
 async function main(): Promise<void> {
-  const [seedList = '0,1,2', cfg = '{}'] = process.argv.slice(2);
+  const [seedList = '0,1,2', cfg = '{}', only = '', costs = 'true,global,local'] = process.argv.slice(2);
   const seeds = seedList.split(',').map(Number);
   const overrides = JSON.parse(cfg) as Record<string, unknown>;
   console.log(`| encoder shows | cost | final distance per seed (${seeds.join(', ')}) | success |`);
   console.log('|---|---|---|---|');
-  for (const rep of REPRESENTATIONS) {
-    for (const cost of ['true', 'global', 'local'] as const) {
+  for (const rep of REPRESENTATIONS.filter((r) => r.name.includes(only))) {
+    for (const cost of costs.split(',') as CostSource[]) {
       const d: number[] = [];
       for (const seed of seeds) d.push(await finalDistance(rep, cost, seed, overrides));
       console.log(`| ${rep.name} | ${cost} | ${d.map((v) => v.toFixed(3)).join(', ')} | ${d.filter((v) => v <= 0.05).length} / ${d.length} |`);

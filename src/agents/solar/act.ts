@@ -32,8 +32,13 @@ export async function actEpisode(
   if (policy.T !== T || policy.dx !== ds || policy.du !== da) {
     throw new Error(`solar: policy (T=${policy.T}, dx=${policy.dx}, du=${policy.du}) does not fit the task (T=${T}) and model (ds=${ds}, da=${da})`);
   }
+  // Dynamics fitted with an offset (latent-em.ts offsetVar) take the constant 1 as a last input.
+  const offset = dynamics.da === da + 1;
+  if (!offset && dynamics.da !== da) throw new Error(`solar: filter dynamics have ${dynamics.da} inputs, the task ${da} actions`);
+  const input = new Float64Array(dynamics.da);
+  if (offset) input[da] = 1;
   const { low, high } = env.spec.action;
-  const filter = new GaussianFilter(ds, da, model.initialState());
+  const filter = new GaussianFilter(ds, dynamics.da, model.initialState());
   let ts = await env.reset(seed);
   const frames = [ts.observation];
   const states = [ts.state];
@@ -48,7 +53,10 @@ export async function actEpisode(
     const last = window.length - 1;
     const m = pot.m.subarray(last * ds, (last + 1) * ds), s = pot.s.subarray(last * ds, (last + 1) * ds);
     if (t === 0) filter.step(m, s);
-    else filter.step(m, s, actions.subarray((t - 1) * da, t * da), dynamics);
+    else {
+      input.set(actions.subarray((t - 1) * da, t * da));
+      filter.step(m, s, input, dynamics);
+    }
     filtered.set(filter.mean, t * ds);
     const u = rng ? sampleAction(policy, t, filter.mean, rng) : policyMean(policy, t, filter.mean);
     for (let i = 0; i < da; i++) u[i] = Math.min(high[i], Math.max(low[i], u[i]));

@@ -3,11 +3,11 @@ import { expectSparseResumeWithMemory } from '../test-helpers.js';
 import { makeEnv } from '../../envs/registry.js';
 import { SolarAgent } from './agent.js';
 import { solarAgentConfig } from './config.js';
-import { OracleModel, stateAsImage } from './test-doubles.js';
+import { OracleModel, stateAsImage, type StateFeatures } from './test-doubles.js';
 
-async function setup(name: string, overrides: Record<string, unknown> = {}, envParams: Record<string, unknown> = {}, seed = 3, scale?: number) {
-  const env = stateAsImage(await makeEnv(name, { render: false, ...envParams }));
-  const model = new OracleModel(env.spec.stateDim, env.spec.action.dim, env.spec.horizon, scale);
+async function setup(name: string, overrides: Record<string, unknown> = {}, envParams: Record<string, unknown> = {}, seed = 3, scale?: number, features?: StateFeatures) {
+  const env = stateAsImage(await makeEnv(name, { render: false, ...envParams }), features);
+  const model = new OracleModel(features?.dim ?? env.spec.stateDim, env.spec.action.dim, env.spec.horizon, scale);
   const config = solarAgentConfig.parse({ iterations: 4, rollouts: 20, eval_episodes: 5, ...overrides });
   return { env, model, agent: new SolarAgent(env, model, config, seed) };
 }
@@ -53,16 +53,35 @@ describe('SOLAR agent loop (oracle encoder)', () => {
     expect(global.filter((d) => d > 0.05).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
+  it('needs the local dynamics offset on the reacher when no feature is constant: 3 of 3 seeds with agent.dynamics_offset, fewer without', async () => {
+    // The true state without the fixed target (cos q, sin q, q̇, d): nothing constant is left to
+    // stand in for the offset of a linearisation away from x = 0 (gaussian/offset.ts).
+    const noTarget: StateFeatures = { dim: 8, features: (st) => Float32Array.from([0, 1, 2, 3, 6, 7, 8, 9].map((i) => st[i])) };
+    const final = async (offset: boolean, seed: number) => {
+      const cfg = { iterations: 10, rollouts: 40, cost_convex: true, cost_fit: 'local', eval_episodes: 10, dynamics_offset: offset };
+      const { agent } = await setup('reacher', cfg, { cost_form: 'squared' }, seed, 1e-4, noTarget);
+      for (let i = 0; i < 10; i++) await agent.iterate();
+      const evals = await agent.evaluate(10);
+      return evals.reduce((a, e) => a + e.finalDistance, 0) / evals.length;
+    };
+    const withOffset = [await final(true, 0), await final(true, 1), await final(true, 2)];
+    const without = [await final(false, 0), await final(false, 1), await final(false, 2)];
+    for (const d of withOffset) expect(d).toBeLessThan(0.05);
+    expect(without.filter((d) => d > 0.05).length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
   it('rejects a chart dimension above the latent dimension before any rollout', async () => {
     await expect(setup('nav2d', { cost_fit: 'local', cost_chart_dim: 5 })).rejects.toThrow(/agent.cost_chart_dim = 5 exceeds the latent dimension 4/);
   });
 
-  it('resumes from getState/setState exactly as if never interrupted', async () => {
-    const a = await setup('nav2d', { rollouts: 8 });
+  it.each([false, true])('resumes from getState/setState exactly as if never interrupted (dynamics_offset %s)', async (offset) => {
+    const a = await setup('nav2d', { rollouts: 8, dynamics_offset: offset });
     await a.agent.iterate();
     const state = a.agent.getState();
+    // The filter's dynamics take the constant 1 as a last input after a fit with the offset.
+    expect(state.arrays.EinvF.length).toBe(50 * 4 * (4 + 2 + (offset ? 1 : 0)));
     const straight = await a.agent.iterate();
-    const b = await setup('nav2d', { rollouts: 8 });
+    const b = await setup('nav2d', { rollouts: 8, dynamics_offset: offset });
     b.agent.setState(structuredClone(state));
     const resumed = await b.agent.iterate();
     const noClock = (m: object) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.endsWith('_s')));

@@ -122,7 +122,10 @@ export class SolarAgent {
       seqs.push({ m: pot.m, s: pot.s, u: e.actions });
     }
     const encodeS = clock();
-    const em = latentEm(seqs, model.globalDynamics(), { dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState() });
+    const em = latentEm(seqs, model.globalDynamics(), {
+      dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState(),
+      offsetVar: config.dynamics_offset ? config.offset_var : undefined,
+    });
     const emS = clock();
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };
     const { cost, successLabels, fitR2 } = this.fitCost(batch, episodes);
@@ -200,7 +203,10 @@ export class SolarAgent {
     const checked = createPolicy(m.T, m.ds, m.da, Float64Array.from(a.K), Float64Array.from(a.k), Float64Array.from(a.S));
     this.policy = { ...checked, cholS: Float64Array.from(a.cholS), invS: Float64Array.from(a.invS), logDetS: Float64Array.from(a.logDetS) };
     const count = a.Elogdet.length;
-    this.filterDynamics = { ds: m.ds, da: m.da, count, Einv: Float64Array.from(a.Einv), EinvF: Float64Array.from(a.EinvF), EFinvF: Float64Array.from(a.EFinvF), Elogdet: Float64Array.from(a.Elogdet) };
+    // The filter's inputs: the actions, and the constant 1 after a local fit with an offset.
+    const filterDa = a.EinvF.length / (count * m.ds) - m.ds;
+    if (filterDa !== m.da && filterDa !== m.da + 1) throw new Error(`solar: agent state's filter dynamics have ${filterDa} inputs; expected ${m.da} or ${m.da + 1}`);
+    this.filterDynamics = { ds: m.ds, da: filterDa, count, Einv: Float64Array.from(a.Einv), EinvF: Float64Array.from(a.EinvF), EFinvF: Float64Array.from(a.EFinvF), Elogdet: Float64Array.from(a.Elogdet) };
     this.iteration = m.iteration;
     this.envSteps = m.envSteps;
     this.stepMult = m.stepMult;

@@ -64,7 +64,7 @@ export const successModelFields = {
 };
 
 /** Agent settings added after runs were saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, min_policy_var: 0 };
+const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, min_policy_var: 0, dynamics_offset: false, offset_var: 1 };
 
 /** An agent config without the added settings that are at their before-they-existed value. */
 export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {
@@ -76,6 +76,13 @@ export const solarAgentConfig = z
     ...lqrflmLoopFields,
     /** λ of the local dynamics EM: η_t = η_t^global + λ Σ_n E[t(·)] (parasol: 50). */
     data_weight: z.number().positive().default(50),
+    /**
+     * Fit the local dynamics with an offset, x_{t+1} = A_t x_t + B_t u_t + a_t (latent-em.ts;
+     * LQR-FLM from the state and the VAE ablation fit one too); the model's prior has none.
+     */
+    dynamics_offset: z.boolean().default(false),
+    /** Prior variance of the offset relative to the noise: a_t | Σ_t ~ N(0, offset_var·Σ_t). */
+    offset_var: z.number().positive().default(1),
     em_tol: z.number().positive().default(1e-3),
     em_max_iters: z.number().int().min(1).default(100),
     ...latentCostFields,

@@ -1,0 +1,63 @@
+/**
+ * An offset for linear dynamics written as one more input that is always 1:
+ *   x_{t+1} = F [x_t; u_t] + a + w  ≡  F̃ [x_t; u_t; 1] + w,  F̃ = [F | a].
+ * The model's generative dynamics have no offset (method doc §1), but a *local* linear fit
+ * around the current rollouts needs one: a linearisation away from x = 0 is affine. LQR-FLM's
+ * fits from the state and the VAE ablation's have it (control/dynamics.ts regresses on
+ * [x; u; 1]); this gives SOLAR's MNIW-based local fits the same, with nothing else changed:
+ * the smoother, the filter and the statistics all see the constant as an observed action.
+ *
+ * The MNIW prior is extended column-wise: M̃ = [M | 0], Ṽ = blockdiag(V, v_a), Ψ and ν
+ * unchanged, i.e. a | Σ ~ N(0, v_a Σ) independent of F. In natural parameters
+ * (mniw.ts: η1 = Ψ + M V⁻¹ Mᵀ, η2 = M V⁻¹, η3 = V⁻¹, η4 = ν + ds + q + 1):
+ *   η̃1 = η1,  η̃2 = [η2 | 0],  η̃3 = blockdiag(η3, 1/v_a),  η̃4 = η4 + 1.
+ */
+import type { Mniw, MniwNatural } from './mniw.js';
+import { MniwPosterior } from './svi.js';
+
+/** M̃ = [M | 0], Ṽ = blockdiag(V, offsetVar): the prior with the offset column. */
+function extendStandard(p: Mniw, offsetVar: number): Mniw {
+  const { ds, q } = p;
+  const q1 = q + 1;
+  const M = new Float64Array(ds * q1);
+  for (let i = 0; i < ds; i++) M.set(p.M.subarray(i * q, (i + 1) * q), i * q1);
+  const V = new Float64Array(q1 * q1);
+  for (let i = 0; i < q; i++) V.set(p.V.subarray(i * q, (i + 1) * q), i * q1);
+  V[q * q1 + q] = offsetVar;
+  return { ds, q: q1, M, V, Psi: Float64Array.from(p.Psi), nu: p.nu };
+}
+
+/** η̃ of the module comment, from one block's η. */
+function extendNatural(n: MniwNatural, offsetVar: number): MniwNatural {
+  const { ds, q } = n;
+  const q1 = q + 1;
+  const n2 = new Float64Array(ds * q1);
+  for (let i = 0; i < ds; i++) n2.set(n.n2.subarray(i * q, (i + 1) * q), i * q1);
+  const n3 = new Float64Array(q1 * q1);
+  for (let i = 0; i < q; i++) n3.set(n.n3.subarray(i * q, (i + 1) * q), i * q1);
+  n3[q * q1 + q] = 1 / offsetVar;
+  return { ds, q: q1, n1: Float64Array.from(n.n1), n2, n3, n4: n.n4 + 1 };
+}
+
+/**
+ * `posterior` with an offset input appended (da + 1 inputs, the last always 1), every block's
+ * offset a priori N(0, offsetVar·Σ) and independent of [A B]; [A B]'s distribution unchanged.
+ */
+export function withOffsetInput(posterior: MniwPosterior, offsetVar: number): MniwPosterior {
+  if (!(offsetVar > 0) || !Number.isFinite(offsetVar)) throw new Error(`dynamics offset: prior variance must be finite and > 0, got ${offsetVar}`);
+  const { ds, da, count } = posterior;
+  const out = new MniwPosterior({ ds, da: da + 1, count, prior: extendStandard(posterior.prior, offsetVar), noiseFloor: posterior.noiseFloor });
+  for (let k = 0; k < count; k++) out.setNatural(k, extendNatural(posterior.natural(k), offsetVar));
+  return out;
+}
+
+/** Actions u (steps × da) with a 1 appended to each: steps × (da + 1). */
+export function withConstantInput(u: ArrayLike<number>, steps: number, da: number): Float64Array {
+  if (u.length !== steps * da) throw new Error(`dynamics offset: ${u.length} action values, expected ${steps} × ${da}`);
+  const out = new Float64Array(steps * (da + 1));
+  for (let t = 0; t < steps; t++) {
+    for (let i = 0; i < da; i++) out[t * (da + 1) + i] = u[t * da + i];
+    out[t * (da + 1) + da] = 1;
+  }
+  return out;
+}
