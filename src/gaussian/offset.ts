@@ -15,28 +15,32 @@
 import type { Mniw, MniwNatural } from './mniw.js';
 import { MniwPosterior } from './svi.js';
 
+/** A rows × cols matrix with a zero column appended. */
+function withZeroColumn(A: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * (cols + 1));
+  for (let i = 0; i < rows; i++) out.set(A.subarray(i * cols, (i + 1) * cols), i * (cols + 1));
+  return out;
+}
+
+/** blockdiag(A, d) for a square n × n matrix A. */
+function withDiagonalEntry(A: Float64Array, n: number, d: number): Float64Array {
+  const out = withZeroColumn(A, n, n);
+  const grown = new Float64Array((n + 1) * (n + 1));
+  grown.set(out);
+  grown[n * (n + 1) + n] = d;
+  return grown;
+}
+
 /** M̃ = [M | 0], Ṽ = blockdiag(V, offsetVar): the prior with the offset column. */
 function extendStandard(p: Mniw, offsetVar: number): Mniw {
   const { ds, q } = p;
-  const q1 = q + 1;
-  const M = new Float64Array(ds * q1);
-  for (let i = 0; i < ds; i++) M.set(p.M.subarray(i * q, (i + 1) * q), i * q1);
-  const V = new Float64Array(q1 * q1);
-  for (let i = 0; i < q; i++) V.set(p.V.subarray(i * q, (i + 1) * q), i * q1);
-  V[q * q1 + q] = offsetVar;
-  return { ds, q: q1, M, V, Psi: Float64Array.from(p.Psi), nu: p.nu };
+  return { ds, q: q + 1, M: withZeroColumn(p.M, ds, q), V: withDiagonalEntry(p.V, q, offsetVar), Psi: Float64Array.from(p.Psi), nu: p.nu };
 }
 
 /** η̃ of the module comment, from one block's η. */
 function extendNatural(n: MniwNatural, offsetVar: number): MniwNatural {
   const { ds, q } = n;
-  const q1 = q + 1;
-  const n2 = new Float64Array(ds * q1);
-  for (let i = 0; i < ds; i++) n2.set(n.n2.subarray(i * q, (i + 1) * q), i * q1);
-  const n3 = new Float64Array(q1 * q1);
-  for (let i = 0; i < q; i++) n3.set(n.n3.subarray(i * q, (i + 1) * q), i * q1);
-  n3[q * q1 + q] = 1 / offsetVar;
-  return { ds, q: q1, n1: Float64Array.from(n.n1), n2, n3, n4: n.n4 + 1 };
+  return { ds, q: q + 1, n1: Float64Array.from(n.n1), n2: withZeroColumn(n.n2, ds, q), n3: withDiagonalEntry(n.n3, q, 1 / offsetVar), n4: n.n4 + 1 };
 }
 
 /**
