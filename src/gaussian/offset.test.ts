@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { mniwMeanDynamics } from './mniw.js';
-import { withConstantInput, withOffsetInput } from './offset.js';
+import { withConstantInput, withOffsetInput, withOffsetStats } from './offset.js';
 import { MniwPosterior } from './svi.js';
 import { allocTransitionStats } from './types.js';
 
@@ -51,9 +51,12 @@ describe('dynamics offset as a constant input', () => {
     const rng = new Rng(7);
     const withOff = allocTransitionStats(ds, da + 1, 1);
     const without = allocTransitionStats(ds, da, 1);
+    const sumNext = new Float64Array(ds), sumZ = new Float64Array(ds + da);
     for (let k = 0; k < n; k++) {
       const x = [1 + rng.normal(), -2 + rng.normal()], u = rng.normal();
       const x1 = [0, 1].map((i) => A[2 * i] * x[0] + A[2 * i + 1] * x[1] + B[i] * u + a[i]);
+      x1.forEach((v, i) => (sumNext[i] += v));
+      [x[0], x[1], u].forEach((v, i) => (sumZ[i] += v));
       for (const [st, z] of [[withOff, [x[0], x[1], u, 1]], [without, [x[0], x[1], u]]] as const) {
         const q = z.length;
         for (let i = 0; i < ds; i++) {
@@ -64,6 +67,9 @@ describe('dynamics offset as a constant input', () => {
         st.n[0] += 1;
       }
     }
+    // The [x; u; 1] statistics assembled from the [x; u] ones and the first moments are the same.
+    const assembled = withOffsetStats(without, sumNext, sumZ);
+    for (const key of ['Sxx', 'Sxz', 'Szz', 'n'] as const) Array.from(withOff[key]).forEach((v, i) => expect(assembled[key][i]).toBeCloseTo(v, 8));
     // A heavy data weight: the posterior mean is the least-squares fit, here exact.
     const F = mniwMeanDynamics(withOffsetInput(new MniwPosterior({ ds, da, count: 1 }), 1).conditioned(withOff, 1e6).standard(0)).F;
     const expected = [A[0], A[1], B[0], a[0], A[2], A[3], B[1], a[1]];

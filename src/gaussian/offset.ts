@@ -14,6 +14,7 @@
  */
 import type { Mniw, MniwNatural } from './mniw.js';
 import { MniwPosterior } from './svi.js';
+import { allocTransitionStats, type TransitionStats } from './types.js';
 
 /** A rows × cols matrix with a zero column appended. */
 function withZeroColumn(A: Float64Array, rows: number, cols: number): Float64Array {
@@ -62,6 +63,29 @@ export function withConstantInput(u: ArrayLike<number>, steps: number, da: numbe
   for (let t = 0; t < steps; t++) {
     for (let i = 0; i < da; i++) out[t * (da + 1) + i] = u[t * da + i];
     out[t * (da + 1) + da] = 1;
+  }
+  return out;
+}
+
+/**
+ * Statistics of (x_t, [u_t; 1]) → x_{t+1} from those of (x_t, u_t) → x_{t+1} and the sums of the
+ * first moments per block: `next` = Σ E[x_{t+1}] (count·ds), `z` = Σ [E[x_t]; u_t] (count·q):
+ *   S̃xz = [Sxz | Σ E[x']],  S̃zz = [[Szz, Σ z], [Σ zᵀ, n]].
+ */
+export function withOffsetStats(stats: TransitionStats, next: Float64Array, z: Float64Array): TransitionStats {
+  const { ds, da, count } = stats;
+  const q = ds + da, q1 = q + 1;
+  if (next.length !== count * ds || z.length !== count * q) throw new Error(`dynamics offset: first moments of length ${next.length}/${z.length}, expected ${count * ds}/${count * q}`);
+  const out = allocTransitionStats(ds, da + 1, count);
+  out.Sxx.set(stats.Sxx);
+  out.n.set(stats.n);
+  for (let k = 0; k < count; k++) {
+    const xz = withZeroColumn(stats.Sxz.subarray(k * ds * q, (k + 1) * ds * q), ds, q);
+    for (let i = 0; i < ds; i++) xz[i * q1 + q] = next[k * ds + i];
+    out.Sxz.set(xz, k * ds * q1);
+    const zz = withDiagonalEntry(stats.Szz.subarray(k * q * q, (k + 1) * q * q), q, stats.n[k]);
+    for (let i = 0; i < q; i++) zz[i * q1 + q] = zz[q * q1 + i] = z[k * q + i];
+    out.Szz.set(zz, k * q1 * q1);
   }
   return out;
 }

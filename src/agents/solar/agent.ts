@@ -124,7 +124,7 @@ export class SolarAgent {
     const encodeS = clock();
     const em = latentEm(seqs, model.globalDynamics(), {
       dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState(),
-      offsetVar: config.dynamics_offset ? config.offset_var : undefined,
+      offsetVar: config.dynamics_offset ? config.offset_var : undefined, offsetIn: config.offset_in,
     });
     const emS = clock();
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };

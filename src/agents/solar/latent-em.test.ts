@@ -89,6 +89,20 @@ describe('latent EM for local dynamics', () => {
     expect(predErr(r0)).toBeGreaterThan(2 * predErr(r));
   });
 
+  it("with offsetIn 'control' keeps the smoothed latents and the filter of the fit without it, and gives LQR-FLM the offset", () => {
+    const T = 8, a = [0.6, -0.4];
+    const { seqs } = simulate(30, T, 0.05, 0.01, 5, a);
+    const global = new MniwPosterior({ ds: 2, da: 1, count: 1 });
+    const plain = latentEm(seqs, global, { dataWeight: 50 });
+    const r = latentEm(seqs, global, { dataWeight: 50, offsetVar: 1, offsetIn: 'control' });
+    expect(Array.from(r.means)).toEqual(Array.from(plain.means));
+    expect(r.expectations.da).toBe(1);
+    for (let t = 0; t < T; t++) {
+      expect(Math.abs(r.dynamics.f[t * 2] - a[0])).toBeLessThan(0.15);
+      expect(Math.abs(r.dynamics.f[t * 2 + 1] - a[1])).toBeLessThan(0.15);
+    }
+  });
+
   it('never decreases the bound (coordinate ascent), and stops on the tolerance', () => {
     const { seqs } = simulate(10, 6, 0.1, 0.3, 2);
     const r = latentEm(seqs, new MniwPosterior({ ds: 2, da: 1, count: 6 }), { dataWeight: 50, tol: 1e-6, maxIters: 30 });

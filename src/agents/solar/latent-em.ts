@@ -16,7 +16,7 @@
 import type { LinearDynamics } from '../../control/index.js';
 import {
   accumulateTransitionStats, allocTransitionStats, BlockTridiagGaussian, clearTransitionStats, mniwKL, mniwMeanDynamics,
-  MniwPosterior, withConstantInput, withOffsetInput, type DynamicsExpectations, type InitialState,
+  MniwPosterior, withConstantInput, withOffsetInput, withOffsetStats, type DynamicsExpectations, type InitialState,
 } from '../../gaussian/index.js';
 
 export interface LatentSequence {
@@ -39,6 +39,12 @@ export interface LatentEmOptions {
    * undefined: x_{t+1} = A_t x_t + B_t u_t, as the model's prior (method doc).
    */
   readonly offsetVar?: number;
+  /**
+   * Where the offset enters: `smoother` (default) in every EM round, so the smoothed latents and
+   * the filter see it too; `control` only in a last M-step on the converged EM's smoothed
+   * statistics, for LQR-FLM's dynamics — the latents and the filter stay those of the fit without it.
+   */
+  readonly offsetIn?: 'smoother' | 'control';
 }
 
 export interface LatentEmResult {
@@ -81,13 +87,17 @@ export function latentEm(seqs: readonly LatentSequence[], globalPosterior: MniwP
     if (q.m.length !== T1 * ds || q.s.length !== T1 * ds) throw new Error(`latent EM: rollout ${n} has potentials of length ${q.m.length}/${q.s.length}, expected ${T1 * ds} (rollouts must have equal length)`);
     if (q.u.length !== T * da) throw new Error(`latent EM: rollout ${n} has ${q.u.length / da} actions, expected T = ${T}`);
   });
-  const offset = opts.offsetVar !== undefined;
+  const controlOffset = opts.offsetVar !== undefined && opts.offsetIn === 'control';
+  const offset = opts.offsetVar !== undefined && !controlOffset;
   const global = offset ? withOffsetInput(timeVarying(globalPosterior, T), opts.offsetVar!) : timeVarying(globalPosterior, T);
   const inputs = offset ? seqs.map((q) => withConstantInput(q.u, T, da)) : seqs.map((q) => q.u);
   const dIn = global.da;
   const g = new BlockTridiagGaussian(T1, ds, dIn);
   if (opts.init) g.setInitialState(opts.init);
   const stats = allocTransitionStats(ds, dIn, T);
+  // First moments per transition for the control-only offset's last M-step (withOffsetStats).
+  const q = ds + da;
+  const sumNext = new Float64Array(T * ds), sumZ = new Float64Array(T * q);
   const means = new Float64Array(N * T1 * ds);
   const x0Cov = new Float64Array(ds * ds);
   let local = global;
@@ -96,6 +106,8 @@ export function latentEm(seqs: readonly LatentSequence[], globalPosterior: MniwP
   let converged = false;
   for (let it = 0; it < maxIters; it++) {
     clearTransitionStats(stats);
+    sumNext.fill(0);
+    sumZ.fill(0);
     x0Cov.fill(0);
     let sumLogZ = 0;
     for (let n = 0; n < N; n++) {
@@ -106,6 +118,15 @@ export function latentEm(seqs: readonly LatentSequence[], globalPosterior: MniwP
       }
       sumLogZ += g.logZ;
       accumulateTransitionStats(g, inputs[n], stats, 1);
+      if (controlOffset) {
+        for (let t = 0; t < T; t++) {
+          for (let i = 0; i < ds; i++) {
+            sumNext[t * ds + i] += g.mean[(t + 1) * ds + i];
+            sumZ[t * q + i] += g.mean[t * ds + i];
+          }
+          for (let b = 0; b < da; b++) sumZ[t * q + ds + b] += seqs[n].u[t * da + b];
+        }
+      }
       means.set(g.mean, n * T1 * ds);
       for (let i = 0; i < ds * ds; i++) x0Cov[i] += g.cov[i] / N;
     }
@@ -122,7 +143,8 @@ export function latentEm(seqs: readonly LatentSequence[], globalPosterior: MniwP
     local = global.conditioned(stats, lambda);
     expectations = local.expectations(expectations);
   }
-  return { dynamics: toLinearDynamics(local, means, x0Cov, N, T, ds, da), local, expectations, means, bounds, converged };
+  const control = controlOffset ? withOffsetInput(global, opts.offsetVar!).conditioned(withOffsetStats(stats, sumNext, sumZ), lambda) : local;
+  return { dynamics: toLinearDynamics(control, means, x0Cov, N, T, ds, da), local, expectations, means, bounds, converged };
 }
 
 /** E[F_t] (split into [A_t B_t] and a_t with an offset input), E[Σ_t] per transition and the x_0 distribution of the smoothed rollouts. */
