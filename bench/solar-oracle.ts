@@ -3,7 +3,7 @@
  * *perfect* encoder — the potentials are the true state (or features of it) with a tiny
  * scale — to tell what the method needs of a representation apart from how well the networks
  * learn one. Not part of `npm run bench`. Usage, after a build:
- *   node build/bench/solar-oracle.js [SEEDS] [AGENT_CONFIG_JSON] [REPRESENTATION_SUBSTRING] [COSTS]
+ *   node build/bench/solar-oracle.js [SEEDS] [AGENT_CONFIG_JSON] [REPRESENTATION_SUBSTRING] [COSTS] [POTENTIAL_SCALE]
  *   e.g. node build/bench/solar-oracle.js 0,1,2 '{"kl_step":0.5}' 'no constant' true,local
  * For each combination of what the encoder shows and how the cost is obtained, prints the
  * final distance per seed (10 evaluation episodes, mean action) and the successes (≤ 0.05).
@@ -47,10 +47,10 @@ const REPRESENTATIONS: Representation[] = [
 
 type CostSource = 'true' | 'global' | 'local';
 
-async function finalDistance(rep: Representation, cost: CostSource, seed: number, overrides: Record<string, unknown>): Promise<number> {
+async function finalDistance(rep: Representation, cost: CostSource, seed: number, overrides: Record<string, unknown>, scale: number): Promise<number> {
   const env = stateAsImage(await makeEnv('reacher', { render: false, cost_form: 'squared' }), rep.features);
   const ds = rep.features?.dim ?? env.spec.stateDim;
-  const model = new OracleModel(ds, env.spec.action.dim, env.spec.horizon, 1e-4);
+  const model = new OracleModel(ds, env.spec.action.dim, env.spec.horizon, scale);
   const config = solarAgentConfig.parse({ iterations: 10, rollouts: 40, cost_convex: true, cost_fit: cost === 'local' ? 'local' : 'global', eval_episodes: 10, ...overrides });
   let known: StateQuadratic | null = null;
   if (cost === 'true') {
@@ -66,7 +66,7 @@ async function finalDistance(rep: Representation, cost: CostSource, seed: number
 }
 
 async function main(): Promise<void> {
-  const [seedList = '0,1,2', cfg = '{}', only = '', costs = 'true,global,local'] = process.argv.slice(2);
+  const [seedList = '0,1,2', cfg = '{}', only = '', costs = 'true,global,local', scale = '1e-4'] = process.argv.slice(2);
   const seeds = seedList.split(',').map(Number);
   const overrides = JSON.parse(cfg) as Record<string, unknown>;
   console.log(`| encoder shows | cost | final distance per seed (${seeds.join(', ')}) | success |`);
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   for (const rep of REPRESENTATIONS.filter((r) => r.name.includes(only))) {
     for (const cost of costs.split(',') as CostSource[]) {
       const d: number[] = [];
-      for (const seed of seeds) d.push(await finalDistance(rep, cost, seed, overrides));
+      for (const seed of seeds) d.push(await finalDistance(rep, cost, seed, overrides, Number(scale)));
       console.log(`| ${rep.name} | ${cost} | ${d.map((v) => v.toFixed(3)).join(', ')} | ${d.filter((v) => v <= 0.05).length} / ${d.length} |`);
     }
   }
