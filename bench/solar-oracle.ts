@@ -47,7 +47,8 @@ const REPRESENTATIONS: Representation[] = [
 
 type CostSource = 'true' | 'global' | 'local';
 
-async function finalDistance(rep: Representation, cost: CostSource, seed: number, overrides: Record<string, unknown>, scale: number): Promise<number> {
+/** The final distance, and the first iteration's potential_noise (agents/solar/potential-noise.ts). */
+async function finalDistance(rep: Representation, cost: CostSource, seed: number, overrides: Record<string, unknown>, scale: number): Promise<[number, number]> {
   const env = stateAsImage(await makeEnv('reacher', { render: false, cost_form: 'squared' }), rep.features);
   const ds = rep.features?.dim ?? env.spec.stateDim;
   const model = new OracleModel(ds, env.spec.action.dim, env.spec.horizon, scale);
@@ -59,23 +60,29 @@ async function finalDistance(rep: Representation, cost: CostSource, seed: number
     known = { Cx, cx: new Float64Array(ds), c0: 0 };
   }
   const agent = new SolarAgent(env, model, config, seed, 0, known);
-  for (let i = 0; i < config.iterations; i++) await agent.iterate();
+  const noise = (await agent.iterate()).potential_noise;
+  for (let i = 1; i < config.iterations; i++) await agent.iterate();
   const evals = await agent.evaluate(config.eval_episodes);
   env.close();
-  return evals.reduce((a, e) => a + e.finalDistance, 0) / evals.length;
+  return [evals.reduce((a, e) => a + e.finalDistance, 0) / evals.length, noise];
 }
 
 async function main(): Promise<void> {
   const [seedList = '0,1,2', cfg = '{}', only = '', costs = 'true,global,local', scale = '1e-4'] = process.argv.slice(2);
   const seeds = seedList.split(',').map(Number);
   const overrides = JSON.parse(cfg) as Record<string, unknown>;
-  console.log(`| encoder shows | cost | final distance per seed (${seeds.join(', ')}) | success |`);
-  console.log('|---|---|---|---|');
+  console.log(`| encoder shows | cost | final distance per seed (${seeds.join(', ')}) | success | potential_noise, first iteration |`);
+  console.log('|---|---|---|---|---|');
   for (const rep of REPRESENTATIONS.filter((r) => r.name.includes(only))) {
     for (const cost of costs.split(',') as CostSource[]) {
-      const d: number[] = [];
-      for (const seed of seeds) d.push(await finalDistance(rep, cost, seed, overrides, Number(scale)));
-      console.log(`| ${rep.name} | ${cost} | ${d.map((v) => v.toFixed(3)).join(', ')} | ${d.filter((v) => v <= 0.05).length} / ${d.length} |`);
+      const d: number[] = [], noise: number[] = [];
+      for (const seed of seeds) {
+        const [dist, n] = await finalDistance(rep, cost, seed, overrides, Number(scale));
+        d.push(dist);
+        noise.push(n);
+      }
+      const range = `${Math.min(...noise).toPrecision(2)}–${Math.max(...noise).toPrecision(2)}`;
+      console.log(`| ${rep.name} | ${cost} | ${d.map((v) => v.toFixed(3)).join(', ')} | ${d.filter((v) => v <= 0.05).length} / ${d.length} | ${range} |`);
     }
   }
 }

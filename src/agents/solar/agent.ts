@@ -22,9 +22,10 @@ import type { SolarAgentConfig } from './config.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from './iteration.js';
 import { checkDenseCostSettings, denseLatentCost, latentCost, latentCostOnBatch } from './latent-cost.js';
 import { filterR2 } from './filter-gap.js';
+import { potentialNoise } from './potential-noise.js';
 import { latentEm } from './latent-em.js';
 import { sparseStateCost, SuccessMemory } from './success-memory.js';
-import type { LatentModel } from './types.js';
+import { withScaledPotentials, type LatentModel } from './types.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
   em_rounds: number;
@@ -34,6 +35,8 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
   cost_fit_r2?: number;
   /** 1 − the filtered latents' squared error against the smoothed ones, over the rollouts' spread at each t (filter-gap.ts). */
   filter_r2: number;
+  /** The encoder's potential scale against the rollouts' spread at each t (potential-noise.ts). */
+  potential_noise: number;
   /**
    * Time split of this iteration: rollouts (per-step encoding, online filtering, the env),
    * model refinement, encoding the whole episodes for smoothing, latent EM, cost fit, LQR-FLM.
@@ -73,9 +76,11 @@ export class SolarAgent {
   /** Sparse tasks: what the success model is fitted on (agent.success_memory: every iteration's labels). */
   private readonly success: SuccessMemory;
 
+  private readonly model: LatentModel;
+
   constructor(
     private readonly env: Env,
-    private readonly model: LatentModel,
+    model: LatentModel,
     private readonly config: SolarAgentConfig,
     private readonly seed: number,
     /** Env steps already spent (pretraining). */
@@ -87,6 +92,7 @@ export class SolarAgent {
     private readonly knownStateCost: StateQuadratic | null = null,
   ) {
     this.T = env.spec.horizon;
+    this.model = withScaledPotentials(model, config.potential_scale);
     const { ds, da } = model;
     if (da !== env.spec.action.dim) throw new Error(`solar: the model has da = ${da}, the task ${env.spec.action.dim} actions`);
     checkDenseCostSettings(config, ds, 'solar');
@@ -121,6 +127,7 @@ export class SolarAgent {
       const pot = await model.encode(e.frames);
       seqs.push({ m: pot.m, s: pot.s, u: e.actions });
     }
+    const noise = potentialNoise(seqs, ds);
     const encodeS = clock();
     const em = latentEm(seqs, model.globalDynamics(), {
       dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState(),
@@ -152,6 +159,7 @@ export class SolarAgent {
       step_mult: this.stepMult,
       em_rounds: em.bounds.length,
       filter_r2: filterR2(episodes.map((e) => e.filtered), em.means, T, ds),
+      potential_noise: noise,
       rollouts_s: rolloutsS,
       refine_s: refineS,
       encode_s: encodeS,

@@ -64,7 +64,7 @@ export const successModelFields = {
 };
 
 /** Agent settings added after runs were saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, min_policy_var: 0, dynamics_offset: false, offset_in: 'smoother', offset_var: 1 };
+const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, min_policy_var: 0, dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1 };
 
 /** An agent config without the added settings that are at their before-they-existed value. */
 export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {
@@ -85,6 +85,11 @@ export const solarAgentConfig = z
     offset_in: z.enum(['smoother', 'control']).default('smoother'),
     /** Prior variance of the offset relative to the noise: a_t | Σ_t ~ N(0, offset_var·Σ_t). */
     offset_var: z.number().positive().default(1),
+    /**
+     * Multiplies the encoder's potential scales s_t where the agent uses them (filtering, latent
+     * EM): < 1 trusts each image more than the model's calibration does (potential-noise.ts).
+     */
+    potential_scale: z.number().positive().default(1),
     em_tol: z.number().positive().default(1e-3),
     em_max_iters: z.number().int().min(1).default(100),
     ...latentCostFields,

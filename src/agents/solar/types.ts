@@ -40,3 +40,21 @@ export interface RefinementEpisode {
   readonly costs: Float64Array;
   readonly states: readonly Float64Array[];
 }
+
+/** `model` with every potential scale s_t multiplied by `factor` (agent.potential_scale); the model itself unchanged. */
+export function withScaledPotentials(model: LatentModel, factor: number): LatentModel {
+  if (factor === 1) return model;
+  const scaled: LatentModel = {
+    ds: model.ds,
+    da: model.da,
+    frameStack: model.frameStack,
+    encode: async (frames) => {
+      const p = await model.encode(frames);
+      return { m: p.m, s: p.s.map((v) => v * factor) };
+    },
+    globalDynamics: () => model.globalDynamics(),
+    initialState: () => model.initialState(),
+  };
+  if (model.refine) scaled.refine = (episodes, steps) => model.refine!(episodes, steps);
+  return scaled;
+}
