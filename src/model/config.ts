@@ -44,8 +44,15 @@ export const modelConfigSchema = z
     batch_sequences: z.number().int().min(1).max(1024),
     learning_rate: z.number().positive(),
     clip_norm: z.number().positive(),
-    /** KL weight β grows linearly from beta_start to 1 over kl_warmup_steps (then stays 1). */
+    /** KL weight β grows linearly from beta_start to beta_end over kl_warmup_steps (then stays there). */
     beta_start: z.number().min(0).max(1),
+    /**
+     * The KL weight after the warm-up: 1 is the ELBO. Below 1 the Bernoulli image likelihood
+     * weighs more against the KL to the LDS prior, so the encoder's potentials grow sharper
+     * (a β-VAE with β < 1); meant for the reacher, whose learned potentials were 2–80× noisier
+     * against the rollouts' spread than where the perfect-encoder loop already fails (README).
+     */
+    beta_end: z.number().gt(0).max(1).default(1),
     kl_warmup_steps: z.number().int().min(0),
     /** First training step at which q(θ) gets SVI updates (before: q(θ) = p(θ)). */
     dynamics_start_step: z.number().int().min(0),
@@ -68,7 +75,7 @@ export const modelConfigSchema = z
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
 /** Model settings added after runs were first saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_SETTINGS: Partial<ModelConfig> = { decode_stack: false };
+const ADDED_SETTINGS: Partial<ModelConfig> = { decode_stack: false, beta_end: 1 };
 
 /** The model config without the added settings that are at their before-they-existed value. */
 export function withoutAddedDefaults(c: Record<string, unknown>): Record<string, unknown> {
@@ -89,6 +96,7 @@ export const MODEL_DEFAULTS: ModelConfig = {
   learning_rate: 1e-3,
   clip_norm: 5,
   beta_start: 0.01,
+  beta_end: 1,
   kl_warmup_steps: 500,
   dynamics_start_step: 500,
   svi_rho_max: 0.2,
@@ -122,8 +130,9 @@ export function modelTaskDefaults(envName: string): Partial<ModelConfig> {
 
 /** KL weight at a training step. */
 export function klWeight(c: ModelConfig, step: number): number {
-  if (c.kl_warmup_steps === 0 || step >= c.kl_warmup_steps) return 1;
-  return c.beta_start + (1 - c.beta_start) * (step / c.kl_warmup_steps);
+  const end = c.beta_end ?? 1;
+  if (c.kl_warmup_steps === 0 || step >= c.kl_warmup_steps) return end;
+  return c.beta_start + (end - c.beta_start) * (step / c.kl_warmup_steps);
 }
 
 /** SVI step size for the k-th dynamics update (k = 0, 1, …). */

@@ -15,6 +15,16 @@ beforeAll(async () => {
 const data = tinyData(6, 4, [3, 3, 1], 1, 2);
 
 describe('training', () => {
+  it('klWeight: β from beta_start to beta_end over the warm-up, then beta_end (by hand)', () => {
+    const c = { ...MODEL_DEFAULTS, beta_start: 0.01, beta_end: 0.5, kl_warmup_steps: 10 };
+    expect(klWeight(c, 0)).toBeCloseTo(0.01, 12);
+    expect(klWeight(c, 4)).toBeCloseTo(0.01 + 0.49 * 0.4, 12);
+    expect(klWeight(c, 10)).toBe(0.5);
+    expect(klWeight(c, 1000)).toBe(0.5);
+    expect(klWeight({ ...c, kl_warmup_steps: 0 }, 0)).toBe(0.5);
+    expect(klWeight(MODEL_DEFAULTS, 5000)).toBe(1);
+  });
+
   it('warms up β, starts SVI at dynamics_start_step, and raises the bound on a small set', () => {
     const model = tinyModel({ hidden: 16, kl_warmup_steps: 10, dynamics_start_step: 10, batch_sequences: 6 });
     const ms = Array.from({ length: 60 }, () => trainStep(model, data));

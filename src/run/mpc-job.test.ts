@@ -23,7 +23,7 @@ describe('mpc train job', () => {
     expect(() => config(['agent.elites=300'])).toThrow(/elites must not exceed samples/);
   });
 
-  it('quick preset on nav2d: the run-directory contract, and MPC far better than the random policy it started from', async () => {
+  it('quick preset on nav2d: the run-directory contract, and MPC far better than the random policy it started from', { timeout: 300_000 }, async () => {
     // The quick preset's MLP model does not encode nav2d's small agent blob (see vae-job.test);
     // the conv encoder on 16×16 images with a fixed goal does. Time-varying dynamics as when this
     // test was tuned (300 steps; with nav2d's shared-θ default it ended at 1.17 from 2.5), and

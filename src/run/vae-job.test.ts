@@ -15,7 +15,7 @@ const lines = (dir: RunDir, f: string) => readFileSync(dir.path(f), 'utf8').trim
 const noClock = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.endsWith('_s')));
 
 describe('vae train job', () => {
-  it('quick preset on nav2d: the normal-prior model, the run-directory contract, and improvement over the first iteration', async () => {
+  it('quick preset on nav2d: the normal-prior model, the run-directory contract, and improvement over the first iteration', { timeout: 300_000 }, async () => {
     expect(config().model).toMatchObject({ prior: 'normal', network: 'mlp' });
     // The quick preset's MLP VAE does not encode nav2d's small agent blob in 150 steps (held-out
     // R² ≈ 0.01, measured with \`solar model --prior normal\`); the conv encoder on 16×16 images
