@@ -49,8 +49,9 @@ export const modelConfigSchema = z
     /**
      * The KL weight after the warm-up: 1 is the ELBO. Below 1 the Bernoulli image likelihood
      * weighs more against the KL to the LDS prior, so the encoder's potentials grow sharper
-     * (a β-VAE with β < 1); meant for the reacher, whose learned potentials were 2–80× noisier
-     * against the rollouts' spread than where the perfect-encoder loop already fails (README).
+     * (a β-VAE with β < 1). Tried on the reacher, whose learned potentials were 2–80× noisier
+     * against the rollouts' spread than where the perfect-encoder loop already fails: 0.1
+     * sharpened them and made the loop worse (README), so the default stays the ELBO.
      */
     beta_end: z.number().gt(0).max(1).default(1),
     kl_warmup_steps: z.number().int().min(0),
@@ -130,9 +131,8 @@ export function modelTaskDefaults(envName: string): Partial<ModelConfig> {
 
 /** KL weight at a training step. */
 export function klWeight(c: ModelConfig, step: number): number {
-  const end = c.beta_end ?? 1;
-  if (c.kl_warmup_steps === 0 || step >= c.kl_warmup_steps) return end;
-  return c.beta_start + (end - c.beta_start) * (step / c.kl_warmup_steps);
+  if (c.kl_warmup_steps === 0 || step >= c.kl_warmup_steps) return c.beta_end;
+  return c.beta_start + (c.beta_end - c.beta_start) * (step / c.kl_warmup_steps);
 }
 
 /** SVI step size for the k-th dynamics update (k = 0, 1, …). */
