@@ -70,6 +70,27 @@ describe('SOLAR agent loop (oracle encoder)', () => {
     expect(without.filter((d) => d > 0.05).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
+  it("cost_fit 'head' optimises the model's cost head, not the observed cost", async () => {
+    // A head that puts the cost at the origin, ℓ = ‖p‖² for the state (p, g): the agent must go
+    // there although the observed cost (‖p − g‖², which a fit would find) says the goal.
+    const { env, model } = await setup('nav2d');
+    const Cx = new Float64Array(16);
+    Cx[0] = Cx[5] = 2;
+    const head = { Cx, cx: new Float64Array(4), c0: 0 };
+    const agent = new SolarAgent(env, Object.assign(model, { costHead: () => head }), solarAgentConfig.parse({ iterations: 4, rollouts: 20, cost_fit: 'head' }), 3);
+    for (let i = 0; i < 4; i++) await agent.iterate();
+    const evals = await agent.evaluate(5);
+    for (const e of evals) {
+      const s = e.states[e.states.length - 1];
+      expect(Math.hypot(s[0], s[1])).toBeLessThan(0.1);
+    }
+    expect(evals.reduce((a, e) => a + e.finalDistance, 0) / evals.length).toBeGreaterThan(0.3);
+  });
+
+  it("rejects cost_fit 'head' for a model without a cost head", async () => {
+    await expect(setup('nav2d', { cost_fit: 'head' })).rejects.toThrow(/cost_fit = 'head' needs a latent model with a cost head/);
+  });
+
   it('rejects a chart dimension above the latent dimension before any rollout', async () => {
     await expect(setup('nav2d', { cost_fit: 'local', cost_chart_dim: 5 })).rejects.toThrow(/agent.cost_chart_dim = 5 exceeds the latent dimension 4/);
   });

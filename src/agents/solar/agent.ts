@@ -20,7 +20,7 @@ import { concatFloat64 } from '../../util/concat.js';
 import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from './iteration.js';
-import { checkDenseCostSettings, denseLatentCost, latentCost, latentCostOnBatch } from './latent-cost.js';
+import { checkDenseCostSettings, denseLatentCost, headStateCost, latentCost, latentCostOnBatch } from './latent-cost.js';
 import { filterR2 } from './filter-gap.js';
 import { potentialNoise } from './potential-noise.js';
 import { latentEm } from './latent-em.js';
@@ -95,7 +95,7 @@ export class SolarAgent {
     this.model = withScaledPotentials(model, config.potential_scale);
     const { ds, da } = model;
     if (da !== env.spec.action.dim) throw new Error(`solar: the model has da = ${da}, the task ${env.spec.action.dim} actions`);
-    checkDenseCostSettings(config, ds, 'solar');
+    checkDenseCostSettings(config, ds, 'solar', model.costHead !== undefined && env.spec.cost.kind === 'dense');
     this.policy = initialPolicy(this.T, ds, da, config.init_var);
     this.rng = new Rng(deriveSeed(seed, 0));
     this.filterDynamics = model.globalDynamics().expectations();
@@ -178,6 +178,7 @@ export class SolarAgent {
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') {
       if (this.knownStateCost) return latentCostOnBatch(this.knownStateCost, batch, w, this.config.terminal_weight);
+      if (this.config.cost_fit === 'head') return latentCostOnBatch(headStateCost(this.model.costHead!(), this.config.cost_convex), batch, w, this.config.terminal_weight);
       return denseLatentCost(batch, w, this.config);
     }
     // Sparse: the success model on the smoothed latents, labelled by the success signal alone.

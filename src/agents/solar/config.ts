@@ -42,9 +42,11 @@ export const latentCostFields = {
   /**
    * `global`: one quadratic ℓ(x) for every t; `local`: ℓ_t per t, fitted in a `cost_chart_dim`-
    * dimensional chart of the rollouts' latents within ±`cost_window` steps
-   * (control/cost_fit_local.ts: on a curved latent manifold the global fit is not identified).
+   * (control/cost_fit_local.ts: on a curved latent manifold the global fit is not identified);
+   * `head`: the model's own cost head ĉ(x) = ½xᵀCx + cᵀx + b, learned with the representation on
+   * the pretraining data (SOLAR only; C projected onto the PSD cone when cost_convex).
    */
-  cost_fit: z.enum(['global', 'local']).default('global'),
+  cost_fit: z.enum(['global', 'local', 'head']).default('global'),
   cost_window: z.number().int().min(0).default(5),
   /** The task's intrinsic state dimension (the reacher: q and q̇, 4); at most the latent dimension. */
   cost_chart_dim: z.number().int().min(1).default(4),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../random/rng.js';
-import { fitSuccessModel, latentCost } from './latent-cost.js';
+import { checkDenseCostSettings, fitSuccessModel, headStateCost, latentCost } from './latent-cost.js';
 import { evaluateCost } from '../../control/index.js';
 
 describe('success model (sparse reward)', () => {
@@ -63,5 +63,27 @@ describe('latent cost assembly', () => {
     const state = 0.5 * (2 * 0.25 + 4 * 1) + 0.5 + 0.5;
     expect(evaluateCost(cost, 1, x, u)).toBeCloseTo(state + 0.1 * 4, 12);
     expect(evaluateCost(cost, 3, x)).toBeCloseTo(5 * state, 12);
+  });
+});
+
+describe('the cost head as the latent cost', () => {
+  // C = R diag(2, −1) Rᵀ with R a 45° rotation: [[0.5, 1.5], [1.5, 0.5]]; its PSD part R diag(2, 0) Rᵀ = [[1, 1], [1, 1]].
+  const head = { Cx: Float64Array.from([0.5, 1.5, 1.5, 0.5]), cx: Float64Array.from([0.2, -0.3]), c0: 0.7 };
+
+  it('projects C onto the PSD cone when convex and keeps c and b', () => {
+    const q = headStateCost(head, true);
+    for (const [i, v] of [1, 1, 1, 1].entries()) expect(q.Cx[i]).toBeCloseTo(v, 10);
+    expect(Array.from(q.cx)).toEqual([0.2, -0.3]);
+    expect(q.c0).toBe(0.7);
+  });
+
+  it('passes the head through unchanged when not convex', () => {
+    expect(Array.from(headStateCost(head, false).Cx)).toEqual([0.5, 1.5, 1.5, 0.5]);
+  });
+
+  it("names the problem when cost_fit 'head' meets a model without a cost head", () => {
+    const s = { cost_ridge: 1e-6, cost_convex: true, cost_fit: 'head' as const, cost_window: 5, cost_chart_dim: 4, terminal_weight: 1 };
+    expect(() => checkDenseCostSettings(s, 6, 'vae')).toThrow(/vae: agent.cost_fit = 'head' needs a latent model with a cost head/);
+    expect(() => checkDenseCostSettings(s, 6, 'solar', true)).not.toThrow();
   });
 });

@@ -3,6 +3,7 @@
  * double): potentials ψ_t(x_t) = N(m_t, diag(s_t²)) from images, and the learned global
  * dynamics q(θ) used as the prior of the local fits and to filter online.
  */
+import type { StateQuadratic } from '../../control/index.js';
 import type { InitialState, MniwPosterior } from '../../gaussian/index.js';
 
 export interface Potentials {
@@ -31,6 +32,11 @@ export interface LatentModel {
    * together with these episodes. A model without it stays frozen after pretraining (parasol).
    */
   refine?(episodes: readonly RefinementEpisode[], steps: number): void;
+  /**
+   * The model's own state cost ĉ(x) = ½xᵀCx + cᵀx + b, when it learned one with the
+   * representation (model.cost_head); `agent.cost_fit = 'head'` optimises it.
+   */
+  costHead?(): StateQuadratic;
 }
 
 /** What refinement needs of an episode: images o_0..o_T, actions u_0..u_{T−1} (T·da), costs c_0..c_{T−1}, states s_0..s_T. */
@@ -56,5 +62,6 @@ export function withScaledPotentials(model: LatentModel, factor: number): Latent
     initialState: () => model.initialState(),
   };
   if (model.refine) scaled.refine = (episodes, steps) => model.refine!(episodes, steps);
+  if (model.costHead) scaled.costHead = () => model.costHead!();
   return scaled;
 }
