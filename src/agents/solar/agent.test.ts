@@ -109,6 +109,29 @@ describe('SOLAR agent loop (oracle encoder)', () => {
     expect(noClock(resumed)).toEqual(noClock(straight));
   });
 
+  it('resumes with the cost memory (agent.cost_memory = 3) exactly; losing the memory changes the step', async () => {
+    const cfg = { rollouts: 8, cost_memory: 3 };
+    const a = await setup('nav2d', cfg);
+    for (let i = 0; i < 3; i++) await a.agent.iterate();
+    const state = a.agent.getState();
+    // Between iterations the memory keeps the newest cost_memory − 1 = 2 iterations' batches.
+    expect(Array.from(state.arrays.costN!)).toEqual([8, 8]);
+    expect(state.arrays.costX!.length).toBe(16 * 51 * 4);
+    const straight = await a.agent.iterate();
+    const b = await setup('nav2d', cfg);
+    b.agent.setState(structuredClone(state));
+    const noClock = (m: object) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.endsWith('_s')));
+    expect(noClock(await b.agent.iterate())).toEqual(noClock(straight));
+    const c = await setup('nav2d', cfg);
+    const { costN: _n, costX: _x, costU: _u, costC: _c, ...rest } = structuredClone(state.arrays);
+    c.agent.setState({ ...structuredClone(state), arrays: rest });
+    expect((await c.agent.iterate()).eta).not.toBe(straight.eta);
+  });
+
+  it('refuses the cost memory with model refinement, whose latents move between iterations', async () => {
+    await expect(setup('nav2d', { cost_memory: 2, refine_steps: 10 })).rejects.toThrow(/agent.cost_memory = 2 needs a frozen model, but agent.refine_steps = 10/);
+  });
+
   it('resumes a sparse run with its remembered success labels (agent.success_memory)', async () => {
     await expectSparseResumeWithMemory(setup);
   });

@@ -25,6 +25,7 @@ import { filterR2 } from './filter-gap.js';
 import { potentialNoise } from './potential-noise.js';
 import { latentEm } from './latent-em.js';
 import { sparseStateCost, SuccessMemory } from './success-memory.js';
+import { CostMemory, type CostMemoryState } from './cost-memory.js';
 import { withScaledPotentials, type LatentModel } from './types.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
@@ -57,7 +58,7 @@ export interface SolarAgentState {
     Einv: Float64Array; EinvF: Float64Array; EFinvF: Float64Array; Elogdet: Float64Array;
     /** Sparse tasks with agent.success_memory: every iteration's labelled latents (absent in older states). */
     successX?: Float64Array; successY?: Float64Array;
-  };
+  } & Partial<CostMemoryState>;
 }
 
 export class SolarAgent {
@@ -75,6 +76,8 @@ export class SolarAgent {
   private readonly T: number;
   /** Sparse tasks: what the success model is fitted on (agent.success_memory: every iteration's labels). */
   private readonly success: SuccessMemory;
+  /** Dense tasks: the iterations the latent cost is fitted on (agent.cost_memory). */
+  private readonly costData: CostMemory;
 
   private readonly model: LatentModel;
 
@@ -102,6 +105,8 @@ export class SolarAgent {
     this.work = new LqrflmWork(this.T, ds, da);
     this.envSteps = envStepsBefore;
     this.success = new SuccessMemory(ds, config.success_memory);
+    if (config.cost_memory > 1 && config.refine_steps > 0) throw new Error(`solar: agent.cost_memory = ${config.cost_memory} needs a frozen model, but agent.refine_steps = ${config.refine_steps} moves the latents between iterations`);
+    this.costData = new CostMemory(config.cost_memory, this.T, ds, da);
   }
 
   private actionWeight(): number {
@@ -179,7 +184,7 @@ export class SolarAgent {
     if (this.env.spec.cost.kind === 'dense') {
       if (this.knownStateCost) return latentCostOnBatch(this.knownStateCost, batch, w, this.config.terminal_weight);
       if (this.config.cost_fit === 'head') return latentCostOnBatch(headStateCost(this.model.costHead!(), this.config.cost_convex), batch, w, this.config.terminal_weight);
-      return denseLatentCost(batch, w, this.config);
+      return denseLatentCost(this.costData.add(batch), w, this.config);
     }
     // Sparse: the success model on the smoothed latents, labelled by the success signal alone.
     const fit = sparseStateCost(batch, episodes.map((e) => e.success), this.config.success_ridge, this.success);
@@ -200,6 +205,7 @@ export class SolarAgent {
       arrays: {
         K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, Einv: d.Einv, EinvF: d.EinvF, EFinvF: d.EFinvF, Elogdet: d.Elogdet,
         ...this.success.state(),
+        ...this.costData.state(),
       },
     };
   }
@@ -223,5 +229,6 @@ export class SolarAgent {
     this.prev = m.prev;
     this.rng = Rng.fromState(m.rng);
     this.success.restore(a.successX, a.successY, 'solar');
+    this.costData.restore(a, 'solar');
   }
 }

@@ -66,7 +66,7 @@ export const successModelFields = {
 };
 
 /** Agent settings added after runs were saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, min_policy_var: 0, dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1 };
+const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_memory: 1, cost_chart_dim: 4, success_memory: false, min_policy_var: 0, dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1 };
 
 /** An agent config without the added settings that are at their before-they-existed value. */
 export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {
@@ -105,6 +105,11 @@ export const solarAgentConfig = z
      * data together with the iteration's rollouts, before the latent EM. 0: frozen (parasol).
      */
     refine_steps: z.number().int().min(0).default(0),
+    /**
+     * Iterations of smoothed latents the dense latent cost is fitted on (1: the latest only;
+     * cost-memory.ts). Needs a frozen model (refine_steps = 0): refinement moves the latents.
+     */
+    cost_memory: z.number().int().min(1).default(1),
     /** Fresh episodes of the final evaluation (mean actions). */
     eval_episodes: z.number().int().min(1).default(10),
   })
