@@ -16,7 +16,7 @@ import { withoutAddedAgentDefaults } from '../agents/solar/config.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
 import { episodeStats, type EpisodeOutcome, type EpisodeStats } from '../envs/rollout.js';
-import type { Env } from '../envs/types.js';
+import type { Env, EnvSpec } from '../envs/types.js';
 import { getModelState, modelConfigSchema, setModelState, SolarModel, withoutAddedDefaults, type ModelConfig } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
@@ -88,8 +88,11 @@ export interface LatentMethod<C extends LoopConfig, M extends IterationReport, E
   /** As in `--method`: names the method in messages and the learning curve. */
   name: string;
   agentConfig: { parse(agent: unknown): C };
-  /** Throws when the model config does not suit the method (e.g. the VAE needs the N(0, I) prior). */
-  checkModel?(model: ModelConfig): void;
+  /**
+   * Throws when the settings do not suit the method or each other (e.g. the VAE needs the N(0, I)
+   * prior); called before pretraining, so a bad combination costs seconds, not the pretraining.
+   */
+  checkSettings?(agent: C, model: ModelConfig, task: EnvSpec): void;
   /**
    * The agent on the model; `pretraining`: the random rollouts of a fresh run (on resume null,
    * unless `pretrainingOnResume` asks for them to be re-collected).
@@ -255,9 +258,15 @@ async function setUp<C extends LoopConfig, M extends IterationReport, E extends 
   const backend = await initBackend(config.backend ?? 'wasm');
   const { name, ...envParams } = config.env;
   const env = await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: true });
-  const agentConfig = method.agentConfig.parse(config.agent);
-  const modelConfig = modelConfigSchema.parse(config.model);
-  method.checkModel?.(modelConfig);
+  let agentConfig: C, modelConfig: ModelConfig;
+  try {
+    agentConfig = method.agentConfig.parse(config.agent);
+    modelConfig = modelConfigSchema.parse(config.model);
+    method.checkSettings?.(agentConfig, modelConfig, env.spec);
+  } catch (e) {
+    env.close();
+    throw e;
+  }
   const pretrainSteps = config.pretrain!.rollouts * env.spec.horizon;
   const model = new SolarModel(modelConfig, modelShapeOf(env), config.seed);
   return { backend, env, agentConfig, model, pretrainSteps };

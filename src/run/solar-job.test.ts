@@ -62,6 +62,28 @@ describe('solar train job', () => {
     await expect(evaluateRun(tinyConfig(['agent.cost_fit=local']), dir, 2)).rejects.toThrow(/different config/);
   });
 
+  it('refuses settings that do not go together before pretraining, not after it', async () => {
+    // The quick preset refines the model (agent.refine_steps = 20), which moves the latents a cost memory would keep.
+    expect(() => tinyConfig(['agent.cost_memory=2'])).toThrow(/agent.cost_memory: 2 iterations of latents need a frozen model, but agent.refine_steps = 20/);
+    expect(tinyConfig(['agent.cost_memory=2', 'agent.refine_steps=0']).agent).toMatchObject({ cost_memory: 2 });
+    let steps = 0, closed = 0;
+    const counting = async (name: string, params: Record<string, unknown>): Promise<Env> => {
+      const env = await makeEnv(name, params);
+      return { spec: env.spec, reset: (s) => env.reset(s), step: (u) => (steps++, env.step(u)), close: () => (closed++, env.close()) };
+    };
+    const refused = async (sets: string[], message: RegExp) => {
+      const dir = freshDir();
+      await expect(runSolarJob(tinyConfig(sets), dir, { makeEnv: counting })).rejects.toThrow(message);
+      expect(existsSync(dir.path('pretrain.jsonl'))).toBe(false);
+    };
+    await refused(['agent.cost_fit=head', 'model.cost_head=false'], /agent.cost_fit = 'head' needs a latent model with a cost head/);
+    // nav2d-sparse has no dense cost for a head to learn, whatever the model config says.
+    await refused(['env.name=nav2d-sparse', 'agent.cost_fit=head', 'model.cost_head=true'], /agent.cost_fit = 'head' needs a latent model with a cost head/);
+    await refused(['agent.cost_fit=local', 'agent.cost_chart_dim=7', 'model.latent_dim=6'], /agent.cost_chart_dim = 7 exceeds the latent dimension 6/);
+    expect(steps).toBe(0);
+    expect(closed).toBe(3);
+  });
+
   it('refuses to evaluate a run that has not finished', async () => {
     const dir = freshDir();
     await expect(runSolarJob(tinyConfig(), dir, { makeEnv: failingEnv(6 * 12 + 20) })).rejects.toThrow(/robot disconnected/);

@@ -7,6 +7,7 @@
 import { SolarAgent, type SolarAgentState, type SolarIterationMetrics } from '../agents/solar/agent.js';
 import type { LatentEpisode } from '../agents/solar/act.js';
 import { solarAgentConfig, type SolarAgentConfig } from '../agents/solar/config.js';
+import { checkDenseCostSettings } from '../agents/solar/latent-cost.js';
 import { StructuredLatentModel } from '../agents/solar/model-adapter.js';
 import { stateCostFn } from '../envs/state-cost.js';
 import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
@@ -23,6 +24,8 @@ export type SolarSummary = LatentJobSummary;
 const SOLAR: LatentMethod<SolarAgentConfig, SolarIterationMetrics, LatentEpisode, SolarAgentState> = {
   name: 'solar',
   agentConfig: solarAgentConfig,
+  // The agent's own check (agent.ts), made before pretraining: the model's cost head exists only where it is configured.
+  checkSettings: (agent, model, task) => checkDenseCostSettings(agent, model.latent_dim, 'solar', model.cost_head && task.cost.kind === 'dense'),
   newAgent: (env, model, config, seed, pretrainSteps, pretraining) => {
     const stateCost = stateCostFn(env.spec);
     const data = config.refine_steps > 0 ? pretraining?.data ?? null : null;

@@ -7,6 +7,7 @@
  * camera | image decoded from the encoder mean.
  */
 import { VaeAgent, type VaeAgentState, type VaeIterationMetrics } from '../agents/vae/agent.js';
+import { checkDenseCostSettings } from '../agents/solar/latent-cost.js';
 import { vaeAgentConfig, type VaeAgentConfig } from '../agents/vae/config.js';
 import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/vae/encoder.js';
 import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
@@ -16,8 +17,9 @@ import type { TrainConfig } from './train-config.js';
 const VAE: LatentMethod<VaeAgentConfig, VaeIterationMetrics, EncodedEpisode, VaeAgentState> = {
   name: 'vae',
   agentConfig: vaeAgentConfig,
-  checkModel: (m) => {
+  checkSettings: (agent, m) => {
     if (m.prior !== 'normal') throw new Error(`the VAE ablation needs model.prior = 'normal' (N(0, I) per frame), got '${m.prior}'`);
+    checkDenseCostSettings(agent, m.latent_dim, 'vae');
   },
   newAgent: async (env, model, config, seed, pretrainSteps, pretraining) => {
     const encoder = new ModelEncoder(model);

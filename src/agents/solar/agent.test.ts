@@ -129,7 +129,14 @@ describe('SOLAR agent loop (oracle encoder)', () => {
   });
 
   it('refuses the cost memory with model refinement, whose latents move between iterations', async () => {
-    await expect(setup('nav2d', { cost_memory: 2, refine_steps: 10 })).rejects.toThrow(/agent.cost_memory = 2 needs a frozen model, but agent.refine_steps = 10/);
+    // The settings refuse it (so a run stops before pretraining), and so does an agent built directly.
+    const parsed = solarAgentConfig.safeParse({ cost_memory: 2, refine_steps: 10 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['cost_memory', '2 iterations of latents need a frozen model, but agent.refine_steps = 10 moves the latents between iterations']]);
+    const env = await makeEnv('nav2d', { render: false });
+    const model = new OracleModel(env.spec.stateDim, env.spec.action.dim, env.spec.horizon);
+    const config = { ...solarAgentConfig.parse({ refine_steps: 10 }), cost_memory: 2 };
+    expect(() => new SolarAgent(stateAsImage(env), model, config, 3)).toThrow(/agent.cost_memory = 2 needs a frozen model, but agent.refine_steps = 10/);
   });
 
   it('resumes a sparse run with its remembered success labels (agent.success_memory)', async () => {

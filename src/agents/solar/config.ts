@@ -113,6 +113,12 @@ export const solarAgentConfig = z
     /** Fresh episodes of the final evaluation (mean actions). */
     eval_episodes: z.number().int().min(1).default(10),
   })
-  .strict();
+  .strict()
+  // Refused with the settings, not when the agent is built after pretraining (~45 min on the reacher).
+  .superRefine((c, ctx) => {
+    if (c.cost_memory > 1 && c.refine_steps > 0) {
+      ctx.addIssue({ code: 'custom', path: ['cost_memory'], message: `${c.cost_memory} iterations of latents need a frozen model, but agent.refine_steps = ${c.refine_steps} moves the latents between iterations` });
+    }
+  });
 
 export type SolarAgentConfig = z.infer<typeof solarAgentConfig>;
