@@ -7,9 +7,10 @@
  *   e.g. node build/bench/solar-oracle.js 0,1,2 '{"kl_step":0.5}' 'no constant' true,local
  * For each combination of what the encoder shows and how the cost is obtained, prints the
  * final distance per seed (10 evaluation episodes, mean action) and the successes (≤ 0.05).
+ * With SOLAR_ORACLE_TRACE=1, each run's rollouts per iteration go to stderr.
  */
 import { solarAgentConfig } from '../src/agents/solar/config.js';
-import { SolarAgent } from '../src/agents/solar/agent.js';
+import { SolarAgent, type SolarIterationMetrics } from '../src/agents/solar/agent.js';
 import { OracleModel, stateAsImage, type StateFeatures } from '../src/agents/solar/test-doubles.js';
 import type { StateQuadratic } from '../src/control/index.js';
 import { makeEnv } from '../src/envs/registry.js';
@@ -60,9 +61,14 @@ async function finalDistance(rep: Representation, cost: CostSource, seed: number
     known = { Cx, cx: new Float64Array(ds), c0: 0 };
   }
   const agent = new SolarAgent(env, model, config, seed, 0, known);
-  const noise = (await agent.iterate()).potential_noise;
-  for (let i = 1; i < config.iterations; i++) await agent.iterate();
+  const ms: SolarIterationMetrics[] = [];
+  for (let i = 0; i < config.iterations; i++) ms.push(await agent.iterate());
+  const noise = ms[0].potential_noise;
   const evals = await agent.evaluate(config.eval_episodes);
+  if (process.env.SOLAR_ORACLE_TRACE) {
+    const f = (k: 'mean_final_distance' | 'mean_cost' | 'step_mult', digits: number) => ms.map((m) => m[k].toFixed(digits)).join(' ');
+    console.error(`seed ${seed}: final distance ${f('mean_final_distance', 3)} | cost ${f('mean_cost', 1)} | step_mult ${f('step_mult', 2)}`);
+  }
   env.close();
   return [evals.reduce((a, e) => a + e.finalDistance, 0) / evals.length, noise];
 }

@@ -79,7 +79,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     bar.stop();
   }
   io.out(
-    `final evaluation over ${summary.episodes} fresh episodes: mean final distance ${summary.mean_final_distance.toFixed(4)}, ` +
+    `final evaluation over ${summary.episodes} fresh episodes${'policy_from_iteration' in summary && summary.policy_from_iteration !== undefined ? ` (the policy rolled out at iteration ${summary.policy_from_iteration}, agent.keep_best)` : ''}: mean final distance ${summary.mean_final_distance.toFixed(4)}, ` +
       `success rate ${summary.success_rate.toFixed(2)}, ${summary.env_steps} env steps, ${summary.wall_s.toFixed(1)} s`,
   );
   io.out(`wrote ${dir.display()}/ (config.json, metrics.jsonl, summary.json, learning-curve.svg and the method's checkpoints and GIFs)`);

@@ -61,6 +61,8 @@ export type LatentJobSummary = RunSummary & {
   pretrained_from?: string;
   /** How well the pretrained model encodes the true state (also in pretrained-model.json). */
   pretrained_model?: PretrainedScore;
+  /** agent.keep_best: the evaluated policy is the one rolled out at this iteration, not the last update's. */
+  policy_from_iteration?: number;
 };
 
 /** An agent's checkpointable state: `meta` as JSON, `arrays` of typed arrays (stored under `agent/`). */
@@ -76,6 +78,8 @@ export interface LatentAgent<M extends IterationReport, E, S extends AgentState>
   readonly envSteps: number;
   /** The time-varying linear-Gaussian policy, saved per iteration; absent for MPC (it plans). */
   readonly policy?: LinearGaussianPolicy;
+  /** The iteration whose rollouts chose the evaluated policy, when it is not the last update's (agent.keep_best). */
+  readonly evaluatedIteration?: number;
   iterate(onEpisode?: (e: E) => void): Promise<M>;
   evaluate(episodes: number, onEpisode?: (e: E) => void): Promise<EpisodeOutcome[]>;
   getState(): S;
@@ -240,6 +244,7 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     const summary: LatentJobSummary = { ...runSummary(evals, agent.envSteps, wall()), pretrain_env_steps: pretrainSteps, backend: backendInfo()?.name ?? backend };
     if (warnings.length > 0) summary.warnings = warnings;
     if (hooks.pretrainedFrom) summary.pretrained_from = hooks.pretrainedFrom.display();
+    if (agent.evaluatedIteration !== undefined) summary.policy_from_iteration = agent.evaluatedIteration;
     const score = dir.readJsonIfExists('pretrained-model.json') as PretrainedScore | undefined;
     if (score) summary.pretrained_model = score;
     dir.writeJson('summary.json', summary);

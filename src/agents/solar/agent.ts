@@ -10,7 +10,7 @@
  * The agent's whole state round-trips through getState/setState (checkpoints, resume).
  */
 import {
-  adaptStepMult, createPolicy, expectedTotalCost, initialPolicy, withCovarianceFloor, lqrflmUpdate, LqrflmWork,
+  adaptStepMult, expectedTotalCost, initialPolicy, withCovarianceFloor, lqrflmUpdate, LqrflmWork,
   type LinearGaussianPolicy, type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
@@ -26,6 +26,7 @@ import { potentialNoise } from './potential-noise.js';
 import { latentEm } from './latent-em.js';
 import { sparseStateCost, SuccessMemory } from './success-memory.js';
 import { CostMemory, type CostMemoryState } from './cost-memory.js';
+import { BestPolicy, endScore, filterArrays, policyArrays, restoreFilter, restorePolicy, type BestPolicyMeta, type BestPolicyState, type FilterArrays, type PolicyArrays } from './best-policy.js';
 import { withScaledPotentials, type LatentModel } from './types.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
@@ -34,6 +35,10 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
   success_labels?: number;
   /** Dense tasks: R² of the fitted latent cost against the observed state cost on this iteration's smoothed latents. */
   cost_fit_r2?: number;
+  /** J_end of this iteration's rollouts: their mean last-step state cost (dense) or −success rate (sparse; best-policy.ts). */
+  end_score: number;
+  /** agent.keep_best: the iteration whose rollouts' policy the evaluation uses so far. */
+  best_iteration?: number;
   /** 1 − the filtered latents' squared error against the smoothed ones, over the rollouts' spread at each t (filter-gap.ts). */
   filter_r2: number;
   /** The encoder's potential scale against the rollouts' spread at each t (potential-noise.ts). */
@@ -52,13 +57,15 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
 }
 
 export interface SolarAgentState {
-  meta: { iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null; rng: number[]; T: number; ds: number; da: number };
-  arrays: {
-    K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array;
-    Einv: Float64Array; EinvF: Float64Array; EFinvF: Float64Array; Elogdet: Float64Array;
+  meta: {
+    iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null; rng: number[]; T: number; ds: number; da: number;
+    /** agent.keep_best: the kept policy's iteration and J_end (absent in older states). */
+    best?: BestPolicyMeta | null;
+  };
+  arrays: PolicyArrays & FilterArrays & {
     /** Sparse tasks with agent.success_memory: every iteration's labelled latents (absent in older states). */
     successX?: Float64Array; successY?: Float64Array;
-  } & Partial<CostMemoryState>;
+  } & Partial<CostMemoryState> & BestPolicyState;
 }
 
 export class SolarAgent {
@@ -78,6 +85,8 @@ export class SolarAgent {
   private readonly success: SuccessMemory;
   /** Dense tasks: the iterations the latent cost is fitted on (agent.cost_memory). */
   private readonly costData: CostMemory;
+  /** agent.keep_best: the policy whose rollouts ended best so far. */
+  private readonly best = new BestPolicy();
 
   private readonly model: LatentModel;
 
@@ -121,6 +130,8 @@ export class SolarAgent {
     const clock = stageClock();
     const episodes = await playEpisodes(config.rollouts, (n) => actEpisode(this.env, model, this.policy, this.filterDynamics, trainEpisodeSeed(this.seed, it, n), this.rng), onEpisode);
     this.envSteps += config.rollouts * T;
+    const endScoreNow = endScore(episodes, this.env.spec);
+    if (config.keep_best) this.best.offer(it, endScoreNow, this.policy, this.filterDynamics);
     const rolloutsS = clock();
     if (config.refine_steps > 0) {
       if (!model.refine) throw new Error('solar: agent.refine_steps > 0, but this latent model cannot be refined');
@@ -163,6 +174,8 @@ export class SolarAgent {
       eta: r.eta,
       step_mult: this.stepMult,
       em_rounds: em.bounds.length,
+      end_score: endScoreNow,
+      ...(config.keep_best ? { best_iteration: this.best.iteration } : {}),
       filter_r2: filterR2(episodes.map((e) => e.filtered), em.means, T, ds),
       potential_noise: noise,
       rollouts_s: rolloutsS,
@@ -191,21 +204,29 @@ export class SolarAgent {
     return { cost: latentCost(fit.q, T, dx, du, w, this.config.terminal_weight), successLabels: fit.successLabels };
   }
 
-  /** Mean-action episodes on fresh seeds. */
+  /** The iteration whose rollouts chose the policy `evaluate` uses (agent.keep_best); undefined: the last update's. */
+  get evaluatedIteration(): number | undefined {
+    return this.best.iteration;
+  }
+
+  /** Mean-action episodes on fresh seeds, of the kept policy with agent.keep_best, else of the latest. */
   async evaluate(episodes: number, onEpisode?: (e: LatentEpisode) => void): Promise<LatentEpisode[]> {
-    const out = await playEpisodes(episodes, (j) => actEpisode(this.env, this.model, this.policy, this.filterDynamics, evalEpisodeSeed(this.seed, j), null), onEpisode);
+    const { policy, filter } = this.best.get() ?? { policy: this.policy, filter: this.filterDynamics };
+    const out = await playEpisodes(episodes, (j) => actEpisode(this.env, this.model, policy, filter, evalEpisodeSeed(this.seed, j), null), onEpisode);
     this.envSteps += episodes * this.T;
     return out;
   }
 
   getState(): SolarAgentState {
-    const p = this.policy, d = this.filterDynamics;
+    const p = this.policy;
     return {
-      meta: { iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev, rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du },
+      meta: { iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev, rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du, best: this.best.meta() },
       arrays: {
-        K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, Einv: d.Einv, EinvF: d.EinvF, EFinvF: d.EFinvF, Elogdet: d.Elogdet,
+        ...policyArrays(p),
+        ...filterArrays(this.filterDynamics),
         ...this.success.state(),
         ...this.costData.state(),
+        ...this.best.arrays(),
       },
     };
   }
@@ -213,15 +234,9 @@ export class SolarAgent {
   setState(st: SolarAgentState): void {
     const { meta: m, arrays: a } = st;
     if (m.T !== this.T || m.ds !== this.model.ds || m.da !== this.model.da) throw new Error(`solar: agent state is for T=${m.T}, ds=${m.ds}, da=${m.da}; this run has T=${this.T}, ds=${this.model.ds}, da=${this.model.da}`);
-    // Validate through createPolicy, but keep the saved factors: recomputing chol(S), S⁻¹ from S
-    // differs from the update's own in the last bits, and resume must be exact.
-    const checked = createPolicy(m.T, m.ds, m.da, Float64Array.from(a.K), Float64Array.from(a.k), Float64Array.from(a.S));
-    this.policy = { ...checked, cholS: Float64Array.from(a.cholS), invS: Float64Array.from(a.invS), logDetS: Float64Array.from(a.logDetS) };
-    const count = a.Elogdet.length;
-    // The filter's inputs: the actions, and the constant 1 after a local fit with an offset.
-    const filterDa = a.EinvF.length / (count * m.ds) - m.ds;
-    if (filterDa !== m.da && filterDa !== m.da + 1) throw new Error(`solar: agent state's filter dynamics have ${filterDa} inputs; expected ${m.da} or ${m.da + 1}`);
-    this.filterDynamics = { ds: m.ds, da: filterDa, count, Einv: Float64Array.from(a.Einv), EinvF: Float64Array.from(a.EinvF), EFinvF: Float64Array.from(a.EFinvF), Elogdet: Float64Array.from(a.Elogdet) };
+    this.policy = restorePolicy(a, m.T, m.ds, m.da);
+    this.filterDynamics = restoreFilter(a, m.ds, m.da, 'solar');
+    this.best.restore(m.best, a, m.T, m.ds, m.da, 'solar');
     this.iteration = m.iteration;
     this.envSteps = m.envSteps;
     this.stepMult = m.stepMult;

@@ -66,7 +66,7 @@ export const successModelFields = {
 };
 
 /** Agent settings added after runs were saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_memory: 1, cost_chart_dim: 4, success_memory: false, min_policy_var: 0, dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1 };
+const ADDED_AGENT_SETTINGS: Record<string, unknown> = { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_memory: 1, cost_chart_dim: 4, success_memory: false, min_policy_var: 0, dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1, keep_best: false };
 
 /** An agent config without the added settings that are at their before-they-existed value. */
 export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {
@@ -110,6 +110,12 @@ export const solarAgentConfig = z
      * cost-memory.ts). Needs a frozen model (refine_steps = 0): refinement moves the latents.
      */
     cost_memory: z.number().int().min(1).default(1),
+    /**
+     * Evaluate (and save as final) the policy whose rollouts ended best — lowest mean state cost
+     * of the last step (dense), most successes (sparse) — instead of the last update's, which
+     * has no rollouts of its own (best-policy.ts). The iterations go on from the latest policy.
+     */
+    keep_best: z.boolean().default(false),
     /** Fresh episodes of the final evaluation (mean actions). */
     eval_episodes: z.number().int().min(1).default(10),
   })
