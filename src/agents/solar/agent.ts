@@ -26,19 +26,15 @@ import { potentialNoise } from './potential-noise.js';
 import { latentEm } from './latent-em.js';
 import { sparseStateCost, SuccessMemory } from './success-memory.js';
 import { CostMemory, type CostMemoryState } from './cost-memory.js';
-import { BestPolicy, endScore, filterArrays, policyArrays, restoreFilter, restorePolicy, type BestPolicyMeta, type BestPolicyState, type FilterArrays, type PolicyArrays } from './best-policy.js';
+import { BestPolicy, endScore, filterArrays, policyArrays, restoreFilter, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type FilterArrays, type PolicyArrays } from './best-policy.js';
 import { withScaledPotentials, type LatentModel } from './types.js';
 
-export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport {
+export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport, EndReport {
   em_rounds: number;
   /** Sparse tasks: successes among the labelled latent states this iteration. */
   success_labels?: number;
   /** Dense tasks: R² of the fitted latent cost against the observed state cost on this iteration's smoothed latents. */
   cost_fit_r2?: number;
-  /** J_end of this iteration's rollouts: their mean last-step state cost (dense) or −success rate (sparse; best-policy.ts). */
-  end_score: number;
-  /** agent.keep_best: the iteration whose rollouts' policy the evaluation uses so far. */
-  best_iteration?: number;
   /** 1 − the filtered latents' squared error against the smoothed ones, over the rollouts' spread at each t (filter-gap.ts). */
   filter_r2: number;
   /** The encoder's potential scale against the rollouts' spread at each t (potential-noise.ts). */
@@ -211,7 +207,8 @@ export class SolarAgent {
 
   /** Mean-action episodes on fresh seeds, of the kept policy with agent.keep_best, else of the latest. */
   async evaluate(episodes: number, onEpisode?: (e: LatentEpisode) => void): Promise<LatentEpisode[]> {
-    const { policy, filter } = this.best.get() ?? { policy: this.policy, filter: this.filterDynamics };
+    const kept = this.best.get();
+    const policy = kept?.policy ?? this.policy, filter = kept?.filter ?? this.filterDynamics;
     const out = await playEpisodes(episodes, (j) => actEpisode(this.env, this.model, policy, filter, evalEpisodeSeed(this.seed, j), null), onEpisode);
     this.envSteps += episodes * this.T;
     return out;
@@ -236,7 +233,7 @@ export class SolarAgent {
     if (m.T !== this.T || m.ds !== this.model.ds || m.da !== this.model.da) throw new Error(`solar: agent state is for T=${m.T}, ds=${m.ds}, da=${m.da}; this run has T=${this.T}, ds=${this.model.ds}, da=${this.model.da}`);
     this.policy = restorePolicy(a, m.T, m.ds, m.da);
     this.filterDynamics = restoreFilter(a, m.ds, m.da, 'solar');
-    this.best.restore(m.best, a, m.T, m.ds, m.da, 'solar');
+    this.best.restore(m.best, a, m.T, m.ds, m.da, 'solar', true);
     this.iteration = m.iteration;
     this.envSteps = m.envSteps;
     this.stepMult = m.stepMult;

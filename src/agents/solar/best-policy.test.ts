@@ -35,10 +35,10 @@ describe('J_end (agent.keep_best)', () => {
     expect(Array.from(best.get()!.policy.S)).toEqual([0.2, 0.2]);
     expect(() => best.offer(4, NaN, p(0.5), filter)).toThrow(/iteration 4's rollouts scored NaN/);
     const copy = new BestPolicy();
-    copy.restore(best.meta(), structuredClone(best.arrays()), 2, 1, 1, 'test');
+    copy.restore(best.meta(), structuredClone(best.arrays()), 2, 1, 1, 'test', true);
     expect(copy.meta()).toEqual(best.meta());
     expect(copy.get()).toEqual(best.get());
     const { best_S: _s, ...partial } = best.arrays();
-    expect(() => new BestPolicy().restore(best.meta(), partial, 2, 1, 1, 'test')).toThrow(/test: agent state keeps iteration 1's policy but lacks its array 'S'/);
+    expect(() => new BestPolicy().restore(best.meta(), partial, 2, 1, 1, 'test', true)).toThrow(/test: agent state keeps iteration 1's policy but lacks its array 'S'/);
   });
 });

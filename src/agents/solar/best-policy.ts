@@ -1,6 +1,6 @@
 /**
- * agent.keep_best: the policy whose rollouts ended best, kept (with the filter dynamics it
- * acted with) for the final evaluation, scored only by what the agent observes:
+ * agent.keep_best: the policy whose rollouts ended best, kept (with the filter dynamics SOLAR's
+ * policy acted with) for the final evaluation, scored only by what the agent observes:
  *   dense:  J_end = (1/N) Σ_n [c^n_{T−1} − w‖clip(u^n_{T−1})‖²], the mean state cost of the last
  *           observed step (the task is judged on where the episode ends; the state after the
  *           last action has no observed cost);
@@ -15,6 +15,14 @@ import { createPolicy, type LinearGaussianPolicy } from '../../control/index.js'
 import type { EnvSpec } from '../../envs/types.js';
 import type { DynamicsExpectations } from '../../gaussian/index.js';
 import { stateCostFn } from '../../envs/state-cost.js';
+
+/** What an iteration reports of its rollouts' ends (metrics.jsonl). */
+export interface EndReport {
+  /** J_end of this iteration's rollouts. */
+  end_score: number;
+  /** agent.keep_best: the iteration whose rollouts' policy the evaluation uses so far. */
+  best_iteration?: number;
+}
 
 /** What J_end needs of an episode. */
 export interface EndedEpisode {
@@ -69,11 +77,17 @@ export interface BestPolicyMeta {
 /** The arrays of the kept policy in the agent state (absent until one is kept, and in older states). */
 export type BestPolicyState = { [K in keyof PolicyArrays | keyof FilterArrays as `best_${K}`]?: Float64Array };
 
+/** A kept policy; `filter`: the dynamics SOLAR's policy filtered with (the VAE ablation acts on encoder means, without). */
+export interface KeptPolicy {
+  readonly policy: LinearGaussianPolicy;
+  readonly filter?: DynamicsExpectations;
+}
+
 export class BestPolicy {
-  private kept: { meta: BestPolicyMeta; policy: LinearGaussianPolicy; filter: DynamicsExpectations } | null = null;
+  private kept: { meta: BestPolicyMeta } & KeptPolicy | null = null;
 
   /** Keeps the policy that produced rollouts scoring J_end = `score` at `iteration` if it beats the kept one. */
-  offer(iteration: number, score: number, policy: LinearGaussianPolicy, filter: DynamicsExpectations): void {
+  offer(iteration: number, score: number, policy: LinearGaussianPolicy, filter?: DynamicsExpectations): void {
     if (!Number.isFinite(score)) throw new Error(`keep_best: iteration ${iteration}'s rollouts scored ${score}`);
     if (this.kept === null || score < this.kept.meta.score) this.kept = { meta: { iteration, score }, policy, filter };
   }
@@ -82,8 +96,8 @@ export class BestPolicy {
     return this.kept?.meta.iteration;
   }
 
-  /** The kept policy and its filter dynamics, if any. */
-  get(): { policy: LinearGaussianPolicy; filter: DynamicsExpectations } | null {
+  /** The kept policy (with its filter dynamics, if it had them), if any. */
+  get(): KeptPolicy | null {
     return this.kept;
   }
 
@@ -93,11 +107,12 @@ export class BestPolicy {
 
   arrays(): BestPolicyState {
     if (!this.kept) return {};
-    const all: Record<string, Float64Array> = { ...policyArrays(this.kept.policy), ...filterArrays(this.kept.filter) };
+    const all: Record<string, Float64Array> = { ...policyArrays(this.kept.policy), ...(this.kept.filter ? filterArrays(this.kept.filter) : {}) };
     return Object.fromEntries(Object.entries(all).map(([k, v]) => [`best_${k}`, v]));
   }
 
-  restore(meta: BestPolicyMeta | null | undefined, arrays: BestPolicyState, T: number, ds: number, da: number, who: string): void {
+  /** From the agent state; `withFilter`: the kept policy has filter dynamics (SOLAR). */
+  restore(meta: BestPolicyMeta | null | undefined, arrays: BestPolicyState, T: number, ds: number, da: number, who: string, withFilter: boolean): void {
     if (!meta) {
       this.kept = null;
       return;
@@ -109,7 +124,7 @@ export class BestPolicy {
       return v;
     };
     const policy = restorePolicy({ K: get('K'), k: get('k'), S: get('S'), cholS: get('cholS'), invS: get('invS'), logDetS: get('logDetS') }, T, ds, da);
-    const filter = restoreFilter({ Einv: get('Einv'), EinvF: get('EinvF'), EFinvF: get('EFinvF'), Elogdet: get('Elogdet') }, ds, da, who);
+    const filter = withFilter ? restoreFilter({ Einv: get('Einv'), EinvF: get('EinvF'), EFinvF: get('EFinvF'), Elogdet: get('Elogdet') }, ds, da, who) : undefined;
     this.kept = { meta: { ...meta }, policy, filter };
   }
 }

@@ -31,6 +31,12 @@ export const lqrflmLoopFields = {
   eta_max: z.number().positive().default(1e16),
   eta_max_tries: z.number().int().min(1).default(50),
   kl_tolerance: z.number().positive().max(1).default(0.1),
+  /**
+   * Evaluate (and save as final) the policy whose rollouts ended best — lowest mean state cost
+   * of the last step (dense), most successes (sparse) — instead of the last update's, which
+   * has no rollouts of its own (best-policy.ts). The iterations go on from the latest policy.
+   */
+  keep_best: z.boolean().default(false),
 };
 
 /** How the dense latent cost is fitted, shared with the VAE ablation (latent-cost.ts). */
@@ -110,12 +116,6 @@ export const solarAgentConfig = z
      * cost-memory.ts). Needs a frozen model (refine_steps = 0): refinement moves the latents.
      */
     cost_memory: z.number().int().min(1).default(1),
-    /**
-     * Evaluate (and save as final) the policy whose rollouts ended best — lowest mean state cost
-     * of the last step (dense), most successes (sparse) — instead of the last update's, which
-     * has no rollouts of its own (best-policy.ts). The iterations go on from the latest policy.
-     */
-    keep_best: z.boolean().default(false),
     /** Fresh episodes of the final evaluation (mean actions). */
     eval_episodes: z.number().int().min(1).default(10),
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectSparseResumeWithMemory } from '../test-helpers.js';
+import { expectKeepBest, expectSparseResumeWithMemory } from '../test-helpers.js';
 import { makeEnv } from '../../envs/registry.js';
 import { trainLqrflm } from '../lqrflm/train.js';
 import { OracleModel, stateAsImage } from '../solar/test-doubles.js';
@@ -65,6 +65,10 @@ describe('VAE ablation agent (oracle encoder)', () => {
     expect(noClock(resumed)).toEqual(noClock(straight));
     const c = await setup('car', { rollouts: 2 });
     expect(() => c.agent.setState(state)).toThrow(/agent state is for T=50, ds=4, da=2; this run has T=100, ds=5, da=2/);
+  });
+
+  it('agent.keep_best evaluates the policy whose rollouts ended best, and resumes it exactly', async () => {
+    await expectKeepBest((name, overrides) => setup(name, overrides));
   });
 
   it('resumes a sparse run with its remembered success labels (agent.success_memory)', async () => {

@@ -13,7 +13,7 @@
  * through getState/setState for checkpoints and exact resume.
  */
 import {
-  adaptStepMult, concatBatches, createPolicy, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
+  adaptStepMult, concatBatches, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
   initialPolicy, withCovarianceFloor, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
 } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
@@ -21,10 +21,11 @@ import { deriveSeed, Rng } from '../../random/rng.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
 import { checkDenseCostSettings, denseLatentCost, latentCost } from '../solar/latent-cost.js';
 import { sparseStateCost, SuccessMemory } from '../solar/success-memory.js';
+import { BestPolicy, endScore, policyArrays, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport } from '../solar/best-policy.js';
 import type { VaeAgentConfig } from './config.js';
 import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from './encoder.js';
 
-export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport {
+export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport, EndReport {
   /** Mixture components of the dynamics prior (1 for the Gaussian prior). */
   prior_clusters: number;
   /** Transitions the prior was fitted on. */
@@ -45,12 +46,14 @@ export interface VaeAgentState {
   meta: {
     kind: 'vae-agent'; iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null;
     rng: (number | null)[]; T: number; ds: number; da: number; batchSizes: number[];
+    /** agent.keep_best: the kept policy's iteration and J_end (absent in older states). */
+    best?: BestPolicyMeta | null;
   };
   arrays: {
     K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; X: Float64Array; U: Float64Array; cost: Float64Array;
     /** Sparse tasks with agent.success_memory: every iteration's labelled encoder means (absent in older states). */
     successX?: Float64Array; successY?: Float64Array;
-  };
+  } & BestPolicyState;
 }
 
 export class VaeAgent {
@@ -69,6 +72,8 @@ export class VaeAgent {
   private readonly da: number;
   /** Sparse tasks: what the success model is fitted on (agent.success_memory: every iteration's labels). */
   private readonly success: SuccessMemory;
+  /** agent.keep_best: the policy whose rollouts ended best so far. */
+  private readonly best = new BestPolicy();
 
   constructor(
     private readonly env: Env,
@@ -99,8 +104,7 @@ export class VaeAgent {
     return this.env.spec.cost.kind === 'sparse' ? this.config.sparse_action_weight : this.env.spec.cost.actionWeight;
   }
 
-  private episode(seed: number, rng: Rng | null): Promise<EncodedEpisode> {
-    const p = this.policy;
+  private episode(seed: number, rng: Rng | null, p: LinearGaussianPolicy = this.policy): Promise<EncodedEpisode> {
     return actOnEncodings(this.env, this.encoder, (t, m) => (rng ? sampleAction(p, t, m, rng) : policyMean(p, t, m)), seed);
   }
 
@@ -112,6 +116,8 @@ export class VaeAgent {
     const clock = stageClock(start);
     const episodes = await playEpisodes(config.rollouts, (n) => this.episode(trainEpisodeSeed(this.seed, it, n), this.rng), onEpisode);
     this.envSteps += config.rollouts * T;
+    const endScoreNow = endScore(episodes, this.env.spec);
+    if (config.keep_best) this.best.offer(it, endScoreNow, this.policy);
     const rolloutsS = clock();
     const batch = batchOf(episodes, T, ds, da);
     const data = [...this.data, batch];
@@ -143,6 +149,8 @@ export class VaeAgent {
       kl_bound: klBound,
       eta: r.eta,
       step_mult: this.stepMult,
+      end_score: endScoreNow,
+      ...(config.keep_best ? { best_iteration: this.best.iteration } : {}),
       prior_clusters: gmm ? gmm.gmm.K : 1,
       prior_transitions: data.reduce((s, b) => s + b.N * b.T, 0),
       rollouts_s: rolloutsS,
@@ -164,9 +172,15 @@ export class VaeAgent {
     return { cost: latentCost(fit.q, batch.T, batch.dx, batch.du, w, this.config.terminal_weight), successLabels: fit.successLabels };
   }
 
-  /** Mean-action episodes on fresh seeds. */
+  /** The iteration whose rollouts chose the policy `evaluate` uses (agent.keep_best); undefined: the last update's. */
+  get evaluatedIteration(): number | undefined {
+    return this.best.iteration;
+  }
+
+  /** Mean-action episodes on fresh seeds, of the kept policy with agent.keep_best, else of the latest. */
   async evaluate(episodes: number, onEpisode?: (e: EncodedEpisode) => void): Promise<EncodedEpisode[]> {
-    const out = await playEpisodes(episodes, (j) => this.episode(evalEpisodeSeed(this.seed, j), null), onEpisode);
+    const policy = this.best.get()?.policy ?? this.policy;
+    const out = await playEpisodes(episodes, (j) => this.episode(evalEpisodeSeed(this.seed, j), null, policy), onEpisode);
     this.envSteps += episodes * this.T;
     return out;
   }
@@ -177,9 +191,9 @@ export class VaeAgent {
     return {
       meta: {
         kind: 'vae-agent', iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev,
-        rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du, batchSizes: this.data.map((b) => b.N),
+        rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du, batchSizes: this.data.map((b) => b.N), best: this.best.meta(),
       },
-      arrays: { K: p.K, k: p.k, S: p.S, cholS: p.cholS, invS: p.invS, logDetS: p.logDetS, X: all.X, U: all.U, cost: all.cost, ...this.success.state() },
+      arrays: { ...policyArrays(p), X: all.X, U: all.U, cost: all.cost, ...this.success.state(), ...this.best.arrays() },
     };
   }
 
@@ -190,9 +204,8 @@ export class VaeAgent {
     if (m.T !== T || m.ds !== ds || m.da !== da) throw new Error(`vae: agent state is for T=${m.T}, ds=${m.ds}, da=${m.da}; this run has T=${T}, ds=${ds}, da=${da}`);
     const total = m.batchSizes.reduce((s, n) => s + n, 0);
     if (a.X.length !== total * (T + 1) * ds || a.U.length !== total * T * da || a.cost.length !== total * T) throw new Error(`vae: agent state's data arrays do not hold ${total} episodes`);
-    const checked = createPolicy(T, ds, da, Float64Array.from(a.K), Float64Array.from(a.k), Float64Array.from(a.S));
-    // Keep the saved factors: recomputing them differs in the last bits, and resume must be exact.
-    this.policy = { ...checked, cholS: Float64Array.from(a.cholS), invS: Float64Array.from(a.invS), logDetS: Float64Array.from(a.logDetS) };
+    this.policy = restorePolicy(a, T, ds, da);
+    this.best.restore(m.best, a, T, ds, da, 'vae', false);
     let n0 = 0;
     this.data = m.batchSizes.map((N) => {
       const b = {
