@@ -21,6 +21,12 @@ describe('train presets', () => {
     const c = resolve('reacher', 'default');
     expect(c.agent).toMatchObject({ rollouts: 40, iterations: 10, kl_step: 1 });
     expect(c.env).toMatchObject({ cost_form: 'squared' });
+    // The latent cost per t in a local chart over ±10 steps, the terminal cost ×30, the best-ending policy kept (README).
+    expect(c.agent).toMatchObject({ cost_fit: 'local', cost_window: 10, terminal_weight: 30, keep_best: true });
+    // The VAE ablation gets the same loop settings; the sparse reacher and the paper preset none of them.
+    expect(resolve('reacher', 'default', 'vae').agent).toMatchObject({ cost_window: 10, terminal_weight: 30, keep_best: true });
+    expect(resolve('reacher-sparse', 'default').agent).toMatchObject({ cost_window: 5, terminal_weight: 1, keep_best: false });
+    expect(resolve('reacher', 'paper').agent).toMatchObject({ keep_best: false, terminal_weight: 1 });
   });
 
   it('quick: small enough for tests; --set still wins over every preset', () => {
