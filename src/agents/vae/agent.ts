@@ -21,7 +21,7 @@ import { deriveSeed, Rng } from '../../random/rng.js';
 import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
 import { checkDenseCostSettings, denseLatentCost, latentCost } from '../solar/latent-cost.js';
 import { sparseStateCost, SuccessMemory } from '../solar/success-memory.js';
-import { BestPolicy, endScore, policyArrays, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport } from '../solar/best-policy.js';
+import { BestPolicy, endScore, policyArrays, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type PolicyArrays } from '../solar/best-policy.js';
 import type { VaeAgentConfig } from './config.js';
 import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from './encoder.js';
 
@@ -49,8 +49,8 @@ export interface VaeAgentState {
     /** agent.keep_best: the kept policy's iteration and J_end (absent in older states). */
     best?: BestPolicyMeta | null;
   };
-  arrays: {
-    K: Float64Array; k: Float64Array; S: Float64Array; cholS: Float64Array; invS: Float64Array; logDetS: Float64Array; X: Float64Array; U: Float64Array; cost: Float64Array;
+  arrays: PolicyArrays & {
+    X: Float64Array; U: Float64Array; cost: Float64Array;
     /** Sparse tasks with agent.success_memory: every iteration's labelled encoder means (absent in older states). */
     successX?: Float64Array; successY?: Float64Array;
   } & BestPolicyState;
