@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerSolarKernels } from './kernels/register.js';
+import { loadNativeKernels } from './kernels/native/module.js';
 import { defaultWasmDir } from './wasm-paths.js';
 
 export type BackendRequest = 'wasm' | 'cpu' | 'tensorflow' | 'auto';
@@ -28,6 +29,12 @@ export interface BackendInfo {
   fallbackReason?: string;
   /** wasm only: whether the SIMD build was loaded. */
   simd?: boolean;
+  /**
+   * wasm only: whether solar's own SIMD kernels (kernels/native: the conv gradients and bias
+   * sums) run, and if not, why (the composite kernels on XNNPACK's Conv2D run instead).
+   */
+  simdKernels?: boolean;
+  simdKernelsFailure?: string;
   /** tfjs kernels replaced by solar's own for this backend (see kernels/register.ts). */
   solarKernels: string[];
   tfjsVersion: string;
@@ -44,6 +51,8 @@ export interface InitBackendOptions {
 let current: BackendInfo | undefined;
 let pending: Promise<BackendInfo> | undefined;
 let wasmPathSet = false;
+/** Why solar's SIMD kernels did not load on the wasm backend (undefined: they did). */
+let nativeFailure: string | null = null;
 
 /** The backend set by the last `initBackend`, or undefined before any. */
 export function backendInfo(): BackendInfo | undefined {
@@ -92,7 +101,11 @@ async function init(request: BackendRequest, options: InitBackendOptions): Promi
 function describe(name: BackendName, requested: BackendRequest): BackendInfo {
   const solarKernels = name === 'tensorflow' ? [] : registerSolarKernels(name);
   const info: BackendInfo = { name, requested, solarKernels, tfjsVersion: tf.version_core };
-  if (name === 'wasm') info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  if (name === 'wasm') {
+    info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    info.simdKernels = nativeFailure == null;
+    if (nativeFailure != null) info.simdKernelsFailure = nativeFailure;
+  }
   return info;
 }
 
@@ -106,6 +119,7 @@ async function useWasm(options: InitBackendOptions): Promise<void> {
   }
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed to initialise the wasm backend');
   await tf.ready();
+  nativeFailure = await loadNativeKernels(tf.backend());
 }
 
 async function useCpu(): Promise<void> {

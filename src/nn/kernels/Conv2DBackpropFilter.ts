@@ -12,6 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelScope } from './kernel-scope.js';
+import { filterGradient } from './native/conv-grads.js';
+import { nativeKernels } from './native/module.js';
 import { assertShape, convGeometry, splitPadding, type ConvAttrs } from './conv-geometry.js';
 
 const NAME = 'Conv2DBackpropFilter';
@@ -28,6 +30,8 @@ function conv2DBackpropFilter(
   const attrs = args.attrs as unknown as Attrs;
   const g = convGeometry(NAME, x.shape, attrs.filterShape, attrs);
   assertShape(NAME, 'dy', dy.shape, g.outShape);
+  const native = backendName === 'wasm' ? nativeKernels(args.backend) : null;
+  if (native != null) return filterGradient(native, x, dy, g);
   const { inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo } = g;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = g;
   const pt = g.padInfo.top;

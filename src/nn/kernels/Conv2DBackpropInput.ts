@@ -19,6 +19,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelScope } from './kernel-scope.js';
+import { inputGradient } from './native/conv-grads.js';
+import { nativeKernels } from './native/module.js';
 import { assertShape, convGeometry, splitPadding, type Conv2DInfo, type ConvAttrs } from './conv-geometry.js';
 
 const NAME = 'Conv2DBackpropInput';
@@ -32,6 +34,8 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: tf.
   const attrs = args.attrs as unknown as Attrs;
   const g = convGeometry(NAME, attrs.inputShape, filter.shape, attrs);
   assertShape(NAME, 'dy', dy.shape, g.outShape);
+  const native = nativeKernels(args.backend);
+  if (native != null) return inputGradient(native, dy, filter, g);
   const s = new KernelScope(args.backend, 'wasm');
   try {
     const unitStride = g.strideHeight === 1 && g.strideWidth === 1;

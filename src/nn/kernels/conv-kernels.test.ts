@@ -1,12 +1,14 @@
 /**
  * solar's conv backprop kernels (wasm, and the cpu filter gradient) against tfjs's own cpu
  * kernels (independent, pure-JS loops): same seeded inputs, all in one process, 1e-4
- * relative in float32.
+ * relative in float32. On wasm both implementations: the SIMD kernels (native/) and the
+ * composite ones on XNNPACK's Conv2D that run when those cannot load.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
 import { onBackend, randn, relErr } from '../test-helpers.js';
+import { nativeKernels, setNativeKernelsEnabled } from './native/module.js';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 // [input NHWC, filter [kh, kw, Cin, Cout], stride, padding]: odd sizes, strides that skip
@@ -24,53 +26,68 @@ const CASES: Array<[number[], number[], number | [number, number], Pad]> = [
   // Explicit, asymmetric padding (tfjs's third kind), including a pad wider than the filter.
   [[2, 7, 9, 2], [3, 3, 2, 3], 2, [[0, 0], [2, 0], [1, 4], [0, 0]]],
   [[1, 6, 5, 2], [3, 2, 2, 2], 1, [[0, 0], [4, 1], [0, 3], [0, 0]]],
+  // The SIMD kernels' blocks: 8 output channels and a tail of 4, channel blocks of 4 and 1,
+  // and the networks' own layer (32 channels, 4×4 stride 2).
+  [[2, 9, 9, 5], [4, 4, 5, 12], 2, 'same'],
+  [[2, 8, 8, 32], [4, 4, 32, 32], 2, 'same'],
+  [[2, 16, 16, 3], [4, 4, 3, 32], 2, 'same'],
 ];
 
 beforeAll(async () => {
   expect(await initBackend('wasm')).toBe('wasm');
+  expect(nativeKernels(tf.backend())).not.toBeNull();
 });
 
-describe('conv2d gradients on wasm and (solar) cpu match tfjs cpu', () => {
-  it.each(CASES)('x %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
-    const x = randn(xShape, 1);
-    const w = randn(fShape, 2);
-    const outShape = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, stride, 1, pad).outShape;
-    const dy = randn(outShape, 3);
-    const grads = () => {
-      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
-      return tf.grads(f)([tf.tensor(x, xShape), tf.tensor(w, fShape)], tf.tensor(dy, outShape));
-    };
-    const [refDx, refDw] = await onBackend('cpu-reference', grads);
-    const [wasmDx, wasmDw] = await onBackend('wasm', grads);
-    const [cpuDx, cpuDw] = await onBackend('cpu', grads);
-    expect(relErr(wasmDx, refDx)).toBeLessThan(1e-4);
-    expect(relErr(wasmDw, refDw)).toBeLessThan(1e-4);
-    expect(relErr(cpuDx, refDx)).toBe(0); // same tfjs kernel
-    expect(relErr(cpuDw, refDw)).toBeLessThan(1e-4);
-  });
-});
+describe.each([
+  ['SIMD kernels', true],
+  ['composite kernels', false],
+])('wasm with solar\'s %s', (_, native) => {
+  beforeAll(() => setNativeKernelsEnabled(native));
+  afterAll(() => setNativeKernelsEnabled(true));
 
-describe('conv2dTranspose on wasm matches cpu', () => {
-  // conv2dTranspose(y, W, xShape) is Conv2DBackpropInput; its gradients need Conv2D and Conv2DBackpropFilter.
-  it.each(CASES)('output %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
-    const outShape = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, stride, 1, pad).outShape;
-    const y = randn(outShape, 4);
-    const w = randn(fShape, 5);
-    const dx = randn(xShape, 6);
-    const run = () => {
-      const f = (a: tf.Tensor, b: tf.Tensor) =>
-        tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, xShape as [number, number, number, number], stride, pad);
-      const [ya, wa] = [tf.tensor(y, outShape), tf.tensor(w, fShape)];
-      return [f(ya, wa), ...tf.grads(f)([ya, wa], tf.tensor(dx, xShape))];
-    };
-    const ref = await onBackend('cpu-reference', run);
-    const wasm = await onBackend('wasm', run);
-    const cpu = await onBackend('cpu', run);
-    for (let i = 0; i < 3; i++) {
-      expect(relErr(wasm[i], ref[i])).toBeLessThan(1e-4);
-      expect(relErr(cpu[i], ref[i])).toBeLessThan(1e-4);
-    }
+  describe('conv2d gradients on wasm and (solar) cpu match tfjs cpu', () => {
+    it.each(CASES)('x %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
+      const x = randn(xShape, 1);
+      const w = randn(fShape, 2);
+      const outShape = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, stride, 1, pad).outShape;
+      const dy = randn(outShape, 3);
+      const grads = () => {
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
+        return tf.grads(f)([tf.tensor(x, xShape), tf.tensor(w, fShape)], tf.tensor(dy, outShape));
+      };
+      const [refDx, refDw] = await onBackend('cpu-reference', grads);
+      const [wasmDx, wasmDw] = await onBackend('wasm', grads);
+      const [cpuDx, cpuDw] = await onBackend('cpu', grads);
+      expect(relErr(wasmDx, refDx)).toBeLessThan(1e-4);
+      expect(relErr(wasmDw, refDw)).toBeLessThan(1e-4);
+      expect(relErr(cpuDx, refDx)).toBe(0); // same tfjs kernel
+      expect(relErr(cpuDw, refDw)).toBeLessThan(1e-4);
+    });
   });
+
+  describe('conv2dTranspose on wasm matches cpu', () => {
+    // conv2dTranspose(y, W, xShape) is Conv2DBackpropInput; its gradients need Conv2D and Conv2DBackpropFilter.
+    it.each(CASES)('output %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
+      const outShape = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, stride, 1, pad).outShape;
+      const y = randn(outShape, 4);
+      const w = randn(fShape, 5);
+      const dx = randn(xShape, 6);
+      const run = () => {
+        const f = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, xShape as [number, number, number, number], stride, pad);
+        const [ya, wa] = [tf.tensor(y, outShape), tf.tensor(w, fShape)];
+        return [f(ya, wa), ...tf.grads(f)([ya, wa], tf.tensor(dx, xShape))];
+      };
+      const ref = await onBackend('cpu-reference', run);
+      const wasm = await onBackend('wasm', run);
+      const cpu = await onBackend('cpu', run);
+      for (let i = 0; i < 3; i++) {
+        expect(relErr(wasm[i], ref[i])).toBeLessThan(1e-4);
+        expect(relErr(cpu[i], ref[i])).toBeLessThan(1e-4);
+      }
+    });
+  });
+
 });
 
 describe('a small conv net', () => {

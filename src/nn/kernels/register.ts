@@ -3,7 +3,8 @@
  * kernel and backend name), and can put tfjs's own back (tests use those as the reference).
  *
  * wasm: Conv2DBackpropFilter (missing in tfjs-backend-wasm), Conv2DBackpropInput (sub-pixel,
- *   faster than the naive original), BatchMatMul/_FusedMatMul (no slow transposed path).
+ *   faster than the naive original), BatchMatMul/_FusedMatMul (no slow transposed path),
+ *   Sum over the leading axes (bias gradients) as a product with a row of ones.
  * cpu: Conv2DBackpropFilter (the original is ~100× slower than the forward conv).
  *
  * The conv kernels have no setupFunc and only call other registered kernels; the matmul
@@ -17,6 +18,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { transposeFreeMatMul } from './BatchMatMul.js';
+import { leadingSumAsMatMul } from './Sum.js';
 
 type Solar = 'wasm' | 'cpu';
 
@@ -31,6 +33,8 @@ function solarKernels(): Record<Solar, tf.KernelConfig[]> {
       const original = tf.getKernel(name, 'wasm');
       if (original != null) wasm.push(transposeFreeMatMul(original));
     }
+    const sum = tf.getKernel('Sum', 'wasm');
+    if (sum != null) wasm.push(leadingSumAsMatMul(sum));
     ours = { wasm, cpu: [conv2DBackpropFilterConfig('cpu')] };
   }
   return ours;

@@ -1,0 +1,49 @@
+/**
+ * The conv gradients and the bias gradient on solar's SIMD kernels (conv-grads.c), called
+ * with the tensors' heap offsets. Geometry comes from tfjs (conv-geometry.ts), exactly as the
+ * forward Conv2D computed it.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Conv2DInfo } from '../conv-geometry.js';
+import type { NativeKernels } from './module.js';
+
+/** dW [kh, kw, C, Co] of the conv x * W = y, from x and dy. */
+export function filterGradient(k: NativeKernels, x: tf.TensorInfo, dy: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
+  const out = k.output([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
+  k.fn.conv2d_backprop_filter(
+    k.offset(x), k.offset(dy), k.offset(out),
+    g.batchSize, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
+    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left,
+  );
+  return out;
+}
+
+/** dx [N, H, W, C] of the conv x * W = y, from dy and W (also conv2dTranspose's forward pass). */
+export function inputGradient(k: NativeKernels, dy: tf.TensorInfo, filter: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, inChannels: C, outChannels: Co } = g;
+  const cp = (C + 3) & ~3;
+  // Scratch: the filter as [kh, kw, Co, Cp] and 2·kh·kw tap pointers (4 bytes each).
+  const wtBytes = kh * kw * Co * cp * 4;
+  const scratch = k.malloc(wtBytes + 8 * kh * kw);
+  try {
+    k.fn.filter_for_input(k.offset(filter), scratch, kh, kw, C, Co);
+    const out = k.output(g.inShape as number[]);
+    k.fn.conv2d_backprop_input(
+      k.offset(dy), scratch, k.offset(out),
+      g.batchSize, g.inHeight, g.inWidth, C, g.outHeight, g.outWidth, Co,
+      kh, kw, g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left, scratch + wtBytes,
+    );
+    return out;
+  } finally {
+    k.free(scratch);
+  }
+}
+
+/** Σ over all leading axes of x [..., C], as a tensor of `outShape` (C values). */
+export function leadingSum(k: NativeKernels, x: tf.TensorInfo, outShape: number[]): tf.TensorInfo {
+  const C = x.shape[x.shape.length - 1];
+  const M = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const out = k.output(outShape);
+  k.fn.column_sum(k.offset(x), k.offset(out), M, C);
+  return out;
+}

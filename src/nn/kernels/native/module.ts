@@ -1,0 +1,99 @@
+/**
+ * Loads solar's WebAssembly SIMD kernels (conv-grads.c, embedded in conv-grads-wasm.ts) into
+ * the running tfjs wasm backend: the module imports the backend's own memory, so the kernels
+ * read and write tensors where tfjs keeps them, by their heap offsets, with no copies.
+ *
+ * This reaches into tfjs-backend-wasm 4.x internals (the emscripten module's `asm.memory`,
+ * `_malloc`/`_free`, the `dataIdMap` offsets); `loadNativeKernels` checks for each and, if
+ * anything is missing or the module does not compile (no wasm SIMD), leaves the composite
+ * kernels (built from XNNPACK's Conv2D) in charge and says why.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { WASM_BASE64 } from './conv-grads-wasm.js';
+
+/** The C functions; every pointer is a byte offset in the backend's heap. */
+export interface NativeExports {
+  column_sum(x: number, y: number, M: number, C: number): void;
+  conv2d_backprop_filter(x: number, dy: number, dw: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
+  conv2d_backprop_input(dy: number, wt: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number): void;
+  filter_for_input(w: number, wt: number, kh: number, kw: number, C: number, Co: number): void;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
+interface WasmBackendInternals {
+  wasm: { asm?: { memory?: WebAssembly.Memory }; _malloc(bytes: number): number; _free(ptr: number): void };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+export interface NativeKernels {
+  readonly fn: NativeExports;
+  /** Heap offset of a tensor's data. */
+  offset(t: tf.TensorInfo): number;
+  /** A new float32 tensor of the backend (uninitialised; the kernel fills it). */
+  output(shape: number[]): tf.TensorInfo;
+  malloc(bytes: number): number;
+  free(ptr: number): void;
+}
+
+let loaded: { backend: object; kernels: NativeKernels } | null = null;
+let enabled = true;
+let lastFailure: string | undefined;
+
+function decodeBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Instantiates the kernels on `backend` (the started wasm backend). Returns null when they
+ * are in use, or the reason they are not.
+ */
+export async function loadNativeKernels(backend: tf.KernelBackend): Promise<string | null> {
+  if (loaded?.backend === backend) return null;
+  loaded = null;
+  const b = backend as unknown as Partial<WasmBackendInternals>;
+  const memory = b.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory) || b.dataIdMap == null || typeof b.makeOutput !== 'function') {
+    return (lastFailure = 'tfjs-backend-wasm does not expose its memory and tensor offsets (not the 4.x layout)');
+  }
+  let instance: WebAssembly.Instance;
+  try {
+    const module = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
+    instance = await WebAssembly.instantiate(module, { env: { memory } });
+  } catch (e) {
+    return (lastFailure = `solar's wasm kernels did not load (${(e as Error).message})`);
+  }
+  const internals = b as WasmBackendInternals;
+  const kernels: NativeKernels = {
+    fn: instance.exports as unknown as NativeExports,
+    offset(t) {
+      const d = internals.dataIdMap.get(t.dataId);
+      if (d == null) throw new Error('solar wasm kernel: a tensor is not in the wasm backend');
+      return d.memoryOffset;
+    },
+    output: (shape) => internals.makeOutput(shape, 'float32'),
+    malloc: (bytes) => internals.wasm._malloc(bytes),
+    free: (ptr) => internals.wasm._free(ptr),
+  };
+  loaded = { backend, kernels };
+  lastFailure = undefined;
+  return null;
+}
+
+/** The kernels for `backend`, or null (not loaded there, or switched off). */
+export function nativeKernels(backend: tf.KernelBackend): NativeKernels | null {
+  return enabled && loaded?.backend === backend ? loaded.kernels : null;
+}
+
+/** Why the kernels are not in use, if they failed to load. */
+export function nativeKernelsFailure(): string | undefined {
+  return lastFailure;
+}
+
+/** Switches the kernels off (the composite fallbacks run instead) or back on; for tests and benchmarks. */
+export function setNativeKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
