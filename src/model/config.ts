@@ -42,6 +42,13 @@ export const modelConfigSchema = z
     cost_std: z.number().positive(),
     /** Sequences per minibatch. */
     batch_sequences: z.number().int().min(1).max(1024),
+    /**
+     * The minibatch gradient is the sum of this many shards' gradients, each over a fixed
+     * share of the sequences, added in shard order (shards.ts). Shards run on as many threads
+     * as the run has (`--threads`), and since the sum is the same on one thread or several,
+     * a seed gives one result whatever the thread count. 1: the whole minibatch at once.
+     */
+    batch_shards: z.number().int().min(1).max(64).default(1),
     learning_rate: z.number().positive(),
     clip_norm: z.number().positive(),
     /** KL weight β grows linearly from beta_start to beta_end over kl_warmup_steps (then stays there). */
@@ -76,7 +83,7 @@ export const modelConfigSchema = z
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
 /** Model settings added after runs were first saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_SETTINGS: Partial<ModelConfig> = { decode_stack: false, beta_end: 1 };
+const ADDED_SETTINGS: Partial<ModelConfig> = { decode_stack: false, beta_end: 1, batch_shards: 1 };
 
 /** The model config without the added settings that are at their before-they-existed value. */
 export function withoutAddedDefaults(c: Record<string, unknown>): Record<string, unknown> {
@@ -94,6 +101,8 @@ export const MODEL_DEFAULTS: ModelConfig = {
   cost_head: false,
   cost_std: 1,
   batch_sequences: 4,
+  // Two shards: both cores of a 2-core machine train one run (1.8× faster, README).
+  batch_shards: 2,
   learning_rate: 1e-3,
   clip_norm: 5,
   beta_start: 0.01,

@@ -15,6 +15,7 @@ import { LatentOp } from './latent-op.js';
 import { ParamSet } from '../nn/params.js';
 import { buildNetworks, type Decoder, type Encoder } from './networks.js';
 import { formatZodError } from '../util/zod.js';
+import type { ShardWorkers } from './shards.js';
 
 /** The default MNIW prior with V = v·I. */
 function scaledPrior(p: Mniw, v: number): Mniw {
@@ -54,6 +55,8 @@ export class SolarModel {
   step = 0;
   /** SVI updates of q(θ) taken. */
   sviSteps = 0;
+  /** Threads that run minibatch shards besides this one (shards.ts); null: all run here. */
+  shardWorkers: ShardWorkers | null = null;
   private dynCache: DynamicsExpectations | null = null;
 
   constructor(config: ModelConfig, shape: ModelShape, seed: number) {
@@ -113,6 +116,8 @@ export class SolarModel {
   }
 
   dispose(): void {
+    this.shardWorkers?.close();
+    this.shardWorkers = null;
     this.encoder.params.dispose();
     this.decoder.params.dispose();
     this.costHead?.params.dispose();

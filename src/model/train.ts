@@ -6,15 +6,15 @@
  *      η ← (1 − ρ)η + ρ(η_prior + (N/B) Σ_batch E_q(x)[t(x_t, u_t, x_{t+1})])
  *    with the statistics of the same forward pass (q(x) under the current q(θ)).
  * Minibatches are B distinct sequences drawn by the model's RNG, so a restored checkpoint
- * continues with exactly the minibatches and ε an uninterrupted run would have used.
+ * continues with exactly the minibatches and ε an uninterrupted run would have used. The
+ * gradient and statistics are sums over `batch_shards` shards of the minibatch (shards.ts),
+ * run on the model's shard workers when it has them.
  */
 import * as tf from '@tensorflow/tfjs';
 import { allocTransitionStats } from '../gaussian/index.js';
 import { klWeight, sviStepSize } from './config.js';
-import { concatFloat32 } from '../util/concat.js';
-import { stackFrames, type SequenceSet } from './dataset.js';
-import { boundTerms, networkLoss, potentialScale } from './losses.js';
-import { decodedFrames } from './networks.js';
+import type { SequenceSet } from './dataset.js';
+import { addStats, flatWeights, shardBounds, shardGradients, type ShardInput, type ShardOutput } from './shards.js';
 import type { SolarModel } from './model.js';
 
 export interface StepMetrics {
@@ -49,46 +49,44 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
   const L = model.shape.length;
   const ds = c.latent_dim;
   const da = model.shape.actionDim;
-  const [H, W, C] = model.shape.imageShape;
   const perm = model.rng.permutation(N);
   const batch = Array.from(perm.subarray(0, B), (i) => data.sequences[i]);
   const eps = model.rng.fillNormal(new Float64Array(B * L * ds)) as Float64Array;
-  const u = new Float64Array(B * L * da);
-  batch.forEach((s, b) => u.set(s.actions, b * L * da));
   const beta = klWeight(c, model.step);
   const lds = c.prior === 'lds';
-  const opInputs = { u, eps, dyn: lds ? model.dynamicsExpectations() : (null as never) };
-
-  const encIn = tf.tensor4d(stackFrames(batch.map((s) => s.images), L, [H, W, C], c.frame_stack), [B * L, H, W, C * c.frame_stack]);
-  // The targets are the encoder's input when the decoder reconstructs the whole stack (or k = 1).
-  const targets = decodedFrames(c) === c.frame_stack ? encIn : tf.tensor4d(concatFloat32(batch.map((s) => s.images)), [B * L, H, W, C]);
-  const costs = model.costHead ? costTensors(batch.map((s) => s.costs), L) : null;
-  let recon = 0, kl = 0, costLl = 0;
+  const svi = lds && model.step >= c.dynamics_start_step;
+  const dyn = lds ? model.dynamicsExpectations() : null;
+  const inputs: ShardInput[] = shardBounds(B, c.batch_shards).map(([lo, hi]) => {
+    const u = new Float64Array((hi - lo) * L * da);
+    for (let b = lo; b < hi; b++) u.set(batch[b].actions, (b - lo) * L * da);
+    return {
+      images: batch.slice(lo, hi).map((s) => s.images),
+      costs: batch.slice(lo, hi).map((s) => s.costs),
+      u, eps: eps.subarray(lo * L * ds, hi * L * ds), dyn, beta, frames: B * L, stats: svi,
+    };
+  });
+  const outputs = runShards(model, inputs);
   const vars = model.variables();
-  const { value, grads } = tf.variableGrads(() => {
-    const { mean, rawScale } = model.encoder.apply(encIn);
-    const t = boundTerms({
-      B, L, ds, prior: c.prior, mean, scale: potentialScale(rawScale), targets,
-      decode: (x) => model.decoder.apply(x), op: model.op ?? undefined, opInputs,
-      cost: model.costHead && costs ? { W: model.costHead.W as tf.Tensor2D, c: model.costHead.c as tf.Tensor1D, b: model.costHead.b as tf.Tensor1D, ...costs, std: c.cost_std } : undefined,
-    });
-    recon = t.recon.mean().dataSync()[0];
-    kl = t.kl.mean().dataSync()[0];
-    costLl = t.costLl.mean().dataSync()[0];
-    return networkLoss(t, beta, B * L);
-  }, vars);
-  const gradList = vars.map((v) => grads[v.name]);
   let gradNorm: number;
   try {
-    gradNorm = model.adam.apply(gradList);
+    const sum = tf.tidy(() => vars.map((_, i) => outputs.slice(1).reduce((g, o) => g.add(o.grads[i]), outputs[0].grads[i])));
+    try {
+      gradNorm = model.adam.apply(sum);
+    } finally {
+      tf.dispose(sum);
+    }
   } finally {
-    tf.dispose([value, ...Object.values(grads), ...new Set([encIn, targets]), ...(costs ? [costs.observed, costs.mask] : [])]);
+    tf.dispose(outputs.flatMap((o) => o.grads));
   }
+  const total = (f: (o: ShardOutput<tf.Tensor[]>) => number) => outputs.reduce((a, o) => a + f(o), 0) / B;
+  const recon = total((o) => o.recon);
+  const kl = total((o) => o.kl);
+  const costLl = total((o) => o.costLl);
   let rho = 0;
-  if (lds && model.step >= c.dynamics_start_step) {
+  if (svi) {
     const post = model.posterior!;
     const stats = allocTransitionStats(ds, da, post.count);
-    model.op!.batch.accumulateStats(u, stats);
+    for (const o of outputs) addStats(stats, o.stats!);
     rho = sviStepSize(c, model.sviSteps);
     post.sviStep(stats, rho, N / B);
     model.sviSteps += 1;
@@ -99,15 +97,34 @@ export function trainStep(model: SolarModel, data: SequenceSet, withGlobalKL = f
   return { step: model.step, elbo: recon + costLl - kl - klGlobal, recon, kl, kl_global: klGlobal, cost_ll: costLl, beta, grad_norm: gradNorm, rho };
 }
 
-/** Observed costs [B·L] and the mask that drops each sequence's padded last frame. */
-function costTensors(costs: readonly Float64Array[], L: number): { observed: tf.Tensor1D; mask: tf.Tensor1D } {
-  const obs = new Float32Array(costs.length * L);
-  const mask = new Float32Array(costs.length * L);
-  costs.forEach((cs, b) => {
-    for (let t = 0; t < L; t++) {
-      obs[b * L + t] = cs[t];
-      mask[b * L + t] = t < L - 1 ? 1 : 0;
+/**
+ * Every shard's gradient: the last ones on the model's workers (if any), started first, the
+ * rest here; returned in shard order.
+ */
+function runShards(model: SolarModel, inputs: ShardInput[]): ShardOutput<tf.Tensor[]>[] {
+  const workers = model.shardWorkers;
+  const remote = workers ? Math.min(workers.size, inputs.length - 1) : 0;
+  const local = inputs.length - remote;
+  if (remote > 0) {
+    const weights = flatWeights(model);
+    for (let w = 0; w < remote; w++) workers!.start(w, weights, inputs[local + w]);
+  }
+  const outputs: ShardOutput<tf.Tensor[]>[] = [];
+  try {
+    for (let s = 0; s < local; s++) outputs.push(shardGradients(model, inputs[s]));
+  } finally {
+    // Collect every started shard even if ours failed, so no worker is left mid-job.
+    for (let w = 0; w < remote; w++) {
+      const out = workers!.wait(w);
+      const vars = model.variables();
+      let at = 0;
+      const grads = vars.map((v) => {
+        const g = tf.tensor(out.grads.subarray(at, at + v.size), v.shape);
+        at += v.size;
+        return g;
+      });
+      outputs.push({ ...out, grads });
     }
-  });
-  return { observed: tf.tensor1d(obs), mask: tf.tensor1d(mask) };
+  }
+  return outputs;
 }

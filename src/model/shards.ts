@@ -1,0 +1,153 @@
+/**
+ * The minibatch gradient as a sum over shards of its sequences (model.batch_shards): shard s
+ * holds sequences ⌊sB/S⌋ … ⌊(s+1)B/S⌋ − 1 of the minibatch, its loss is divided by the whole
+ * minibatch's frame count B·L, so that
+ *
+ *   ∇L = Σ_s ∇L_s   (added in shard order, s = 0, 1, …)
+ *
+ * and the SVI statistics are likewise Σ_s t_s, each shard's accumulated from zero. Sequences
+ * are independent given the networks and q(θ) (the latent op couples frames only within a
+ * sequence), so a shard needs nothing from the others. Shards run here one after another, or
+ * on other threads through `ShardWorkers` (run/shard-pool.ts under Node; Web Workers would
+ * implement the same interface in a browser); either way the same floating-point operations
+ * happen in the same order, so a seed gives the same run on one thread or several.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { allocTransitionStats, type DynamicsExpectations, type TransitionStats } from '../gaussian/index.js';
+import { concatFloat32 } from '../util/concat.js';
+import { stackFrames } from './dataset.js';
+import { boundTerms, networkLoss, potentialScale } from './losses.js';
+import { decodedFrames } from './networks.js';
+import type { SolarModel } from './model.js';
+
+/** One shard's share of a training step. */
+export interface ShardInput {
+  /** Each sequence's L frames, [L·H·W·C] flat. */
+  readonly images: Float32Array[];
+  /** Each sequence's observed costs (only read with a cost head). */
+  readonly costs: Float64Array[];
+  /** Actions [b][L][da] flat. */
+  readonly u: Float64Array;
+  /** ε ~ N(0, I) [b][L][ds] flat. */
+  readonly eps: Float64Array;
+  /** E_q(θ)[…] for the latent op (lds prior only). */
+  readonly dyn: DynamicsExpectations | null;
+  readonly beta: number;
+  /** Frames in the whole minibatch (B·L), the loss's denominator. */
+  readonly frames: number;
+  /** Also return the shard's SVI statistics. */
+  readonly stats: boolean;
+}
+
+/** A shard's result: gradients in `model.variables()` order, sums over its sequences. */
+export interface ShardOutput<G> {
+  readonly grads: G;
+  /** Σ over the shard's sequences of Σ_t log p(o_t | x̃_t), the local KL, Σ_t log p(c_t | x̃_t). */
+  readonly recon: number;
+  readonly kl: number;
+  readonly costLl: number;
+  readonly stats: TransitionStats | null;
+}
+
+/**
+ * Where shards other than the calling thread's run. `start` returns at once; `wait` blocks
+ * until that worker's shard is done (a training step is synchronous).
+ */
+export interface ShardWorkers {
+  /** Workers available; shards beyond them run on the calling thread. */
+  readonly size: number;
+  /** Runs `input` on worker `w` with the networks' weights (all variables, in order, flat). */
+  start(w: number, weights: Float32Array, input: ShardInput): void;
+  wait(w: number): ShardOutput<Float32Array>;
+  close(): void;
+}
+
+/** The sequence ranges [lo, hi) of `shards` shards of a B-sequence minibatch. */
+export function shardBounds(B: number, shards: number): Array<[number, number]> {
+  const S = Math.max(1, Math.min(shards, B));
+  return Array.from({ length: S }, (_, s) => [Math.floor((s * B) / S), Math.floor(((s + 1) * B) / S)]);
+}
+
+/** The gradient of one shard's part of the SVAE loss, on this thread. */
+export function shardGradients(model: SolarModel, input: ShardInput): ShardOutput<tf.Tensor[]> {
+  const c = model.config;
+  const L = model.shape.length;
+  const ds = c.latent_dim;
+  const [H, W, C] = model.shape.imageShape;
+  const B = input.images.length;
+  const lds = c.prior === 'lds';
+  const encIn = tf.tensor4d(stackFrames(input.images, L, [H, W, C], c.frame_stack), [B * L, H, W, C * c.frame_stack]);
+  // The targets are the encoder's input when the decoder reconstructs the whole stack (or k = 1).
+  const targets = decodedFrames(c) === c.frame_stack ? encIn : tf.tensor4d(concatFloat32(input.images), [B * L, H, W, C]);
+  const costs = model.costHead ? costTensors(input.costs, L) : null;
+  const opInputs = { u: input.u, eps: input.eps, dyn: lds ? input.dyn! : (null as never) };
+  let recon = 0, kl = 0, costLl = 0;
+  const vars = model.variables();
+  try {
+    const { value, grads } = tf.variableGrads(() => {
+      const { mean, rawScale } = model.encoder.apply(encIn);
+      const t = boundTerms({
+        B, L, ds, prior: c.prior, mean, scale: potentialScale(rawScale), targets,
+        decode: (x) => model.decoder.apply(x), op: model.op ?? undefined, opInputs,
+        cost: model.costHead && costs ? { W: model.costHead.W as tf.Tensor2D, c: model.costHead.c as tf.Tensor1D, b: model.costHead.b as tf.Tensor1D, ...costs, std: c.cost_std } : undefined,
+      });
+      recon = t.recon.sum().dataSync()[0];
+      kl = t.kl.sum().dataSync()[0];
+      costLl = t.costLl.sum().dataSync()[0];
+      return networkLoss(t, input.beta, input.frames);
+    }, vars);
+    value.dispose();
+    let stats: TransitionStats | null = null;
+    if (lds && input.stats) {
+      stats = allocTransitionStats(ds, model.shape.actionDim, model.posterior!.count);
+      model.op!.batch.accumulateStats(input.u, stats);
+    }
+    return { grads: vars.map((v) => grads[v.name]), recon, kl, costLl, stats };
+  } finally {
+    tf.dispose([...new Set([encIn, targets]), ...(costs ? [costs.observed, costs.mask] : [])]);
+  }
+}
+
+/** a += b, element-wise, for every array of the statistics. */
+export function addStats(a: TransitionStats, b: TransitionStats): void {
+  for (const k of ['Sxx', 'Sxz', 'Szz', 'n'] as const) {
+    const x = a[k];
+    const y = b[k];
+    for (let i = 0; i < x.length; i++) x[i] += y[i];
+  }
+}
+
+/** The networks' weights, all variables in order, flat (what a worker's replica is set to). */
+export function flatWeights(model: SolarModel): Float32Array {
+  const vars = model.variables();
+  const out = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
+  let at = 0;
+  for (const v of vars) {
+    out.set(v.dataSync() as Float32Array, at);
+    at += v.size;
+  }
+  return out;
+}
+
+/** Sets the networks' weights from `flatWeights`' layout. */
+export function setFlatWeights(model: SolarModel, weights: Float32Array): void {
+  let at = 0;
+  for (const v of model.variables()) {
+    tf.tidy(() => v.assign(tf.tensor(weights.subarray(at, at + v.size), v.shape)));
+    at += v.size;
+  }
+  if (at !== weights.length) throw new Error(`shard worker: ${weights.length} weights for a model with ${at}`);
+}
+
+/** Observed costs [B·L] and the mask that drops each sequence's padded last frame. */
+function costTensors(costs: readonly Float64Array[], L: number): { observed: tf.Tensor1D; mask: tf.Tensor1D } {
+  const obs = new Float32Array(costs.length * L);
+  const mask = new Float32Array(costs.length * L);
+  costs.forEach((cs, b) => {
+    for (let t = 0; t < L; t++) {
+      obs[b * L + t] = cs[t];
+      mask[b * L + t] = t < L - 1 ? 1 : 0;
+    }
+  });
+  return { observed: tf.tensor1d(obs), mask: tf.tensor1d(mask) };
+}
