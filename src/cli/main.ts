@@ -43,7 +43,8 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--iterations <n>', 'training iterations (agent.iterations)', intOption('--iterations', { min: 1 }))
     .option('--rollouts <n>', 'rollouts per iteration (agent.rollouts)', intOption('--rollouts', { min: 1 }))
     .option('--resume <dir>', 'continue a killed solar, vae or mpc run from its last completed iteration')
-    .option('--pretrained-from <dir>', "start from another solar, vae or mpc run's pretrained model instead of pretraining (same task, model and pretraining settings and seed)");
+    .option('--pretrained-from <dir>', "start from another solar, vae or mpc run's pretrained model instead of pretraining (same task, model and pretraining settings and seed)")
+    .option('--threads <n>', 'threads training the model (default: the cores, at most model.batch_shards); the result does not depend on it', intOption('--threads', { min: 1 }));
   withRunOptions(train, 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)', 'agent.kl_step=0.5 or env.target=-0.1,-0.1').action((o) => done(trainCommand(o, io)));
 
   const model = program

@@ -19,6 +19,7 @@ export interface TrainOptions {
   force?: boolean;
   resume?: string;
   pretrainedFrom?: string;
+  threads?: number;
 }
 
 function resolveTrainConfig(opts: TrainOptions): TrainConfig {
@@ -73,6 +74,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
       onIteration: (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => (bar.tick(), report(m)),
       onWarning: (w: string) => io.err(`warning: ${w}`),
       pretrainedFrom,
+      threads: opts.threads,
     };
     summary = await (opts.resume ? resumeTrainJob(config, dir, hooks) : runTrainJob(config, dir, hooks));
   } finally {

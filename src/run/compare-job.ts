@@ -140,7 +140,9 @@ export async function runCompare(opts: CompareOptions, events: CompareEvents = {
 
   await pool(todo, parallel, async (run) => {
     events.onStart?.(run);
-    const task: RunTask = { config: run.config, dir: run.dir, action: run.action as RunTask['action'] };
+    // The cores are shared among the runs at a time (a run's threads do not change its result).
+    const threads = Math.max(1, Math.floor(availableParallelism() / parallel));
+    const task: RunTask = { config: run.config, dir: run.dir, action: run.action as RunTask['action'], threads };
     const hooks: TrainHooks = {
       onIteration: (m) => events.onIteration?.(run, m),
       onWarning: (w) => events.onWarning?.(run, w),

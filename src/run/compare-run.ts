@@ -13,6 +13,8 @@ export interface RunTask {
   /** Absolute run directory. */
   dir: string;
   action: 'run' | 'restart' | 'resume';
+  /** Threads for the run's model training (cores shared among the runs at a time). */
+  threads?: number;
 }
 
 /** Messages a compare worker posts to its parent. */
@@ -23,6 +25,7 @@ export type WorkerMessage =
   | { type: 'error'; message: string };
 
 export function executeRun(task: RunTask, hooks: TrainHooks = {}): Promise<RunSummary> {
+  if (task.threads !== undefined) hooks = { ...hooks, threads: task.threads };
   if (task.action === 'resume') return resumeTrainJob(task.config, RunDir.open(task.dir), hooks);
   const dir = RunDir.create(task.dir, { force: task.action === 'restart' });
   return runTrainJob(task.config, dir, hooks);

@@ -27,6 +27,7 @@ import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
 import { withNewDefaults, type TrainConfig } from './train-config.js';
 import { packageVersion } from './version.js';
+import { attachShardWorkers, defaultThreads } from './shard-pool.js';
 
 /** What every iteration reports at least (the learning curve and the CLI read these); the job sets wall_s. */
 type IterationReport = IterationProgress & { wall_s: number };
@@ -50,11 +51,19 @@ export interface LatentJobHooks<M = Pick<IterationProgress, 'iteration' | 'mean_
    * would give): agent settings can be tried without paying for pretraining again.
    */
   pretrainedFrom?: RunDir;
+  /**
+   * Threads that train the model (its minibatch shards run on threads − 1 workers besides
+   * this one); default: the cores, at most `model.batch_shards`. The result does not depend
+   * on it (model/shards.ts), only the wall time.
+   */
+  threads?: number;
 }
 
 export type LatentJobSummary = RunSummary & {
   pretrain_env_steps: number;
   backend: string;
+  /** Threads that trained the model (no effect on the result). */
+  threads: number;
   /** Present only when something looked wrong (e.g. the images carry no information). */
   warnings?: string[];
   /** The run whose pretrained model this run started from (its pretraining time is in wall_s). */
@@ -241,7 +250,9 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     }
     const evals = await agent.evaluate(agentConfig.eval_episodes, () => hooks.onEpisode?.());
     saveCheckpoint(dir.path('checkpoints/final.ckpt'), pack(model, agent, history, wall()), fp);
-    const summary: LatentJobSummary = { ...runSummary(evals, agent.envSteps, wall()), pretrain_env_steps: pretrainSteps, backend: backendInfo()?.name ?? backend };
+    const summary: LatentJobSummary = {
+      ...runSummary(evals, agent.envSteps, wall()), pretrain_env_steps: pretrainSteps, backend: backendInfo()?.name ?? backend, threads: 1 + (model.shardWorkers?.size ?? 0),
+    };
     if (warnings.length > 0) summary.warnings = warnings;
     if (hooks.pretrainedFrom) summary.pretrained_from = hooks.pretrainedFrom.display();
     if (agent.evaluatedIteration !== undefined) summary.policy_from_iteration = agent.evaluatedIteration;
@@ -258,7 +269,7 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
 
 /** The backend, task, agent settings and (untrained) model of a run, as its config says. */
 async function setUp<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
-  method: LatentMethod<C, M, E, S>, config: TrainConfig, hooks: Pick<LatentJobHooks<M>, 'makeEnv'>,
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, hooks: Pick<LatentJobHooks<M>, 'makeEnv' | 'threads'>,
 ) {
   const backend = await initBackend(config.backend ?? 'wasm');
   const { name, ...envParams } = config.env;
@@ -274,6 +285,7 @@ async function setUp<C extends LoopConfig, M extends IterationReport, E extends 
   }
   const pretrainSteps = config.pretrain!.rollouts * env.spec.horizon;
   const model = new SolarModel(modelConfig, modelShapeOf(env), config.seed);
+  attachShardWorkers(model, hooks.threads ?? defaultThreads(modelConfig), config.backend ?? 'wasm');
   return { backend, env, agentConfig, model, pretrainSteps };
 }
 
@@ -305,7 +317,7 @@ export async function evaluateLatentAgentRun<C extends LoopConfig, M extends Ite
   const label = `${dir.display()}/checkpoints/final.ckpt`;
   if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
   const ckpt = loadCheckpoint(dir.path('checkpoints/final.ckpt'), fingerprint(config));
-  const run = await setUp(method, config, hooks);
+  const run = await setUp(method, config, { ...hooks, threads: 1 }); // evaluation trains nothing
   let agent: LatentAgent<M, E, S> | null = null;
   try {
     agent = await restoreAgent(method, run, config, unpack<M, S>(ckpt), null, label);

@@ -21,11 +21,14 @@ import type { ModelJobConfig } from './model-config.js';
 import { latentMapSvg, reconstructionStrip } from './model-pictures.js';
 import type { RunDir } from './run-dir.js';
 import { packageVersion } from './version.js';
+import { attachShardWorkers, defaultThreads } from './shard-pool.js';
 
 export interface ModelJobHooks {
   onRollout?(): void;
   onStep?(m: StepMetrics): void;
   onLog?(line: Record<string, number>): void;
+  /** Threads that train the model (default: the cores, at most model.batch_shards); no effect on the result. */
+  threads?: number;
 }
 
 export interface ModelSummary {
@@ -103,6 +106,7 @@ async function continueModelJob(config: ModelJobConfig, dir: RunDir, hooks: Mode
     env.close();
   }
   const model = new SolarModel(config.model, { imageShape: shape, actionDim: spec.action.dim, length: train.length }, config.seed);
+  attachShardWorkers(model, hooks.threads ?? defaultThreads(model.config), config.backend ?? 'wasm');
   const envSteps = config.rollouts * spec.horizon;
   const acc: Record<string, number> = {};
   let accN = 0, logIndex = 0, wallBefore = 0;

@@ -4,7 +4,8 @@
  *
  * wasm: Conv2DBackpropFilter (missing in tfjs-backend-wasm), Conv2DBackpropInput (sub-pixel,
  *   faster than the naive original), BatchMatMul/_FusedMatMul (no slow transposed path),
- *   Sum over the leading axes (bias gradients) as a product with a row of ones.
+ *   Sum over the leading axes (bias gradients) by a SIMD column sum, Identity and same-type
+ *   Cast without a copy.
  * cpu: Conv2DBackpropFilter (the original is ~100× slower than the forward conv).
  *
  * The conv kernels have no setupFunc and only call other registered kernels; the matmul
@@ -19,6 +20,7 @@ import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { transposeFreeMatMul } from './BatchMatMul.js';
 import { leadingSumAsMatMul } from './Sum.js';
+import { sharedIdentity, sharedSameTypeCast } from './no-copy.js';
 
 type Solar = 'wasm' | 'cpu';
 
@@ -35,6 +37,10 @@ function solarKernels(): Record<Solar, tf.KernelConfig[]> {
     }
     const sum = tf.getKernel('Sum', 'wasm');
     if (sum != null) wasm.push(leadingSumAsMatMul(sum));
+    const identity = tf.getKernel('Identity', 'wasm');
+    if (identity != null) wasm.push(sharedIdentity(identity));
+    const cast = tf.getKernel('Cast', 'wasm');
+    if (cast != null) wasm.push(sharedSameTypeCast(cast));
     ours = { wasm, cpu: [conv2DBackpropFilterConfig('cpu')] };
   }
   return ours;

@@ -25,31 +25,32 @@ static inline void valid_range(int b, int s, int pad, int W, int Wo, int* lo, in
   *hi = min_i(Wo, floor_div(W - 1 + pad - b, s) + 1);
 }
 
+/* One pass of the column sum over all rows for channels c .. c + 4V. */
+#define COLUMN_BLOCK(V)                                                                          \
+  static void column_block_##V(const float* x, float* y, int M, int C) {                        \
+    v128_t acc[V];                                                                               \
+    for (int v = 0; v < V; v++) acc[v] = wasm_f32x4_splat(0.f);                                  \
+    for (int m = 0; m < M; m++, x += C) {                                                        \
+      for (int v = 0; v < V; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_v128_load(x + 4 * v));   \
+    }                                                                                            \
+    for (int v = 0; v < V; v++) wasm_v128_store(y + 4 * v, acc[v]);                              \
+  }
+COLUMN_BLOCK(1)
+COLUMN_BLOCK(8)
+
 /*
  * y[c] = Σ_m x[m, c] for x [M, C]: the bias gradient (a sum over batch, rows and columns).
+ * Rows in order, 32 channels per pass, so each row is read once when C ≤ 32.
  */
 EXPORT(column_sum)
 void column_sum(const float* x, float* y, int M, int C) {
   int c = 0;
-  for (; c + 4 <= C; c += 4) {
-    v128_t acc0 = wasm_f32x4_splat(0.f), acc1 = acc0;
-    int m = 0;
-    for (; m + 2 <= M; m += 2) {
-      acc0 = wasm_f32x4_add(acc0, wasm_v128_load(x + (long)m * C + c));
-      acc1 = wasm_f32x4_add(acc1, wasm_v128_load(x + (long)(m + 1) * C + c));
-    }
-    if (m < M) acc0 = wasm_f32x4_add(acc0, wasm_v128_load(x + (long)m * C + c));
-    wasm_v128_store(y + c, wasm_f32x4_add(acc0, acc1));
-  }
+  for (; c + 32 <= C; c += 32) column_block_8(x + c, y + c, M, C);
+  for (; c + 4 <= C; c += 4) column_block_1(x + c, y + c, M, C);
   for (; c < C; c++) {
-    float s0 = 0.f, s1 = 0.f;
-    int m = 0;
-    for (; m + 2 <= M; m += 2) {
-      s0 += x[(long)m * C + c];
-      s1 += x[(long)(m + 1) * C + c];
-    }
-    if (m < M) s0 += x[(long)m * C + c];
-    y[c] = s0 + s1;
+    float s = 0.f;
+    for (int m = 0; m < M; m++) s += x[(long)m * C + c];
+    y[c] = s;
   }
 }
 
@@ -195,35 +196,82 @@ INPUT_BLOCK(4)
 INPUT_BLOCK(8)
 
 /*
+ * The input gradient for few input channels (C < 8, e.g. an RGB image out of the decoder's
+ * last conv-transpose), where vectors over c would be mostly empty: vectors over o instead,
+ *   dx[c] = hsum_o Σ_t dy[t's pixel, o..o+4] · w[t, c, o..o+4],
+ * with w in its own layout [kh, kw, C, Co] and Co a multiple of 4.
+ */
+#define INPUT_SMALL_C(CC)                                                                            \
+  static void input_small_##CC(const float* const* dys, const float* const* ws, int ntaps, int Co, float* out) { \
+    v128_t acc[CC];                                                                                  \
+    for (int c = 0; c < CC; c++) acc[c] = wasm_f32x4_splat(0.f);                                     \
+    for (int t = 0; t < ntaps; t++) {                                                                \
+      const float* dp = dys[t];                                                                      \
+      const float* wp = ws[t];                                                                       \
+      for (int o = 0; o < Co; o += 4) {                                                              \
+        v128_t d = wasm_v128_load(dp + o);                                                           \
+        for (int c = 0; c < CC; c++) acc[c] = wasm_f32x4_add(acc[c], wasm_f32x4_mul(wasm_v128_load(wp + c * Co + o), d)); \
+      }                                                                                              \
+    }                                                                                                \
+    for (int c = 0; c < CC; c++) {                                                                   \
+      v128_t v = acc[c];                                                                             \
+      out[c] = (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 2)) +                     \
+               (wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 3));                      \
+    }                                                                                                \
+  }
+INPUT_SMALL_C(1)
+INPUT_SMALL_C(2)
+INPUT_SMALL_C(3)
+INPUT_SMALL_C(4)
+INPUT_SMALL_C(5)
+INPUT_SMALL_C(6)
+INPUT_SMALL_C(7)
+
+/*
  * Conv2DBackpropInput (also conv2dTranspose's forward pass):
  *   dx[n, h, w, c] = Σ_{a,b,o : h = i·sh + a − pt, w = j·sw + b − pl} dy[n, i, j, o] · W[a, b, c, o]
  * gathered per output pixel (only the taps that reach it: ⌈kh/sh⌉·⌈kw/sw⌉ for 'same' layouts).
- * wt is the filter as [kh, kw, Co, Cp], c fastest and zero-padded to Cp = C rounded up to 4
- * (filter_for_input builds it). dy [N, Ho, Wo, Co], dx [N, H, W, C] overwritten.
+ * w is the filter [kh, kw, C, Co]; wt the same as [kh, kw, Co, Cp], c fastest and zero-padded to
+ * Cp = C rounded up to 4 (filter_for_input builds it; unused when C < 8 and Co is a multiple
+ * of 4). dy [N, Ho, Wo, Co], dx [N, H, W, C] overwritten.
  * `taps` is scratch for 2·kh·kw pointers.
  */
 EXPORT(conv2d_backprop_input)
-void conv2d_backprop_input(const float* dy, const float* wt, float* dx, int N, int H, int W, int C, int Ho,
-                           int Wo, int Co, int kh, int kw, int sh, int sw, int pt, int pl, const float** taps) {
+void conv2d_backprop_input(const float* dy, const float* w, const float* wt, float* dx, int N, int H, int W, int C,
+                           int Ho, int Wo, int Co, int kh, int kw, int sh, int sw, int pt, int pl, const float** taps) {
   const int Cp = (C + 3) & ~3;
+  /* Few input channels: vectors over o on the filter as it is (wt unused). */
+  const int small = C < 8 && (Co & 3) == 0;
   const float** dys = taps;
   const float** wts = taps + kh * kw;
   for (int n = 0; n < N; n++) {
     for (int h = 0; h < H; h++) {
-      for (int w = 0; w < W; w++) {
+      for (int x = 0; x < W; x++) {
         int nt = 0;
         for (int a = (h + pt) % sh; a < kh; a += sh) {
           const int i = (h + pt - a) / sh;
           if (i < 0 || i >= Ho) continue;
-          for (int b = (w + pl) % sw; b < kw; b += sw) {
-            const int j = (w + pl - b) / sw;
+          for (int b = (x + pl) % sw; b < kw; b += sw) {
+            const int j = (x + pl - b) / sw;
             if (j < 0 || j >= Wo) continue;
             dys[nt] = dy + (((long)n * Ho + i) * Wo + j) * Co;
-            wts[nt] = wt + ((long)a * kw + b) * Co * Cp;
+            wts[nt] = small ? w + ((long)a * kw + b) * C * Co : wt + ((long)a * kw + b) * Co * Cp;
             nt++;
           }
         }
-        float* out = dx + (((long)n * H + h) * W + w) * C;
+        float* out = dx + (((long)n * H + h) * W + x) * C;
+        if (small) {
+          switch (C) {
+            case 1: input_small_1(dys, wts, nt, Co, out); break;
+            case 2: input_small_2(dys, wts, nt, Co, out); break;
+            case 3: input_small_3(dys, wts, nt, Co, out); break;
+            case 4: input_small_4(dys, wts, nt, Co, out); break;
+            case 5: input_small_5(dys, wts, nt, Co, out); break;
+            case 6: input_small_6(dys, wts, nt, Co, out); break;
+            default: input_small_7(dys, wts, nt, Co, out); break;
+          }
+          continue;
+        }
         int c = 0;
         for (; c + 32 <= Cp; c += 32) input_block_8(dys, wts, nt, Co, Cp, c, out + c, C - c);
         for (; c + 16 <= Cp; c += 16) input_block_4(dys, wts, nt, Co, Cp, c, out + c, C - c);

@@ -29,7 +29,7 @@ export function inputGradient(k: NativeKernels, dy: tf.TensorInfo, filter: tf.Te
     k.fn.filter_for_input(k.offset(filter), scratch, kh, kw, C, Co);
     const out = k.output(g.inShape as number[]);
     k.fn.conv2d_backprop_input(
-      k.offset(dy), scratch, k.offset(out),
+      k.offset(dy), k.offset(filter), scratch, k.offset(out),
       g.batchSize, g.inHeight, g.inWidth, C, g.outHeight, g.outWidth, Co,
       kh, kw, g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left, scratch + wtBytes,
     );

@@ -15,7 +15,7 @@ import { WASM_BASE64 } from './conv-grads-wasm.js';
 export interface NativeExports {
   column_sum(x: number, y: number, M: number, C: number): void;
   conv2d_backprop_filter(x: number, dy: number, dw: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
-  conv2d_backprop_input(dy: number, wt: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number): void;
+  conv2d_backprop_input(dy: number, w: number, wt: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number): void;
   filter_for_input(w: number, wt: number, kh: number, kw: number, C: number, Co: number): void;
 }
 
