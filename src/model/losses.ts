@@ -15,16 +15,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LatentOp, LatentOpInputs } from './latent-op.js';
+import { bernoulliLogLik } from '../nn/likelihoods.js';
 
 export const SCALE_FLOOR = 0.01;
 
-/** Σ over all but the batch axis of the Bernoulli log-likelihood. */
-export function bernoulliLogLik(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => {
-    const ll = targets.mul(logits).sub(tf.softplus(logits));
-    return ll.reshape([ll.shape[0], -1]).sum(1) as tf.Tensor1D;
-  });
-}
 
 /** KL(N(m, diag s²) ‖ N(0, I)) per row. */
 export function klStandardNormal(m: tf.Tensor2D, s: tf.Tensor2D): tf.Tensor1D {

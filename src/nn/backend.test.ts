@@ -19,7 +19,7 @@ describe('initBackend', () => {
     expect(await initBackend('wasm')).toBe('wasm');
     expect(await initBackend('cpu')).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
-    expect(backendInfo()).toMatchObject({ name: 'cpu', solarKernels: ['Conv2DBackpropFilter'] });
+    expect(backendInfo()).toMatchObject({ name: 'cpu', solarKernels: ['Conv2DBackpropFilter', 'SolarReluGrad'] });
     expect(solarKernelsRegistered('cpu')).toBe(true);
     // Overlapping calls are serialised: the last one wins.
     const [a, b] = await Promise.all([initBackend('cpu'), initBackend('wasm')]);

@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerSolarKernels } from './kernels/register.js';
-import { loadNativeKernels } from './kernels/native/module.js';
+import { loadNativeKernels, nativeKernels } from './kernels/native/module.js';
 import { defaultWasmDir } from './wasm-paths.js';
 
 export type BackendRequest = 'wasm' | 'cpu' | 'tensorflow' | 'auto';
@@ -30,10 +30,11 @@ export interface BackendInfo {
   /** wasm only: whether the SIMD build was loaded. */
   simd?: boolean;
   /**
-   * wasm only: whether solar's own SIMD kernels (kernels/native: the conv gradients and bias
-   * sums) run, and if not, why (the composite kernels on XNNPACK's Conv2D run instead).
+   * wasm only: which build of solar's own SIMD kernels (kernels/native: the conv gradients,
+   * bias sums and adds, relu's gradient) runs — 'relaxed' (fused multiply-add) or 'simd' — or
+   * 'none' and why (the composite kernels on XNNPACK's Conv2D run instead).
    */
-  simdKernels?: boolean;
+  simdKernels?: 'relaxed' | 'simd' | 'none';
   simdKernelsFailure?: string;
   /** tfjs kernels replaced by solar's own for this backend (see kernels/register.ts). */
   solarKernels: string[];
@@ -103,7 +104,7 @@ function describe(name: BackendName, requested: BackendRequest): BackendInfo {
   const info: BackendInfo = { name, requested, solarKernels, tfjsVersion: tf.version_core };
   if (name === 'wasm') {
     info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-    info.simdKernels = nativeFailure == null;
+    info.simdKernels = nativeFailure == null ? (nativeKernels(tf.backend())?.build ?? 'none') : 'none';
     if (nativeFailure != null) info.simdKernelsFailure = nativeFailure;
   }
   return info;

@@ -1,9 +1,10 @@
 /** The per-example terms against float64 formulas written out independently. */
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './backend.js';
 import { bernoulliLogLik, klToStandardNormal } from './likelihoods.js';
 import { randn } from './test-helpers.js';
+import { setNativeKernelsEnabled } from './kernels/native/module.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -44,4 +45,34 @@ it('klToStandardNormal is ½ Σ (m² + s² − 1 − log s²) per row', () => {
   // Zero exactly at the prior.
   const zero = tf.tidy(() => klToStandardNormal(tf.zeros([1, 3]) as tf.Tensor2D, tf.ones([1, 3]) as tf.Tensor2D).arraySync());
   expect(Math.abs(zero[0])).toBeLessThan(1e-7);
+});
+
+describe.each([
+  ['solar\'s SIMD kernel', true],
+  ['tfjs ops', false],
+])('bernoulliLogLik by %s', (_, native) => {
+  beforeAll(() => setNativeKernelsEnabled(native));
+  afterAll(() => setNativeKernelsEnabled(true));
+
+  it('has the gradient w·(x − σ(l)) per element (float64 by hand), for large |l| too, and the value above', () => {
+    const shape = [4, 6, 4];
+    const logits = randn(shape, 3).map((v, i) => (i % 13 === 0 ? 60 * Math.sign(v) : 4 * v));
+    const targets = randn(shape, 4).map((v) => (v > 0 ? 1 : 0));
+    const w = [0.5, -1, 2, 3];
+    const [value, grad] = tf.tidy(() => {
+      const [l, t] = [tf.tensor(logits, shape), tf.tensor(targets, shape)];
+      const f = (x: tf.Tensor) => bernoulliLogLik(x, t).mul(tf.tensor1d(w)).sum();
+      return [bernoulliLogLik(l, t).arraySync(), tf.grad(f)(l).dataSync()];
+    });
+    const per = logits.length / 4;
+    for (let i = 0; i < logits.length; i++) {
+      const sig = 1 / (1 + Math.exp(-logits[i]));
+      expect(Math.abs(grad[i] - w[Math.floor(i / per)] * (targets[i] - sig))).toBeLessThan(3e-6 * Math.abs(w[Math.floor(i / per)]));
+    }
+    for (let b = 0; b < 4; b++) {
+      let want = 0;
+      for (let i = b * per; i < (b + 1) * per; i++) want += targets[i] * logits[i] - (Math.max(logits[i], 0) + Math.log1p(Math.exp(-Math.abs(logits[i]))));
+      expect(Math.abs((value as number[])[b] - want) / Math.abs(want)).toBeLessThan(1e-6);
+    }
+  });
 });

@@ -3,14 +3,21 @@
  * (summed over pixels / latent dimensions, not averaged, so they have the bound's scale).
  */
 import * as tf from '@tensorflow/tfjs';
+import { BERNOULLI, bernoulliLoglikKernel } from './kernels/bernoulli.js';
 
 /**
  * log Bernoulli(x | sigmoid(l)) summed over all but the batch axis: x·l − softplus(l), which
  * is exact for targets in [0, 1] (the "continuous Bernoulli" without its normaliser, as usual).
+ * On wasm one SIMD kernel (kernels/bernoulli.ts), elsewhere tfjs ops.
  */
 export function bernoulliLogLik(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor1D {
   if (logits.shape.join() !== targets.shape.join()) {
     throw new Error(`bernoulliLogLik: logits [${logits.shape}] and targets [${targets.shape}] differ`);
+  }
+  const rows = logits.shape[0] ?? 1;
+  const cols = logits.size / rows;
+  if (bernoulliLoglikKernel(cols) && logits.dtype === 'float32' && targets.dtype === 'float32') {
+    return tf.tidy(() => tf.engine().runKernel(BERNOULLI, { logits: logits.reshape([rows, cols]), targets: targets.reshape([rows, cols]) }) as tf.Tensor1D);
   }
   return tf.tidy(() => {
     const ll = targets.mul(logits).sub(tf.softplus(logits));

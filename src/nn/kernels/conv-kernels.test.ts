@@ -31,6 +31,13 @@ const CASES: Array<[number[], number[], number | [number, number], Pad]> = [
   [[2, 9, 9, 5], [4, 4, 5, 12], 2, 'same'],
   [[2, 8, 8, 32], [4, 4, 32, 32], 2, 'same'],
   [[2, 16, 16, 3], [4, 4, 3, 32], 2, 'same'],
+  // The tiled forward and input-gradient kernels (channels in 8s): rows of 7 and 13 output
+  // pixels (tiles of 4 plus a remainder, edge pixels alone), stride 1 and 3, and 12 input
+  // channels (the per-pixel input gradient).
+  [[2, 13, 11, 8], [4, 4, 8, 16], 2, 'same'],
+  [[1, 13, 13, 16], [3, 3, 16, 8], 1, 'valid'],
+  [[1, 14, 15, 8], [5, 4, 8, 8], 3, 'same'],
+  [[2, 7, 7, 12], [3, 3, 12, 8], 2, 'same'],
 ];
 
 beforeAll(async () => {
@@ -45,7 +52,7 @@ describe.each([
   beforeAll(() => setNativeKernelsEnabled(native));
   afterAll(() => setNativeKernelsEnabled(true));
 
-  describe('conv2d gradients on wasm and (solar) cpu match tfjs cpu', () => {
+  describe('conv2d and its gradients on wasm and (solar) cpu match tfjs cpu', () => {
     it.each(CASES)('x %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
       const x = randn(xShape, 1);
       const w = randn(fShape, 2);
@@ -53,11 +60,13 @@ describe.each([
       const dy = randn(outShape, 3);
       const grads = () => {
         const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
-        return tf.grads(f)([tf.tensor(x, xShape), tf.tensor(w, fShape)], tf.tensor(dy, outShape));
+        const [xt, wt] = [tf.tensor(x, xShape), tf.tensor(w, fShape)];
+        return [...tf.grads(f)([xt, wt], tf.tensor(dy, outShape)), f(xt, wt)];
       };
-      const [refDx, refDw] = await onBackend('cpu-reference', grads);
-      const [wasmDx, wasmDw] = await onBackend('wasm', grads);
+      const [refDx, refDw, refY] = await onBackend('cpu-reference', grads);
+      const [wasmDx, wasmDw, wasmY] = await onBackend('wasm', grads);
       const [cpuDx, cpuDw] = await onBackend('cpu', grads);
+      expect(relErr(wasmY, refY)).toBeLessThan(1e-5);
       expect(relErr(wasmDx, refDx)).toBeLessThan(1e-4);
       expect(relErr(wasmDw, refDw)).toBeLessThan(1e-4);
       expect(relErr(cpuDx, refDx)).toBe(0); // same tfjs kernel

@@ -21,6 +21,9 @@ import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { transposeFreeMatMul } from './BatchMatMul.js';
 import { leadingSumAsMatMul } from './Sum.js';
 import { sharedIdentity, sharedSameTypeCast } from './no-copy.js';
+import { tiledConv2D } from './Conv2D.js';
+import { biasAwareAdd, reluGradConfigs, reluGradient } from './bias-relu.js';
+import { bernoulliConfigs, bernoulliGradient } from './bernoulli.js';
 
 type Solar = 'wasm' | 'cpu';
 
@@ -37,11 +40,16 @@ function solarKernels(): Record<Solar, tf.KernelConfig[]> {
     }
     const sum = tf.getKernel('Sum', 'wasm');
     if (sum != null) wasm.push(leadingSumAsMatMul(sum));
+    const conv = tf.getKernel('Conv2D', 'wasm');
+    if (conv != null) wasm.push(tiledConv2D(conv));
+    const add = tf.getKernel('Add', 'wasm');
+    if (add != null) wasm.push(biasAwareAdd(add));
     const identity = tf.getKernel('Identity', 'wasm');
     if (identity != null) wasm.push(sharedIdentity(identity));
     const cast = tf.getKernel('Cast', 'wasm');
     if (cast != null) wasm.push(sharedSameTypeCast(cast));
-    ours = { wasm, cpu: [conv2DBackpropFilterConfig('cpu')] };
+    wasm.push(reluGradConfigs[0], ...bernoulliConfigs);
+    ours = { wasm, cpu: [conv2DBackpropFilterConfig('cpu'), reluGradConfigs[1]] };
   }
   return ours;
 }
@@ -58,6 +66,9 @@ function replace(config: tf.KernelConfig): void {
 
 /** Registers solar's kernels for `backend` (replacing tfjs's). Idempotent. Returns their names. */
 export function registerSolarKernels(backend: Solar): string[] {
+  // Relu's gradient through solar's kernel where registered (the same function everywhere).
+  tf.registerGradient(reluGradient);
+  tf.registerGradient(bernoulliGradient);
   const configs = solarKernels()[backend];
   configs.forEach(replace);
   return configs.map((c) => c.kernelName);

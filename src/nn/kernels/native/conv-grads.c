@@ -12,6 +12,17 @@
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
+/*
+ * acc + a·b. Built twice (scripts/build-kernels.sh): with relaxed SIMD, one fused multiply-add
+ * where the CPU has one (its rounding differs from mul-then-add, so the two builds give
+ * slightly different floats; each is deterministic on one machine); without, mul then add.
+ */
+#ifdef SOLAR_RELAXED_SIMD
+#define MADD(acc, a, b) wasm_f32x4_relaxed_madd((a), (b), (acc))
+#else
+#define MADD(acc, a, b) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
+#endif
+
 static inline int max_i(int a, int b) { return a > b ? a : b; }
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 /* floor(a / b) for b > 0 and any sign of a. */
@@ -75,8 +86,8 @@ void column_sum(const float* x, float* y, int M, int C) {
         v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);                             \
         for (int r = 0; r < R; r++) {                                                            \
           v128_t xv = wasm_v128_load32_splat(xp + r);                                            \
-          a0[r] = wasm_f32x4_add(a0[r], wasm_f32x4_mul(xv, d0));                                 \
-          a1[r] = wasm_f32x4_add(a1[r], wasm_f32x4_mul(xv, d1));                                 \
+          a0[r] = MADD(a0[r], xv, d0);                                 \
+          a1[r] = MADD(a1[r], xv, d1);                                 \
         }                                                                                        \
       }                                                                                          \
     }                                                                                            \
@@ -162,6 +173,152 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int N, i
   }
 }
 
+/*
+ * The register tile both convolutions below are built from: R output pixels × 8 output
+ * channels, over the taps t and the contraction index k,
+ *   y[r, 0..8] = Σ_t Σ_k x_t[r·xstride + k] · w_t[k·ldw + 0..8]
+ * (R broadcasts and 2 weight vectors per (t, k) feed 2R multiply-adds). x_t and w_t are each
+ * tap's input pixel and weight rows; y's pixels are ystride apart.
+ */
+#define CONV_TILE(R)                                                                               \
+  static void conv_tile_##R(const float* const* xs, const float* const* ws, int ntaps, int K,      \
+                            int xstride, int ldw, float* y, int ystride) {                         \
+    v128_t a0[R], a1[R];                                                                           \
+    for (int r = 0; r < R; r++) a0[r] = a1[r] = wasm_f32x4_splat(0.f);                              \
+    for (int t = 0; t < ntaps; t++) {                                                              \
+      const float* xp = xs[t];                                                                     \
+      const float* wp = ws[t];                                                                     \
+      for (int k = 0; k < K; k++, xp++, wp += ldw) {                                               \
+        v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);                               \
+        for (int r = 0; r < R; r++) {                                                              \
+          v128_t xv = wasm_v128_load32_splat(xp + r * xstride);                                    \
+          a0[r] = MADD(a0[r], xv, w0);                                                             \
+          a1[r] = MADD(a1[r], xv, w1);                                                             \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+    for (int r = 0; r < R; r++) {                                                                  \
+      wasm_v128_store(y + r * ystride, a0[r]);                                                     \
+      wasm_v128_store(y + r * ystride + 4, a1[r]);                                                 \
+    }                                                                                              \
+  }
+CONV_TILE(1)
+CONV_TILE(2)
+CONV_TILE(3)
+CONV_TILE(4)
+
+static void conv_tile(int R, const float* const* xs, const float* const* ws, int ntaps, int K, int xstride, int ldw,
+                      float* y, int ystride) {
+  switch (R) {
+    case 4: conv_tile_4(xs, ws, ntaps, K, xstride, ldw, y, ystride); break;
+    case 3: conv_tile_3(xs, ws, ntaps, K, xstride, ldw, y, ystride); break;
+    case 2: conv_tile_2(xs, ws, ntaps, K, xstride, ldw, y, ystride); break;
+    default: conv_tile_1(xs, ws, ntaps, K, xstride, ldw, y, ystride); break;
+  }
+}
+
+/*
+ * Conv2D (the forward pass) for Co a multiple of 8:
+ *   y[n, i, j, o] = Σ_{a,b,c} x[n, i·sh + a − pt, j·sw + b − pl, c] · w[a, b, c, o]
+ * Tiles of up to 4 output pixels of a row whose taps all lie inside the image; the pixels at
+ * the left and right edges one at a time with only their inside taps. x [N, H, W, C],
+ * w [kh, kw, C, Co], y [N, Ho, Wo, Co] overwritten; `taps` is scratch for 2·kh·kw pointers.
+ */
+EXPORT(conv2d_forward)
+void conv2d_forward(const float* x, const float* w, float* y, int N, int H, int W, int C, int Ho, int Wo, int Co,
+                    int kh, int kw, int sh, int sw, int pt, int pl, const float** taps) {
+  const float** xs = taps;
+  const float** ws = taps + kh * kw;
+  /* Output columns whose every tap b lies inside: j·sw + b − pl ∈ [0, W) for all b. */
+  const int jin_lo = max_i(0, ceil_div(pl, sw));
+  const int jin_hi = min_i(Wo, floor_div(W - kw + pl, sw) + 1);
+  for (int n = 0; n < N; n++) {
+    for (int i = 0; i < Ho; i++) {
+      float* yrow = y + ((long)n * Ho + i) * Wo * Co;
+      for (int o = 0; o < Co; o += 8) {
+        for (int j = 0; j < Wo;) {
+          const int inside = j >= jin_lo && j < jin_hi;
+          const int R = inside ? min_i(4, jin_hi - j) : 1;
+          int nt = 0;
+          for (int a = 0; a < kh; a++) {
+            const int h = i * sh + a - pt;
+            if (h < 0 || h >= H) continue;
+            for (int b = 0; b < kw; b++) {
+              const int col = j * sw + b - pl;
+              if (!inside && (col < 0 || col >= W)) continue;
+              xs[nt] = x + (((long)n * H + h) * W + col) * C;
+              ws[nt] = w + ((long)a * kw + b) * C * Co + o;
+              nt++;
+            }
+          }
+          float* out = yrow + (long)j * Co + o;
+          if (nt == 0) {
+            for (int r = 0; r < R; r++) for (int v = 0; v < 8; v++) out[r * Co + v] = 0.f;
+          } else {
+            conv_tile(R, xs, ws, nt, C, sw * C, Co, out, Co);
+          }
+          j += R;
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Conv2DBackpropInput for C a multiple of 8, on the same tile: output columns of one phase
+ * (w + pl ≡ ρ mod sw) use the same taps b ≡ ρ, and consecutive ones read consecutive dy
+ * pixels, so a tile is up to 4 of them (sw apart in dx), contracting over o with
+ * wt [kh, kw, Co, C] (filter_for_input with C a multiple of 4 needs no padding).
+ */
+EXPORT(conv2d_backprop_input_tiled)
+void conv2d_backprop_input_tiled(const float* dy, const float* wt, float* dx, int N, int H, int W, int C, int Ho,
+                                 int Wo, int Co, int kh, int kw, int sh, int sw, int pt, int pl, const float** taps) {
+  const float** xs = taps;
+  const float** ws = taps + kh * kw;
+  for (int n = 0; n < N; n++) {
+    for (int h = 0; h < H; h++) {
+      float* dxrow = dx + ((long)n * H + h) * W * C;
+      for (int phase = 0; phase < sw && phase < W; phase++) {
+        /* columns w = phase, phase + sw, …; the q-th has w + pl = q·sw + ρ with ρ = (phase + pl) mod sw */
+        const int rho = (phase + pl) % sw;
+        const int q0 = (phase + pl) / sw;
+        const int count = (W - phase + sw - 1) / sw;
+        /* column index m (0 … count−1) reads dy column j = q0 + m − (b − ρ)/sw for tap b; all
+           taps are inside when that lies in [0, Wo) for b = ρ (largest j) and the largest b. */
+        int bmax = rho;
+        while (bmax + sw < kw) bmax += sw;
+        const int m_lo = max_i(0, (bmax - rho) / sw - q0);
+        const int m_hi = min_i(count, Wo - q0);
+        for (int c = 0; c < C; c += 8) {
+          for (int m = 0; m < count;) {
+            const int inside = m >= m_lo && m < m_hi;
+            const int R = inside ? min_i(4, m_hi - m) : 1;
+            int nt = 0;
+            for (int a = (h + pt) % sh; a < kh; a += sh) {
+              const int i = (h + pt - a) / sh;
+              if (i < 0 || i >= Ho) continue;
+              for (int b = rho; b < kw; b += sw) {
+                const int j = q0 + m - (b - rho) / sw;
+                if (!inside && (j < 0 || j >= Wo)) continue;
+                xs[nt] = dy + (((long)n * Ho + i) * Wo + j) * Co;
+                ws[nt] = wt + ((long)a * kw + b) * Co * C + c;
+                nt++;
+              }
+            }
+            float* out = dxrow + ((long)phase + (long)m * sw) * C + c;
+            if (nt == 0) {
+              for (int r = 0; r < R; r++) for (int v = 0; v < 8; v++) out[(long)r * sw * C + v] = 0.f;
+            } else {
+              conv_tile(R, xs, ws, nt, Co, Co, C, out, sw * C);
+            }
+            m += R;
+          }
+        }
+      }
+    }
+  }
+}
+
 /* Stores the first `n` (1–4) lanes of v at p. */
 static inline void store_lanes(float* p, v128_t v, int n) {
   if (n >= 4) { wasm_v128_store(p, v); return; }
@@ -185,7 +342,7 @@ static inline void store_lanes(float* p, v128_t v, int n) {
       const float* wp = wts[t] + c;                                                                  \
       for (int o = 0; o < Co; o++, wp += Cp) {                                                       \
         v128_t d = wasm_v128_load32_splat(dp + o);                                                   \
-        for (int v = 0; v < V; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(wasm_v128_load(wp + 4 * v), d)); \
+        for (int v = 0; v < V; v++) acc[v] = MADD(acc[v], wasm_v128_load(wp + 4 * v), d); \
       }                                                                                              \
     }                                                                                                \
     for (int v = 0; v < V; v++) store_lanes(out + 4 * v, acc[v], nvalid - 4 * v);                  \
@@ -210,7 +367,7 @@ INPUT_BLOCK(8)
       const float* wp = ws[t];                                                                       \
       for (int o = 0; o < Co; o += 4) {                                                              \
         v128_t d = wasm_v128_load(dp + o);                                                           \
-        for (int c = 0; c < CC; c++) acc[c] = wasm_f32x4_add(acc[c], wasm_f32x4_mul(wasm_v128_load(wp + c * Co + o), d)); \
+        for (int c = 0; c < CC; c++) acc[c] = MADD(acc[c], wasm_v128_load(wp + c * Co + o), d); \
       }                                                                                              \
     }                                                                                                \
     for (int c = 0; c < CC; c++) {                                                                   \
@@ -289,6 +446,111 @@ void filter_for_input(const float* w, float* wt, int kh, int kw, int C, int Co) 
   for (int t = 0; t < kh * kw; t++) {
     for (int o = 0; o < Co; o++) {
       for (int c = 0; c < Cp; c++) wt[((long)t * Co + o) * Cp + c] = c < C ? w[((long)t * C + c) * Co + o] : 0.f;
+    }
+  }
+}
+
+/* y[m, c] = x[m, c] + b[c] for x [M, C]: a layer's bias, broadcast over batch, rows and columns. */
+EXPORT(bias_add)
+void bias_add(const float* x, const float* b, float* y, int M, int C) {
+  if ((C & 3) == 0) {
+    for (int m = 0; m < M; m++, x += C, y += C) {
+      for (int c = 0; c < C; c += 4) wasm_v128_store(y + c, wasm_f32x4_add(wasm_v128_load(x + c), wasm_v128_load(b + c)));
+    }
+    return;
+  }
+  for (int m = 0; m < M; m++, x += C, y += C) {
+    for (int c = 0; c < C; c++) y[c] = x[c] + b[c];
+  }
+}
+
+/* dx = dy · [y > 0] for y = relu(x) (or x itself: the same sign test): relu's gradient in one pass. */
+EXPORT(relu_grad)
+void relu_grad(const float* dy, const float* y, float* dx, int n) {
+  int i = 0;
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (; i + 4 <= n; i += 4) {
+    v128_t mask = wasm_f32x4_gt(wasm_v128_load(y + i), zero);
+    wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), mask));
+  }
+  for (; i < n; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+}
+
+/*
+ * e^t for t ≤ 0 (Cephes expf: t = n·ln2 + r, |r| ≤ ln2/2, a degree-7 polynomial in r times
+ * 2^n built in the exponent bits; ~1 ulp). t below −87 gives e^−87 ≈ 1.6e−38 rather than a
+ * denormal, which no caller can tell from 0.
+ */
+static inline v128_t exp_nonpositive(v128_t t) {
+  t = wasm_f32x4_max(t, wasm_f32x4_splat(-87.f));
+  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(t, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(t, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), wasm_f32x4_splat(1.f));
+  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, scale);
+}
+
+/*
+ * log(1 + e) for e ∈ [0, 1] as 2·atanh(s), s = e / (2 + e) ∈ [0, 1/3]:
+ * 2s·(1 + s²/3 + s⁴/5 + … + s¹⁴/15), relative error < 2e−8 and no cancellation at small e.
+ */
+static inline v128_t log1p_unit(v128_t e) {
+  v128_t s = wasm_f32x4_div(e, wasm_f32x4_add(e, wasm_f32x4_splat(2.f)));
+  v128_t s2 = wasm_f32x4_mul(s, s);
+  v128_t p = wasm_f32x4_splat(1.f / 15.f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), wasm_f32x4_splat(1.f / 13.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), wasm_f32x4_splat(1.f / 11.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), wasm_f32x4_splat(1.f / 9.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), wasm_f32x4_splat(1.f / 7.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), wasm_f32x4_splat(1.f / 5.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), wasm_f32x4_splat(1.f / 3.f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), wasm_f32x4_splat(1.f));
+  return wasm_f32x4_mul(wasm_f32x4_add(s, s), p);
+}
+
+/*
+ * The Bernoulli log-likelihood of the decoder's logits, per row (image):
+ *   ll[r] = Σ_c t·l − softplus(l),   softplus(l) = max(l, 0) + log(1 + e^−|l|)
+ * x, t [rows, cols] with cols a multiple of 4.
+ */
+EXPORT(bernoulli_loglik)
+void bernoulli_loglik(const float* l, const float* t, float* ll, int rows, int cols) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int r = 0; r < rows; r++, l += cols, t += cols) {
+    v128_t acc = zero;
+    for (int c = 0; c < cols; c += 4) {
+      v128_t x = wasm_v128_load(l + c);
+      v128_t e = exp_nonpositive(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+      v128_t sp = wasm_f32x4_add(wasm_f32x4_max(x, zero), log1p_unit(e));
+      acc = wasm_f32x4_add(acc, wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(t + c), x), sp));
+    }
+    ll[r] = (wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 2)) +
+            (wasm_f32x4_extract_lane(acc, 1) + wasm_f32x4_extract_lane(acc, 3));
+  }
+}
+
+/*
+ * Its gradient: dl[r, c] = dy[r]·(t − σ(l)), σ(l) = 1/(1 + e) for l ≥ 0 and e/(1 + e) for
+ * l < 0, e = e^−|l| (no overflow either way).
+ */
+EXPORT(bernoulli_loglik_grad)
+void bernoulli_loglik_grad(const float* dy, const float* l, const float* t, float* dl, int rows, int cols) {
+  const v128_t zero = wasm_f32x4_splat(0.f), one = wasm_f32x4_splat(1.f);
+  for (int r = 0; r < rows; r++, l += cols, t += cols, dl += cols) {
+    const v128_t d = wasm_f32x4_splat(dy[r]);
+    for (int c = 0; c < cols; c += 4) {
+      v128_t x = wasm_v128_load(l + c);
+      v128_t e = exp_nonpositive(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+      v128_t inv = wasm_f32x4_div(one, wasm_f32x4_add(one, e));
+      v128_t sig = wasm_v128_bitselect(inv, wasm_f32x4_mul(e, inv), wasm_f32x4_ge(x, zero));
+      wasm_v128_store(dl + c, wasm_f32x4_mul(d, wasm_f32x4_sub(wasm_v128_load(t + c), sig)));
     }
   }
 }

@@ -18,7 +18,32 @@ export function filterGradient(k: NativeKernels, x: tf.TensorInfo, dy: tf.Tensor
   return out;
 }
 
-/** dx [N, H, W, C] of the conv x * W = y, from dy and W (also conv2dTranspose's forward pass). */
+/** Whether `forward` takes this conv: output channels in whole tiles of 8. */
+export function forwardSupported(g: Conv2DInfo): boolean {
+  return g.outChannels % 8 === 0;
+}
+
+/** y [N, Ho, Wo, Co] = x * W (Co a multiple of 8, see forwardSupported). */
+export function forward(k: NativeKernels, x: tf.TensorInfo, filter: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
+  const { filterHeight: kh, filterWidth: kw } = g;
+  const taps = k.malloc(8 * kh * kw);
+  try {
+    const out = k.output(g.outShape as number[]);
+    k.fn.conv2d_forward(
+      k.offset(x), k.offset(filter), k.offset(out),
+      g.batchSize, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
+      kh, kw, g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left, taps,
+    );
+    return out;
+  } finally {
+    k.free(taps);
+  }
+}
+
+/**
+ * dx [N, H, W, C] of the conv x * W = y, from dy and W (also conv2dTranspose's forward pass):
+ * the tiled kernel for C a multiple of 8, vectors over Co for C < 8, else one pixel at a time.
+ */
 export function inputGradient(k: NativeKernels, dy: tf.TensorInfo, filter: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
   const { filterHeight: kh, filterWidth: kw, inChannels: C, outChannels: Co } = g;
   const cp = (C + 3) & ~3;
@@ -28,15 +53,28 @@ export function inputGradient(k: NativeKernels, dy: tf.TensorInfo, filter: tf.Te
   try {
     k.fn.filter_for_input(k.offset(filter), scratch, kh, kw, C, Co);
     const out = k.output(g.inShape as number[]);
-    k.fn.conv2d_backprop_input(
-      k.offset(dy), k.offset(filter), scratch, k.offset(out),
-      g.batchSize, g.inHeight, g.inWidth, C, g.outHeight, g.outWidth, Co,
-      kh, kw, g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left, scratch + wtBytes,
-    );
+    const geometry = [g.batchSize, g.inHeight, g.inWidth, C, g.outHeight, g.outWidth, Co, kh, kw, g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left] as const;
+    if (C % 8 === 0) k.fn.conv2d_backprop_input_tiled(k.offset(dy), scratch, k.offset(out), ...geometry, scratch + wtBytes);
+    else k.fn.conv2d_backprop_input(k.offset(dy), k.offset(filter), scratch, k.offset(out), ...geometry, scratch + wtBytes);
     return out;
   } finally {
     k.free(scratch);
   }
+}
+
+/** y = x + b for x [..., C] and b [C]. */
+export function biasAdd(k: NativeKernels, x: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  const C = x.shape[x.shape.length - 1];
+  const out = k.output(x.shape);
+  k.fn.bias_add(k.offset(x), k.offset(b), k.offset(out), x.shape.reduce((a, d) => a * d, 1) / C, C);
+  return out;
+}
+
+/** dx = dy · [y > 0] (relu's gradient, from its output or input). */
+export function reluGrad(k: NativeKernels, dy: tf.TensorInfo, y: tf.TensorInfo): tf.TensorInfo {
+  const out = k.output(dy.shape);
+  k.fn.relu_grad(k.offset(dy), k.offset(y), k.offset(out), dy.shape.reduce((a, d) => a * d, 1));
+  return out;
 }
 
 /** Σ over all leading axes of x [..., C], as a tensor of `outShape` (C values). */

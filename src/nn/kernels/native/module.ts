@@ -9,14 +9,27 @@
  * kernels (built from XNNPACK's Conv2D) in charge and says why.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { WASM_BASE64 } from './conv-grads-wasm.js';
+import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './conv-grads-wasm.js';
+
+/**
+ * The two builds: 'relaxed' uses relaxed SIMD's fused multiply-add (browsers since 2023; Node
+ * 20 only with --experimental-wasm-relaxed-simd, which bin/solar.js sets), 'simd' plain
+ * SIMD128. Their floats differ in rounding; each is deterministic on one machine.
+ */
+export type KernelBuild = 'relaxed' | 'simd';
 
 /** The C functions; every pointer is a byte offset in the backend's heap. */
 export interface NativeExports {
   column_sum(x: number, y: number, M: number, C: number): void;
+  bias_add(x: number, b: number, y: number, M: number, C: number): void;
+  relu_grad(dy: number, y: number, dx: number, n: number): void;
+  bernoulli_loglik(l: number, t: number, ll: number, rows: number, cols: number): void;
+  bernoulli_loglik_grad(dy: number, l: number, t: number, dl: number, rows: number, cols: number): void;
   conv2d_backprop_filter(x: number, dy: number, dw: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
   conv2d_backprop_input(dy: number, w: number, wt: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number): void;
   filter_for_input(w: number, wt: number, kh: number, kw: number, C: number, Co: number): void;
+  conv2d_forward(x: number, w: number, y: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number): void;
+  conv2d_backprop_input_tiled(dy: number, wt: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
@@ -27,6 +40,7 @@ interface WasmBackendInternals {
 }
 
 export interface NativeKernels {
+  readonly build: KernelBuild;
   readonly fn: NativeExports;
   /** Heap offset of a tensor's data. */
   offset(t: tf.TensorInfo): number;
@@ -48,26 +62,30 @@ function decodeBase64(s: string): Uint8Array {
 }
 
 /**
- * Instantiates the kernels on `backend` (the started wasm backend). Returns null when they
- * are in use, or the reason they are not.
+ * Instantiates the kernels on `backend` (the started wasm backend): `build`, or by default the
+ * relaxed-SIMD build where this engine validates it, else the plain one. Returns null when
+ * they are in use, or the reason they are not.
  */
-export async function loadNativeKernels(backend: tf.KernelBackend): Promise<string | null> {
-  if (loaded?.backend === backend) return null;
+export async function loadNativeKernels(backend: tf.KernelBackend, build?: KernelBuild): Promise<string | null> {
+  if (loaded?.backend === backend && (build == null || loaded.kernels.build === build)) return null;
   loaded = null;
   const b = backend as unknown as Partial<WasmBackendInternals>;
   const memory = b.wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory) || b.dataIdMap == null || typeof b.makeOutput !== 'function') {
     return (lastFailure = 'tfjs-backend-wasm does not expose its memory and tensor offsets (not the 4.x layout)');
   }
+  const relaxed = decodeBase64(WASM_RELAXED_SIMD_BASE64);
+  const chosen: KernelBuild = build ?? (WebAssembly.validate(relaxed as BufferSource) ? 'relaxed' : 'simd');
   let instance: WebAssembly.Instance;
   try {
-    const module = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
+    const module = await WebAssembly.compile((chosen === 'relaxed' ? relaxed : decodeBase64(WASM_SIMD_BASE64)) as BufferSource);
     instance = await WebAssembly.instantiate(module, { env: { memory } });
   } catch (e) {
     return (lastFailure = `solar's wasm kernels did not load (${(e as Error).message})`);
   }
   const internals = b as WasmBackendInternals;
   const kernels: NativeKernels = {
+    build: chosen,
     fn: instance.exports as unknown as NativeExports,
     offset(t) {
       const d = internals.dataIdMap.get(t.dataId);
