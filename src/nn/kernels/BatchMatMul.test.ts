@@ -1,8 +1,9 @@
-/** The transpose-free wasm matmul against the cpu backend, for every flag combination and batching. */
+/** The wasm matmul (transpose-free, solar's SIMD kernel where it applies) against the cpu backend, for every flag combination and batching. */
 import { beforeAll, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
 import { onBackend, randn, relErr } from '../test-helpers.js';
+import { setNativeKernelsEnabled } from './native/module.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -32,4 +33,26 @@ it.each([
   const cpu = await onBackend('cpu-reference', run);
   const wasm = await onBackend('wasm', run);
   for (let i = 0; i < cpu.length; i++) expect(relErr(wasm[i], cpu[i])).toBeLessThan(1e-5);
+});
+
+it.each([
+  [false, false, true],
+  [true, false, true],
+  [false, true, true],
+  [true, true, false],
+])('an unbatched product with N in 8s (solar\'s SIMD kernel) equals cpu: transposeA=%s transposeB=%s (kernels on: %s)', async (tA, tB, native) => {
+  setNativeKernelsEnabled(native);
+  try {
+    const [M, K, N] = [7, 13, 16];
+    const aShape = tA ? [K, M] : [M, K];
+    const bShape = tB ? [N, K] : [K, N];
+    const a = randn(aShape, 4);
+    const b = randn(bShape, 5);
+    const run = () => [tf.matMul(tf.tensor2d(a, aShape as [number, number]), tf.tensor2d(b, bShape as [number, number]), tA, tB)];
+    const [cpu] = await onBackend('cpu-reference', run);
+    const [wasm] = await onBackend('wasm', run);
+    expect(relErr(wasm, cpu)).toBeLessThan(1e-5);
+  } finally {
+    setNativeKernelsEnabled(true);
+  }
 });

@@ -10,6 +10,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelScope } from './kernel-scope.js';
+import { matmul } from './native/conv-grads.js';
+import { nativeKernels } from './native/module.js';
+
+/** Rank 2, or rank 3 with a batch of 1. */
+function unbatched(t: tf.TensorInfo): boolean {
+  return t.shape.length === 2 || (t.shape.length === 3 && t.shape[0] === 1);
+}
 
 /** Swaps the last two axes. */
 function lastTwoSwapped(rank: number): number[] {
@@ -24,9 +31,20 @@ function lastTwoSwapped(rank: number): number[] {
  * transposes into `original` (the backend's own config, whose setup we must keep running).
  */
 export function transposeFreeMatMul(original: tf.KernelConfig): tf.KernelConfig {
+  // The plain product: solar's tiled SIMD kernel for one unbatched BatchMatMul with N in 8s
+  // (the dense layers' products, ~2× XNNPACK's here, which repacks b as weights each call),
+  // else the backend's own.
+  const plain = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const native = original.kernelName === 'BatchMatMul' ? nativeKernels(args.backend) : null;
+    if (native != null && unbatched(a) && unbatched(b) && b.shape.at(-1)! % 8 === 0 && a.dtype === 'float32' && b.dtype === 'float32') {
+      return matmul(native, a, b);
+    }
+    return original.kernelFunc(args);
+  };
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => {
     const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (!transposeA && !transposeB) return original.kernelFunc(args);
+    if (!transposeA && !transposeB) return plain(args);
     const s = new KernelScope(args.backend, 'wasm');
     try {
       const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
@@ -35,7 +53,7 @@ export function transposeFreeMatMul(original: tf.KernelConfig): tf.KernelConfig 
         a: transposeA ? s.transpose(a, lastTwoSwapped(a.shape.length)) : a,
         b: transposeB ? s.transpose(b, lastTwoSwapped(b.shape.length)) : b,
       };
-      const out = original.kernelFunc({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      const out = plain({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
       s.dispose(); // only the two transposes; `out` is not in the scope
       return out;
     } catch (e) {

@@ -218,6 +218,23 @@ static void conv_tile(int R, const float* const* xs, const float* const* ws, int
 }
 
 /*
+ * c [M, N] = a [M, K] · b [K, N] (row-major, N a multiple of 8), on the conv tile: 4 rows × 8
+ * columns at a time. `ptrs` is scratch for 2 pointers (the tile reads its operands through
+ * pointer lists).
+ */
+EXPORT(matmul)
+void matmul(const float* a, const float* b, float* c, int M, int K, int N, const float** ptrs) {
+  for (int n = 0; n < N; n += 8) {
+    for (int m = 0; m < M; m += 4) {
+      const int R = min_i(4, M - m);
+      ptrs[0] = a + (long)m * K;
+      ptrs[1] = b + n;
+      conv_tile(R, ptrs, ptrs + 1, 1, K, K, N, c + (long)m * N + n, N);
+    }
+  }
+}
+
+/*
  * Conv2D (the forward pass) for Co a multiple of 8:
  *   y[n, i, j, o] = Σ_{a,b,c} x[n, i·sh + a − pt, j·sw + b − pl, c] · w[a, b, c, o]
  * Tiles of up to 4 output pixels of a row whose taps all lie inside the image; the pixels at

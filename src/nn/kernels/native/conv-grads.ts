@@ -62,6 +62,20 @@ export function inputGradient(k: NativeKernels, dy: tf.TensorInfo, filter: tf.Te
   }
 }
 
+/** a [(1,) M, K] · b [(1,) K, N] ([M, N] for two matrices, else [1, M, N]), N a multiple of 8. */
+export function matmul(k: NativeKernels, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  const [M, K] = a.shape.slice(-2);
+  const N = b.shape[b.shape.length - 1];
+  const ptrs = k.malloc(8);
+  try {
+    const out = k.output(a.shape.length === 2 && b.shape.length === 2 ? [M, N] : [1, M, N]);
+    k.fn.matmul(k.offset(a), k.offset(b), k.offset(out), M, K, N, ptrs);
+    return out;
+  } finally {
+    k.free(ptrs);
+  }
+}
+
 /** y = x + b for x [..., C] and b [C]. */
 export function biasAdd(k: NativeKernels, x: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
   const C = x.shape[x.shape.length - 1];
