@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // As bin/solar.js: solar's wasm kernels in their relaxed-SIMD build (nn/kernels/native).
+    execArgv: ['--experimental-wasm-relaxed-simd'],
   },
 });

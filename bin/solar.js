@@ -1,5 +1,9 @@
 #!/usr/bin/env node
+import { enableRelaxedSimd } from '../build/src/run/wasm-features.js';
 import { main } from '../build/src/cli/main.js';
+
+// Before any wasm compiles: solar's kernels use relaxed SIMD's fused multiply-add (Node 20).
+enableRelaxedSimd();
 
 // `solar envs | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './backend.js';
 import { bernoulliLogLik, klToStandardNormal } from './likelihoods.js';
-import { randn } from './test-helpers.js';
-import { setNativeKernelsEnabled } from './kernels/native/module.js';
+import { KERNEL_MODES, randn, useKernels } from './test-helpers.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -47,12 +46,9 @@ it('klToStandardNormal is ½ Σ (m² + s² − 1 − log s²) per row', () => {
   expect(Math.abs(zero[0])).toBeLessThan(1e-7);
 });
 
-describe.each([
-  ['solar\'s SIMD kernel', true],
-  ['tfjs ops', false],
-])('bernoulliLogLik by %s', (_, native) => {
-  beforeAll(() => setNativeKernelsEnabled(native));
-  afterAll(() => setNativeKernelsEnabled(true));
+describe.each(KERNEL_MODES)('bernoulliLogLik with solar\'s kernels: %s (composite: tfjs ops)', (mode) => {
+  beforeAll(() => useKernels(mode));
+  afterAll(() => useKernels('relaxed'));
 
   it('has the gradient w·(x − σ(l)) per element (float64 by hand), for large |l| too, and the value above', () => {
     const shape = [4, 6, 4];

@@ -6,6 +6,22 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random/rng.js';
 import { initBackend } from './backend.js';
 import { registerSolarKernels, restoreTfjsKernels } from './kernels/register.js';
+import { loadNativeKernels, setNativeKernelsEnabled } from './kernels/native/module.js';
+
+/**
+ * Which of solar's wasm implementations the next tests use: the SIMD kernels' relaxed-SIMD
+ * build (the default under bin/solar.js and vitest), their plain SIMD build, or the composite
+ * kernels on XNNPACK that run when neither loads.
+ */
+export type KernelMode = 'relaxed' | 'simd' | 'composite';
+export const KERNEL_MODES: KernelMode[] = ['relaxed', 'simd', 'composite'];
+
+export async function useKernels(mode: KernelMode): Promise<void> {
+  await initBackend('wasm');
+  setNativeKernelsEnabled(mode !== 'composite');
+  const failure = await loadNativeKernels(tf.backend(), mode === 'simd' ? 'simd' : 'relaxed');
+  if (failure != null) throw new Error(failure);
+}
 
 /** Standard-normal float32 values from a seeded generator, identical on every backend. */
 export function randn(shape: number[], seed: number): Float32Array {

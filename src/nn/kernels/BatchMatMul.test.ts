@@ -2,8 +2,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
-import { onBackend, randn, relErr } from '../test-helpers.js';
-import { setNativeKernelsEnabled } from './native/module.js';
+import { onBackend, randn, relErr, useKernels } from '../test-helpers.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -36,12 +35,12 @@ it.each([
 });
 
 it.each([
-  [false, false, true],
-  [true, false, true],
-  [false, true, true],
-  [true, true, false],
-])('an unbatched product with N in 8s (solar\'s SIMD kernel) equals cpu: transposeA=%s transposeB=%s (kernels on: %s)', async (tA, tB, native) => {
-  setNativeKernelsEnabled(native);
+  [false, false, 'relaxed'],
+  [true, false, 'simd'],
+  [false, true, 'relaxed'],
+  [true, true, 'composite'],
+] as const)('an unbatched product with N in 8s (solar\'s SIMD kernel) equals cpu: transposeA=%s transposeB=%s (kernels: %s)', async (tA, tB, mode) => {
+  await useKernels(mode);
   try {
     const [M, K, N] = [7, 13, 16];
     const aShape = tA ? [K, M] : [M, K];
@@ -53,6 +52,6 @@ it.each([
     const [wasm] = await onBackend('wasm', run);
     expect(relErr(wasm, cpu)).toBeLessThan(1e-5);
   } finally {
-    setNativeKernelsEnabled(true);
+    await useKernels('relaxed');
   }
 });

@@ -2,19 +2,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
-import { onBackend, randn, relErr } from '../test-helpers.js';
-import { setNativeKernelsEnabled } from './native/module.js';
+import { KERNEL_MODES, onBackend, randn, relErr, useKernels } from '../test-helpers.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-describe.each([
-  ['SIMD kernels', true],
-  ['composite kernels', false],
-])('wasm with solar\'s %s', (_, native) => {
-  beforeAll(() => setNativeKernelsEnabled(native));
-  afterAll(() => setNativeKernelsEnabled(true));
+describe.each(KERNEL_MODES)('wasm with solar\'s kernels: %s', (mode) => {
+  beforeAll(() => useKernels(mode));
+  afterAll(() => useKernels('relaxed'));
 
   it.each([
     [[2, 3, 4, 8], [8]],

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
-import { onBackend, randn, relErr } from '../test-helpers.js';
-import { nativeKernels, setNativeKernelsEnabled } from './native/module.js';
+import { KERNEL_MODES, onBackend, randn, relErr, useKernels } from '../test-helpers.js';
+import { nativeKernels } from './native/module.js';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 // [input NHWC, filter [kh, kw, Cin, Cout], stride, padding]: odd sizes, strides that skip
@@ -45,12 +45,9 @@ beforeAll(async () => {
   expect(nativeKernels(tf.backend())).not.toBeNull();
 });
 
-describe.each([
-  ['SIMD kernels', true],
-  ['composite kernels', false],
-])('wasm with solar\'s %s', (_, native) => {
-  beforeAll(() => setNativeKernelsEnabled(native));
-  afterAll(() => setNativeKernelsEnabled(true));
+describe.each(KERNEL_MODES)('wasm with solar\'s kernels: %s', (mode) => {
+  beforeAll(() => useKernels(mode));
+  afterAll(() => useKernels('relaxed'));
 
   describe('conv2d and its gradients on wasm and (solar) cpu match tfjs cpu', () => {
     it.each(CASES)('x %j, filter %j, stride %j, %s', async (xShape, fShape, stride, pad) => {
