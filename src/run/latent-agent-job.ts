@@ -64,6 +64,8 @@ export type LatentJobSummary = RunSummary & {
   backend: string;
   /** Threads that trained the model (no effect on the result). */
   threads: number;
+  /** wasm: which build of solar's SIMD kernels ran ('relaxed' FMA or 'simd'; their floats differ), or 'none'. */
+  simd_kernels?: 'relaxed' | 'simd' | 'none';
   /** Present only when something looked wrong (e.g. the images carry no information). */
   warnings?: string[];
   /** The run whose pretrained model this run started from (its pretraining time is in wall_s). */
@@ -253,6 +255,8 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     const summary: LatentJobSummary = {
       ...runSummary(evals, agent.envSteps, wall()), pretrain_env_steps: pretrainSteps, backend: backendInfo()?.name ?? backend, threads: 1 + (model.shardWorkers?.size ?? 0),
     };
+    const kernels = backendInfo()?.simdKernels;
+    if (kernels !== undefined) summary.simd_kernels = kernels;
     if (warnings.length > 0) summary.warnings = warnings;
     if (hooks.pretrainedFrom) summary.pretrained_from = hooks.pretrainedFrom.display();
     if (agent.evaluatedIteration !== undefined) summary.policy_from_iteration = agent.evaluatedIteration;
