@@ -12,7 +12,7 @@ for src in "$dir"/*.c; do
   name=$(basename "$src" .c)
   simd=$(mktemp)
   relaxed=$(mktemp)
-  flags="--target=wasm32 -O3 -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -Werror
+  flags="--target=wasm32 -O3 -ffp-contract=off -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -Werror
     -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all -Wl,-z,stack-size=0"
   # shellcheck disable=SC2086
   "$CLANG" $flags -msimd128 -o "$simd" "$src"

@@ -7,6 +7,7 @@
  *   θ ← θ − lr · m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵏ),  v̂ = v / (1 − β₂ᵏ)
  */
 import * as tf from '@tensorflow/tfjs';
+import { ADAM, adamKernel } from '../nn/kernels/adam.js';
 
 export interface AdamOptions {
   lr: number;
@@ -41,6 +42,18 @@ export class ClippedAdam {
     this.step += 1;
     const k = this.step;
     const lrHat = this.opts.lr * Math.sqrt(1 - Math.pow(this.b2, k)) / (1 - Math.pow(this.b1, k));
+    if (adamKernel()) {
+      // One kernel per variable on wasm, the same floats as the ops below (nn/kernels/adam.ts).
+      const attrs = { scale, beta1: this.b1, beta2: this.b2, lrHat, epsilon: this.eps };
+      grads.forEach((g, i) => {
+        const [theta, m, v] = tf.engine().runKernel(ADAM, { theta: this.vars[i], m: this.m[i], v: this.v[i], g }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        this.vars[i].assign(theta);
+        tf.dispose([theta, m, v]);
+      });
+      return norm;
+    }
     tf.tidy(() => {
       grads.forEach((g0, i) => {
         const g = scale === 1 ? g0 : g0.mul(scale);

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../nn/backend.js';
 import { relErr } from '../nn/test-helpers.js';
 import { getModelState } from './state.js';
-import { flatWeights, setFlatWeights, shardBounds, shardGradients, type ShardInput, type ShardOutput, type ShardWorkers } from './shards.js';
+import { flatGradients, flatWeights, setFlatWeights, shardBounds, shardGradients, type ShardInput, type ShardOutput, type ShardWorkers } from './shards.js';
 import { tinyData, tinyModel } from './test-helpers.js';
 import { trainStep } from './train.js';
 import type { SolarModel } from './model.js';
@@ -81,14 +81,7 @@ function inProcessWorkers(size: number, replica: () => SolarModel): ShardWorkers
       this.jobs += 1;
       setFlatWeights(models[w], weights);
       const out = shardGradients(models[w], input);
-      const flat = new Float32Array(out.grads.reduce((n, g) => n + g.size, 0));
-      let at = 0;
-      for (const g of out.grads) {
-        flat.set(g.dataSync() as Float32Array, at);
-        at += g.size;
-      }
-      tf.dispose(out.grads);
-      pending[w] = { ...out, grads: flat };
+      pending[w] = { ...out, grads: flatGradients(out.grads) };
     },
     wait(w) {
       const out = pending[w];

@@ -129,6 +129,18 @@ export function flatWeights(model: SolarModel): Float32Array {
   return out;
 }
 
+/** A shard's gradients as one flat array, variables in order (what a worker sends back); disposes them. */
+export function flatGradients(grads: tf.Tensor[]): Float32Array {
+  const out = new Float32Array(grads.reduce((n, g) => n + g.size, 0));
+  let at = 0;
+  for (const g of grads) {
+    out.set(g.dataSync() as Float32Array, at);
+    at += g.size;
+  }
+  tf.dispose(grads);
+  return out;
+}
+
 /** Sets the networks' weights from `flatWeights`' layout. */
 export function setFlatWeights(model: SolarModel, weights: Float32Array): void {
   let at = 0;

@@ -4,10 +4,9 @@
  * the weights and one shard and posts that shard's gradient (flat, variables in order), then
  * raises the shared flag the main thread waits on.
  */
-import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SolarModel } from '../model/index.js';
-import { setFlatWeights, shardGradients, type ShardInput } from '../model/shards.js';
+import { flatGradients, setFlatWeights, shardGradients, type ShardInput } from '../model/shards.js';
 import { initBackend } from '../nn/index.js';
 import type { ShardReply, ShardWorkerData } from './shard-pool.js';
 
@@ -33,13 +32,7 @@ parentPort.on('message', (job: { weights: Float32Array; input: ShardInput }) => 
     .then((model) => {
       setFlatWeights(model, job.weights);
       const out = shardGradients(model, job.input);
-      const grads = new Float32Array(out.grads.reduce((n, g) => n + g.size, 0));
-      let at = 0;
-      for (const g of out.grads) {
-        grads.set(g.dataSync() as Float32Array, at);
-        at += g.size;
-      }
-      tf.dispose(out.grads);
+      const grads = flatGradients(out.grads);
       reply({ ok: true, out: { ...out, grads } }, [grads.buffer as ArrayBuffer]);
     })
     .catch((e: unknown) => reply({ ok: false, error: e instanceof Error ? e.message : String(e) }));

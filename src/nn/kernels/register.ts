@@ -24,6 +24,7 @@ import { sharedIdentity, sharedSameTypeCast } from './no-copy.js';
 import { tiledConv2D } from './Conv2D.js';
 import { biasAwareAdd, reluGradConfigs, reluGradient } from './bias-relu.js';
 import { bernoulliConfigs, bernoulliGradient } from './bernoulli.js';
+import { adamConfig } from './adam.js';
 
 type Solar = 'wasm' | 'cpu';
 
@@ -48,7 +49,7 @@ function solarKernels(): Record<Solar, tf.KernelConfig[]> {
     if (identity != null) wasm.push(sharedIdentity(identity));
     const cast = tf.getKernel('Cast', 'wasm');
     if (cast != null) wasm.push(sharedSameTypeCast(cast));
-    wasm.push(reluGradConfigs[0], ...bernoulliConfigs);
+    wasm.push(reluGradConfigs[0], ...bernoulliConfigs, adamConfig);
     ours = { wasm, cpu: [conv2DBackpropFilterConfig('cpu'), reluGradConfigs[1]] };
   }
   return ours;

@@ -235,46 +235,63 @@ void matmul(const float* a, const float* b, float* c, int M, int K, int N, const
 }
 
 /*
+ * xp [N, Hp, Wp, C] = x [N, H, W, C] placed at (pt, pl), zeros around it (Hp ≥ H + pt,
+ * Wp ≥ W + pl): only the border is written twice.
+ */
+static void pad_image(const float* x, float* xp, int N, int H, int W, int C, int Hp, int Wp, int pt, int pl) {
+  const long row = (long)Wp * C;
+  for (int n = 0; n < N; n++) {
+    float* img = xp + (long)n * Hp * row;
+    for (int h = 0; h < Hp; h++) {
+      float* dst = img + h * row;
+      const int inside = h >= pt && h < pt + H;
+      if (!inside) {
+        for (long k = 0; k < row; k++) dst[k] = 0.f;
+        continue;
+      }
+      const float* src = x + (((long)n * H + (h - pt)) * W) * C;
+      long k = 0;
+      for (; k < (long)pl * C; k++) dst[k] = 0.f;
+      for (long q = 0; q < (long)W * C; q++, k++) dst[k] = src[q];
+      for (; k < row; k++) dst[k] = 0.f;
+    }
+  }
+}
+
+/*
  * Conv2D (the forward pass) for Co a multiple of 8:
  *   y[n, i, j, o] = Σ_{a,b,c} x[n, i·sh + a − pt, j·sw + b − pl, c] · w[a, b, c, o]
- * Tiles of up to 4 output pixels of a row whose taps all lie inside the image; the pixels at
- * the left and right edges one at a time with only their inside taps. x [N, H, W, C],
- * w [kh, kw, C, Co], y [N, Ho, Wo, Co] overwritten; `taps` is scratch for 2·kh·kw pointers.
+ * on a zero-padded copy of x (`padded`, N·Hp·Wp·C floats with Hp = (Ho − 1)·sh + kh and
+ * Wp = (Wo − 1)·sw + kw; unused when no padding is needed), so every output pixel takes every
+ * tap: tiles of 4 pixels of a row, and each filter row a is one tap whose kw·C inputs and
+ * weights lie next to each other. The sum runs over a, b, c in that order, as it would
+ * skipping the padding (which adds exact zeros). y [N, Ho, Wo, Co] overwritten; `taps` is
+ * scratch for 2·kh pointers.
  */
 EXPORT(conv2d_forward)
 void conv2d_forward(const float* x, const float* w, float* y, int N, int H, int W, int C, int Ho, int Wo, int Co,
-                    int kh, int kw, int sh, int sw, int pt, int pl, const float** taps) {
+                    int kh, int kw, int sh, int sw, int pt, int pl, const float** taps, float* padded) {
   const float** xs = taps;
-  const float** ws = taps + kh * kw;
-  /* Output columns whose every tap b lies inside: j·sw + b − pl ∈ [0, W) for all b. */
-  const int jin_lo = max_i(0, ceil_div(pl, sw));
-  const int jin_hi = min_i(Wo, floor_div(W - kw + pl, sw) + 1);
+  const float** ws = taps + kh;
+  const int Hp = (Ho - 1) * sh + kh, Wp = (Wo - 1) * sw + kw;
+  const float* xin = x;
+  int Hin = H, Win = W;
+  if (pt > 0 || pl > 0 || Hp > H + pt || Wp > W + pl) {
+    pad_image(x, padded, N, H, W, C, max_i(Hp, H + pt), max_i(Wp, W + pl), pt, pl);
+    xin = padded;
+    Hin = max_i(Hp, H + pt);
+    Win = max_i(Wp, W + pl);
+  }
+  const int K = kw * C;
   for (int n = 0; n < N; n++) {
     for (int i = 0; i < Ho; i++) {
       float* yrow = y + ((long)n * Ho + i) * Wo * Co;
       for (int o = 0; o < Co; o += 8) {
-        for (int j = 0; j < Wo;) {
-          const int inside = j >= jin_lo && j < jin_hi;
-          const int R = inside ? min_i(4, jin_hi - j) : 1;
-          int nt = 0;
-          for (int a = 0; a < kh; a++) {
-            const int h = i * sh + a - pt;
-            if (h < 0 || h >= H) continue;
-            for (int b = 0; b < kw; b++) {
-              const int col = j * sw + b - pl;
-              if (!inside && (col < 0 || col >= W)) continue;
-              xs[nt] = x + (((long)n * H + h) * W + col) * C;
-              ws[nt] = w + ((long)a * kw + b) * C * Co + o;
-              nt++;
-            }
-          }
-          float* out = yrow + (long)j * Co + o;
-          if (nt == 0) {
-            for (int r = 0; r < R; r++) for (int v = 0; v < 8; v++) out[r * Co + v] = 0.f;
-          } else {
-            conv_tile(R, xs, ws, nt, C, sw * C, Co, out, Co);
-          }
-          j += R;
+        for (int a = 0; a < kh; a++) ws[a] = w + (long)a * K * Co + o;
+        for (int j = 0; j < Wo; j += 4) {
+          const int R = min_i(4, Wo - j);
+          for (int a = 0; a < kh; a++) xs[a] = xin + (((long)n * Hin + i * sh + a) * Win + (long)j * sw) * C;
+          conv_tile(R, xs, ws, kh, K, sw * C, Co, yrow + (long)j * Co + o, Co);
         }
       }
     }
@@ -574,5 +591,43 @@ void bernoulli_loglik_grad(const float* dy, const float* l, const float* t, floa
       v128_t sig = wasm_v128_bitselect(inv, wasm_f32x4_mul(e, inv), wasm_f32x4_ge(x, zero));
       wasm_v128_store(dl + c, wasm_f32x4_mul(d, wasm_f32x4_sub(wasm_v128_load(t + c), sig)));
     }
+  }
+}
+
+/*
+ * One Adam step of one variable (model/adam.ts's formula, each operation rounded to float32
+ * in the order tfjs's ops round it, so the result is bit-for-bit theirs):
+ *   g ← g·scale (if clipped),  m ← m·β₁ + g·(1 − β₁),  v ← v·β₂ + (g·g)·(1 − β₂),
+ *   θ ← θ − (m·lr̂) / (√v + ε)
+ * The constants come rounded to float32 by the caller, as tfjs's scalars are.
+ */
+EXPORT(adam_update)
+void adam_update(const float* theta, const float* m, const float* v, const float* g, float* theta_out, float* m_out,
+                 float* v_out, int n, int scaled, float scale, float b1, float c1, float b2, float c2, float lr_hat,
+                 float eps) {
+  int i = 0;
+  const v128_t S = wasm_f32x4_splat(scale), B1 = wasm_f32x4_splat(b1), C1 = wasm_f32x4_splat(c1);
+  const v128_t B2 = wasm_f32x4_splat(b2), C2 = wasm_f32x4_splat(c2), LR = wasm_f32x4_splat(lr_hat), E = wasm_f32x4_splat(eps);
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_v128_load(g + i);
+    if (scaled) gi = wasm_f32x4_mul(gi, S);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), B1), wasm_f32x4_mul(gi, C1));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), B2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), C2));
+    const v128_t step = wasm_f32x4_div(wasm_f32x4_mul(mi, LR), wasm_f32x4_add(wasm_f32x4_sqrt(vi), E));
+    wasm_v128_store(m_out + i, mi);
+    wasm_v128_store(v_out + i, vi);
+    wasm_v128_store(theta_out + i, wasm_f32x4_sub(wasm_v128_load(theta + i), step));
+  }
+  for (; i < n; i++) {
+    float gi = g[i];
+    if (scaled) gi = gi * scale;
+    const float mi = m[i] * b1 + gi * c1;
+    const float gg = gi * gi;
+    const float vi = v[i] * b2 + gg * c2;
+    const float ml = mi * lr_hat;
+    const float den = __builtin_sqrtf(vi) + eps;
+    m_out[i] = mi;
+    v_out[i] = vi;
+    theta_out[i] = theta[i] - ml / den;
   }
 }

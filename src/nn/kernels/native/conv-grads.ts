@@ -25,18 +25,21 @@ export function forwardSupported(g: Conv2DInfo): boolean {
 
 /** y [N, Ho, Wo, Co] = x * W (Co a multiple of 8, see forwardSupported). */
 export function forward(k: NativeKernels, x: tf.TensorInfo, filter: tf.TensorInfo, g: Conv2DInfo): tf.TensorInfo {
-  const { filterHeight: kh, filterWidth: kw } = g;
-  const taps = k.malloc(8 * kh * kw);
+  const { filterHeight: kh, filterWidth: kw, batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = g;
+  const { top: pt, left: pl } = g.padInfo;
+  // The zero-padded copy of x the kernel convolves (its size as conv2d_forward computes it).
+  const Hp = Math.max((Ho - 1) * g.strideHeight + kh, H + pt);
+  const Wp = Math.max((Wo - 1) * g.strideWidth + kw, W + pl);
+  const scratch = k.malloc(8 * kh + 4 * N * Hp * Wp * C);
   try {
     const out = k.output(g.outShape as number[]);
     k.fn.conv2d_forward(
-      k.offset(x), k.offset(filter), k.offset(out),
-      g.batchSize, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
-      kh, kw, g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left, taps,
+      k.offset(x), k.offset(filter), k.offset(out), N, H, W, C, Ho, Wo, g.outChannels,
+      kh, kw, g.strideHeight, g.strideWidth, pt, pl, scratch, scratch + 8 * kh,
     );
     return out;
   } finally {
-    k.free(taps);
+    k.free(scratch);
   }
 }
 
