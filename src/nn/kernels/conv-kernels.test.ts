@@ -38,6 +38,8 @@ const CASES: Array<[number[], number[], number | [number, number], Pad]> = [
   [[1, 13, 13, 16], [3, 3, 16, 8], 1, 'valid'],
   [[1, 14, 15, 8], [5, 4, 8, 8], 3, 'same'],
   [[2, 7, 7, 12], [3, 3, 12, 8], 2, 'same'],
+  // A left pad wider than the filter, for the tiled kernels' padded copies.
+  [[1, 9, 9, 8], [3, 3, 8, 8], 2, [[0, 0], [1, 2], [4, 1], [0, 0]]],
 ];
 
 beforeAll(async () => {

@@ -219,17 +219,22 @@ static void conv_tile(int R, const float* const* xs, const float* const* ws, int
 
 /*
  * c [M, N] = a [M, K] · b [K, N] (row-major, N a multiple of 8), on the conv tile: 4 rows × 8
- * columns at a time. `ptrs` is scratch for 2 pointers (the tile reads its operands through
- * pointer lists).
+ * columns at a time. Each 8-column panel of b is first copied into `panel` (K·8 floats), so
+ * the tile reads it contiguously: read in place, its rows lie N floats apart, a page apart for
+ * N = 1024, and every k missed the TLB. `ptrs` is scratch for 2 pointers.
  */
 EXPORT(matmul)
-void matmul(const float* a, const float* b, float* c, int M, int K, int N, const float** ptrs) {
+void matmul(const float* a, const float* b, float* c, int M, int K, int N, const float** ptrs, float* panel) {
   for (int n = 0; n < N; n += 8) {
+    for (int k = 0; k < K; k++) {
+      wasm_v128_store(panel + 8 * k, wasm_v128_load(b + (long)k * N + n));
+      wasm_v128_store(panel + 8 * k + 4, wasm_v128_load(b + (long)k * N + n + 4));
+    }
     for (int m = 0; m < M; m += 4) {
       const int R = min_i(4, M - m);
       ptrs[0] = a + (long)m * K;
-      ptrs[1] = b + n;
-      conv_tile(R, ptrs, ptrs + 1, 1, K, K, N, c + (long)m * N + n, N);
+      ptrs[1] = panel;
+      conv_tile(R, ptrs, ptrs + 1, 1, K, K, 8, c + (long)m * N + n, N);
     }
   }
 }
@@ -302,39 +307,40 @@ void conv2d_forward(const float* x, const float* w, float* y, int N, int H, int 
  * Conv2DBackpropInput for C a multiple of 8, on the same tile: output columns of one phase
  * (w + pl ≡ ρ mod sw) use the same taps b ≡ ρ, and consecutive ones read consecutive dy
  * pixels, so a tile is up to 4 of them (sw apart in dx), contracting over o with
- * wt [kh, kw, Co, C] (filter_for_input with C a multiple of 4 needs no padding).
+ * wt [kh, kw, Co, C] (filter_for_input with C a multiple of 4 needs no padding). dy is read
+ * from a copy with P = ⌈kw/sw⌉ zero columns on the left and Pr on the right (`padded`,
+ * N·Ho·(P + Wo + Pr)·Co floats; Pr = max(0, ⌊(W − 1 + pl)/sw⌋ − Wo + 1), the caller's to
+ * compute), so the edge columns take their outside taps as exact zeros and every tile holds 4.
  */
 EXPORT(conv2d_backprop_input_tiled)
 void conv2d_backprop_input_tiled(const float* dy, const float* wt, float* dx, int N, int H, int W, int C, int Ho,
-                                 int Wo, int Co, int kh, int kw, int sh, int sw, int pt, int pl, const float** taps) {
+                                 int Wo, int Co, int kh, int kw, int sh, int sw, int pt, int pl, const float** taps,
+                                 float* padded, int Pr) {
   const float** xs = taps;
   const float** ws = taps + kh * kw;
+  const int P = (kw + sw - 1) / sw;
+  const int Wq = P + Wo + Pr;
+  pad_image(dy, padded, N, Ho, Wo, Co, Ho, Wq, 0, P);
   for (int n = 0; n < N; n++) {
     for (int h = 0; h < H; h++) {
       float* dxrow = dx + ((long)n * H + h) * W * C;
       for (int phase = 0; phase < sw && phase < W; phase++) {
-        /* columns w = phase, phase + sw, …; the q-th has w + pl = q·sw + ρ with ρ = (phase + pl) mod sw */
+        /* columns w = phase, phase + sw, …; the m-th has w + pl = (q0 + m)·sw + ρ */
         const int rho = (phase + pl) % sw;
         const int q0 = (phase + pl) / sw;
         const int count = (W - phase + sw - 1) / sw;
-        /* column index m (0 … count−1) reads dy column j = q0 + m − (b − ρ)/sw for tap b; all
-           taps are inside when that lies in [0, Wo) for b = ρ (largest j) and the largest b. */
-        int bmax = rho;
-        while (bmax + sw < kw) bmax += sw;
-        const int m_lo = max_i(0, (bmax - rho) / sw - q0);
-        const int m_hi = min_i(count, Wo - q0);
         for (int c = 0; c < C; c += 8) {
-          for (int m = 0; m < count;) {
-            const int inside = m >= m_lo && m < m_hi;
-            const int R = inside ? min_i(4, m_hi - m) : 1;
+          for (int m = 0; m < count; m += 4) {
+            const int R = min_i(4, count - m);
             int nt = 0;
             for (int a = (h + pt) % sh; a < kh; a += sh) {
               const int i = (h + pt - a) / sh;
               if (i < 0 || i >= Ho) continue;
               for (int b = rho; b < kw; b += sw) {
+                /* dy column j = q0 + m − (b − ρ)/sw, at j + P in the padded copy (in range for
+                   every tap and every pixel of the tile; outside the image it reads zeros) */
                 const int j = q0 + m - (b - rho) / sw;
-                if (!inside && (j < 0 || j >= Wo)) continue;
-                xs[nt] = dy + (((long)n * Ho + i) * Wo + j) * Co;
+                xs[nt] = padded + (((long)n * Ho + i) * Wq + j + P) * Co;
                 ws[nt] = wt + ((long)a * kw + b) * Co * C + c;
                 nt++;
               }
@@ -345,7 +351,6 @@ void conv2d_backprop_input_tiled(const float* dy, const float* wt, float* dx, in
             } else {
               conv_tile(R, xs, ws, nt, Co, Co, C, out, sw * C);
             }
-            m += R;
           }
         }
       }

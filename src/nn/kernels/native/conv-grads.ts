@@ -52,13 +52,19 @@ export function inputGradient(k: NativeKernels, dy: tf.TensorInfo, filter: tf.Te
   const cp = (C + 3) & ~3;
   // Scratch: the filter as [kh, kw, Co, Cp] and 2·kh·kw tap pointers (4 bytes each).
   const wtBytes = kh * kw * Co * cp * 4;
-  const scratch = k.malloc(wtBytes + 8 * kh * kw);
+  const tiled = C % 8 === 0;
+  // The tiled kernel's copy of dy with zero columns: ⌈kw/sw⌉ on the left, Pr on the right.
+  const { strideWidth: sw, outHeight: Ho, outWidth: Wo } = g;
+  const Pr = Math.max(0, Math.floor((g.inWidth - 1 + g.padInfo.left) / sw) - Wo + 1);
+  const paddedBytes = tiled ? 4 * g.batchSize * Ho * (Math.ceil(kw / sw) + Wo + Pr) * Co : 0;
+  const scratch = k.malloc(wtBytes + 8 * kh * kw + paddedBytes);
   try {
     k.fn.filter_for_input(k.offset(filter), scratch, kh, kw, C, Co);
     const out = k.output(g.inShape as number[]);
-    const geometry = [g.batchSize, g.inHeight, g.inWidth, C, g.outHeight, g.outWidth, Co, kh, kw, g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left] as const;
-    if (C % 8 === 0) k.fn.conv2d_backprop_input_tiled(k.offset(dy), scratch, k.offset(out), ...geometry, scratch + wtBytes);
-    else k.fn.conv2d_backprop_input(k.offset(dy), k.offset(filter), scratch, k.offset(out), ...geometry, scratch + wtBytes);
+    const geometry = [g.batchSize, g.inHeight, g.inWidth, C, Ho, Wo, Co, kh, kw, g.strideHeight, sw, g.padInfo.top, g.padInfo.left] as const;
+    const taps = scratch + wtBytes;
+    if (tiled) k.fn.conv2d_backprop_input_tiled(k.offset(dy), scratch, k.offset(out), ...geometry, taps, taps + 8 * kh * kw, Pr);
+    else k.fn.conv2d_backprop_input(k.offset(dy), k.offset(filter), scratch, k.offset(out), ...geometry, taps);
     return out;
   } finally {
     k.free(scratch);
@@ -69,10 +75,10 @@ export function inputGradient(k: NativeKernels, dy: tf.TensorInfo, filter: tf.Te
 export function matmul(k: NativeKernels, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
   const [M, K] = a.shape.slice(-2);
   const N = b.shape[b.shape.length - 1];
-  const ptrs = k.malloc(8);
+  const ptrs = k.malloc(8 + 32 * K); // 2 pointers, then the K × 8 panel of b
   try {
     const out = k.output(a.shape.length === 2 && b.shape.length === 2 ? [M, N] : [1, M, N]);
-    k.fn.matmul(k.offset(a), k.offset(b), k.offset(out), M, K, N, ptrs);
+    k.fn.matmul(k.offset(a), k.offset(b), k.offset(out), M, K, N, ptrs, ptrs + 8);
     return out;
   } finally {
     k.free(ptrs);

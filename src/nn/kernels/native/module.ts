@@ -29,9 +29,9 @@ export interface NativeExports {
   conv2d_backprop_input(dy: number, w: number, wt: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number): void;
   filter_for_input(w: number, wt: number, kh: number, kw: number, C: number, Co: number): void;
   adam_update(theta: number, m: number, v: number, g: number, thetaOut: number, mOut: number, vOut: number, n: number, scaled: number, scale: number, b1: number, c1: number, b2: number, c2: number, lrHat: number, eps: number): void;
-  matmul(a: number, b: number, c: number, M: number, K: number, N: number, ptrs: number): void;
+  matmul(a: number, b: number, c: number, M: number, K: number, N: number, ptrs: number, panel: number): void;
   conv2d_forward(x: number, w: number, y: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number, padded: number): void;
-  conv2d_backprop_input_tiled(dy: number, wt: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number): void;
+  conv2d_backprop_input_tiled(dy: number, wt: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number, Co: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, taps: number, padded: number, Pr: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
