@@ -2,7 +2,8 @@
  * Conv2DBackpropFilter for the wasm backend, which ships none (so no conv net can train on it
  * out of the box), and for the cpu backend, whose own one is ~100× slower than its Conv2D
  * (measured: 8.6 s against 84 ms forward for a 64×16×16×32 input and 4×4×32×32 filter).
- * Built from the backend's own Conv2D (XNNPACK on wasm):
+ * On wasm solar's SIMD kernel (native/conv-grads.c) computes it directly; where that is not
+ * loaded, and on cpu, it is built from the backend's own Conv2D (XNNPACK on wasm):
  *
  *   dW[a,b,c,o] = Σ_{n,i,j} x[n, i·s + a − pt, j·s + b − pl, c] · dy[n,i,j,o]
  *

@@ -2,6 +2,7 @@
  * Conv2DBackpropInput for the wasm backend: the gradient of conv2d with respect to its input
  * and the forward pass of conv2dTranspose (the decoder's upsampling layer). The backend's own
  * kernel is a naive C++ loop, several times slower than its XNNPACK Conv2D, so we replace it:
+ * with solar's SIMD kernel (native/conv-grads.c) when it is loaded, else as follows.
  *
  *   dx[n,h,w,c] = Σ_{i·s + a − pt = h, j·s + b − pl = w} dy[n,i,j,o] · W[a,b,c,o]
  *
