@@ -117,38 +117,49 @@ export function addStats(a: TransitionStats, b: TransitionStats): void {
   }
 }
 
-/** The networks' weights, all variables in order, flat (what a worker's replica is set to). */
-export function flatWeights(model: SolarModel): Float32Array {
-  const vars = model.variables();
-  const out = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
+/** Tensors' values end to end, in order, as one flat array. */
+function flatten(ts: readonly tf.Tensor[]): Float32Array {
+  const out = new Float32Array(ts.reduce((n, t) => n + t.size, 0));
   let at = 0;
-  for (const v of vars) {
-    out.set(v.dataSync() as Float32Array, at);
-    at += v.size;
+  for (const t of ts) {
+    out.set(t.dataSync() as Float32Array, at);
+    at += t.size;
   }
   return out;
 }
 
+/** The inverse of `flatten` for the model's variables: one tensor per variable, its shape. */
+export function unflatten(model: SolarModel, flat: Float32Array): tf.Tensor[] {
+  let at = 0;
+  const out = model.variables().map((v) => {
+    const t = tf.tensor(flat.subarray(at, at + v.size), v.shape);
+    at += v.size;
+    return t;
+  });
+  if (at !== flat.length) {
+    tf.dispose(out);
+    throw new Error(`shards: ${flat.length} values for a model with ${at}`);
+  }
+  return out;
+}
+
+/** The networks' weights, all variables in order, flat (what a worker's replica is set to). */
+export function flatWeights(model: SolarModel): Float32Array {
+  return flatten(model.variables());
+}
+
 /** A shard's gradients as one flat array, variables in order (what a worker sends back); disposes them. */
 export function flatGradients(grads: tf.Tensor[]): Float32Array {
-  const out = new Float32Array(grads.reduce((n, g) => n + g.size, 0));
-  let at = 0;
-  for (const g of grads) {
-    out.set(g.dataSync() as Float32Array, at);
-    at += g.size;
-  }
+  const out = flatten(grads);
   tf.dispose(grads);
   return out;
 }
 
 /** Sets the networks' weights from `flatWeights`' layout. */
 export function setFlatWeights(model: SolarModel, weights: Float32Array): void {
-  let at = 0;
-  for (const v of model.variables()) {
-    tf.tidy(() => v.assign(tf.tensor(weights.subarray(at, at + v.size), v.shape)));
-    at += v.size;
-  }
-  if (at !== weights.length) throw new Error(`shard worker: ${weights.length} weights for a model with ${at}`);
+  const values = unflatten(model, weights);
+  model.variables().forEach((v, i) => v.assign(values[i]));
+  tf.dispose(values);
 }
 
 /** Observed costs [B·L] and the mask that drops each sequence's padded last frame. */

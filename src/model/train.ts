@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { allocTransitionStats } from '../gaussian/index.js';
 import { klWeight, sviStepSize } from './config.js';
 import type { SequenceSet } from './dataset.js';
-import { addStats, flatWeights, shardBounds, shardGradients, type ShardInput, type ShardOutput } from './shards.js';
+import { addStats, flatWeights, shardBounds, shardGradients, unflatten, type ShardInput, type ShardOutput } from './shards.js';
 import type { SolarModel } from './model.js';
 
 export interface StepMetrics {
@@ -116,14 +116,7 @@ function runShards(model: SolarModel, inputs: ShardInput[]): ShardOutput<tf.Tens
     // Collect every started shard even if ours failed, so no worker is left mid-job.
     for (let w = 0; w < remote; w++) {
       const out = workers!.wait(w);
-      const vars = model.variables();
-      let at = 0;
-      const grads = vars.map((v) => {
-        const g = tf.tensor(out.grads.subarray(at, at + v.size), v.shape);
-        at += v.size;
-        return g;
-      });
-      outputs.push({ ...out, grads });
+      outputs.push({ ...out, grads: unflatten(model, out.grads) });
     }
   }
   return outputs;

@@ -1,6 +1,6 @@
 /**
- * The wasm Sum (leading axes by solar's SIMD column sum, or as a product with ones when those
- * kernels are off; anything else tfjs's own) against tfjs's cpu Sum.
+ * The wasm Sum (leading axes by solar's SIMD column sum; with those kernels off, and any other
+ * reduction, tfjs's own) against tfjs's cpu Sum.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +16,7 @@ describe.each(KERNEL_MODES)('wasm with solar\'s kernels: %s', (mode) => {
   afterAll(() => useKernels('relaxed'));
 
   it.each([
-    // Leading axes (the matMul path): a bias gradient, a vector, negative axes, keepDims.
+    // Leading axes (the column-sum path): a bias gradient, a vector, negative axes, keepDims.
     [[4, 5, 6, 7], [0, 1, 2], false],
     [[4, 5, 6, 7], [2, 0, 1], true],
     [[9, 3], 0, false],

@@ -6,12 +6,10 @@
  * This is the bias gradient of every conv and dense layer (tfjs sums dy over batch, rows and
  * columns). The backend's own Sum transposes the reduced axes to the end and then reduces
  * row by row: ~10 ms for the decoder's [64, 32, 32, 32] gradient. solar's SIMD column sum
- * (native/) streams the rows once; without it, the product 1ᵀ·x on the backend's matmul
- * (no faster here, since XNNPACK repacks x as a weight matrix on every call). Any other
- * reduction goes to the original kernel unchanged.
+ * (native/) streams the rows once. Without those kernels, and for any other reduction, the
+ * backend's own kernel runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { KernelScope } from './kernel-scope.js';
 import { leadingSum } from './native/conv-grads.js';
 import { nativeKernels } from './native/module.js';
 
@@ -26,27 +24,16 @@ function leadingAxes(axes: number[], rank: number): boolean {
   return rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
 }
 
-/** A Sum config for wasm that routes leading-axes float32 sums through `BatchMatMul`. */
-export function leadingSumAsMatMul(original: tf.KernelConfig): tf.KernelConfig {
+/** A Sum config for wasm that routes leading-axes float32 sums to the SIMD column sum. */
+export function leadingSumKernel(original: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
-    if (x.dtype !== 'float32' || !leadingAxes(normalisedAxes(axis, rank), rank)) return original.kernelFunc(args);
-    const C = x.shape[rank - 1];
-    const M = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
-    const outShape = keepDims ? [...x.shape.slice(0, -1).map(() => 1), C] : [C];
     const native = nativeKernels(args.backend);
-    if (native != null) return leadingSum(native, x, outShape);
-    const s = new KernelScope(args.backend, 'wasm');
-    try {
-      const ones = s.fromValues([1, 1, M], new Float32Array(M).fill(1));
-      const y = s.run('BatchMatMul', { a: ones, b: s.reshape(x, [1, M, C]) }, { transposeA: false, transposeB: false });
-      return s.finish(s.reshape(y, outShape));
-    } catch (e) {
-      s.dispose();
-      throw e;
-    }
+    if (native == null || x.dtype !== 'float32' || !leadingAxes(normalisedAxes(axis, rank), rank)) return original.kernelFunc(args);
+    const C = x.shape[rank - 1];
+    return leadingSum(native, x, keepDims ? [...x.shape.slice(0, -1).map(() => 1), C] : [C]);
   };
   return { kernelName: 'Sum', backendName: 'wasm', setupFunc: original.setupFunc, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }

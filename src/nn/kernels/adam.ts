@@ -5,7 +5,7 @@
  * over the four arrays instead of about a dozen kernels each.
  */
 import * as tf from '@tensorflow/tfjs';
-import { nativeKernels } from './native/module.js';
+import { nativeKernels, solarKernelRuns } from './native/module.js';
 
 export const ADAM = 'SolarAdam';
 
@@ -37,6 +37,5 @@ export const adamConfig: tf.KernelConfig = { kernelName: ADAM, backendName: 'was
 
 /** Whether the current backend runs ADAM (wasm with the SIMD kernels loaded). */
 export function adamKernel(): boolean {
-  const name = tf.getBackend();
-  return tf.getKernel(ADAM, name) != null && nativeKernels(tf.engine().findBackend(name)!) != null;
+  return solarKernelRuns(ADAM);
 }

@@ -10,7 +10,7 @@
  * kernels loaded); nn/likelihoods.ts uses tfjs ops otherwise.
  */
 import * as tf from '@tensorflow/tfjs';
-import { nativeKernels } from './native/module.js';
+import { nativeKernels, solarKernelRuns } from './native/module.js';
 
 export const BERNOULLI = 'SolarBernoulliLogLik';
 const BERNOULLI_GRAD = 'SolarBernoulliLogLikGrad';
@@ -57,8 +57,5 @@ export const bernoulliGradient: tf.GradConfig = {
 
 /** Whether `ll` can run as the kernel here: wasm with the SIMD kernels, float32, columns in 4s. */
 export function bernoulliLoglikKernel(cols: number): boolean {
-  const backend = tf.getBackend();
-  return (
-    cols % 4 === 0 && tf.getKernel(BERNOULLI, backend) != null && nativeKernels(tf.engine().findBackend(backend)!) != null
-  );
+  return cols % 4 === 0 && solarKernelRuns(BERNOULLI);
 }

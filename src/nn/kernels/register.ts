@@ -19,7 +19,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { transposeFreeMatMul } from './BatchMatMul.js';
-import { leadingSumAsMatMul } from './Sum.js';
+import { leadingSumKernel } from './Sum.js';
 import { sharedIdentity, sharedSameTypeCast } from './no-copy.js';
 import { tiledConv2D } from './Conv2D.js';
 import { biasAwareAdd, reluGradConfigs, reluGradient } from './bias-relu.js';
@@ -40,7 +40,7 @@ function solarKernels(): Record<Solar, tf.KernelConfig[]> {
       if (original != null) wasm.push(transposeFreeMatMul(original));
     }
     const sum = tf.getKernel('Sum', 'wasm');
-    if (sum != null) wasm.push(leadingSumAsMatMul(sum));
+    if (sum != null) wasm.push(leadingSumKernel(sum));
     const conv = tf.getKernel('Conv2D', 'wasm');
     if (conv != null) wasm.push(tiledConv2D(conv));
     const add = tf.getKernel('Add', 'wasm');

@@ -8,7 +8,7 @@
  * anything is missing or the module does not compile (no wasm SIMD), leaves the composite
  * kernels (built from XNNPACK's Conv2D) in charge and says why.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './conv-grads-wasm.js';
 
 /**
@@ -106,6 +106,12 @@ export async function loadNativeKernels(backend: tf.KernelBackend, build?: Kerne
 /** The kernels for `backend`, or null (not loaded there, or switched off). */
 export function nativeKernels(backend: tf.KernelBackend): NativeKernels | null {
   return enabled && loaded?.backend === backend ? loaded.kernels : null;
+}
+
+/** Whether the kernel `name` runs on the current backend: registered there, with these kernels loaded on it. */
+export function solarKernelRuns(name: string): boolean {
+  const backend = tf.getBackend();
+  return tf.getKernel(name, backend) != null && nativeKernels(tf.engine().findBackend(backend)!) != null;
 }
 
 /** Why the kernels are not in use, if they failed to load. */
