@@ -65,3 +65,31 @@ it('takes one step by the formula (float64 by hand): θ − lr·√(1−β₂)/(
   adam.dispose();
   tf.dispose([v0, gt]);
 });
+
+it('sets moments below float32’s smallest normal to 0, in the kernel and the ops alike', async () => {
+  // g = 0: m₁ = 0.9·m₀ and v₁ = 0.999·v₀. 1.08e-38, −1.125e-38 and 0.999e-38 fall below
+  // FLT_MIN ≈ 1.1755e-38 (a subnormal m₀ stays below it); 9e-4, 0.999 and 3.996e-6 are kept.
+  const m0 = [1.2e-38, -1.25e-38, 1e-3, 5e-39];
+  const v0 = [1e-38, 1, 4e-6, 0];
+  const results: number[][] = [];
+  for (const mode of ['relaxed', 'composite', 'simd'] as const) {
+    await useKernels(mode);
+    const theta = tf.variable(tf.tensor1d([1, 2, 3, 4]));
+    const adam = new ClippedAdam([theta], { lr: 0.01, clipNorm: 10 });
+    adam.setState({ step: 5, m: [m0], v: [v0] });
+    const g = tf.zeros([4]);
+    adam.apply([g]);
+    const st = adam.getState();
+    results.push([...st.m[0], ...st.v[0], ...theta.dataSync()]);
+    adam.dispose();
+    tf.dispose([theta, g]);
+  }
+  const [kernel, ops, plain] = results;
+  expect(kernel.slice(0, 4)).toEqual([0, 0, Math.fround(Math.fround(1e-3) * Math.fround(0.9)), 0]);
+  expect(kernel[4]).toBe(0);
+  expect(kernel[5]).toBeCloseTo(0.999, 6);
+  expect([kernel[8], kernel[9], kernel[11]]).toEqual([1, 2, 4]); // m = 0: θ does not move
+  expect(kernel[10]).toBeLessThan(3);
+  expect(kernel).toEqual(ops);
+  expect(plain).toEqual(ops);
+});

@@ -5,6 +5,9 @@
  *   g ← g · min(1, clip / ‖g‖₂)          (‖g‖₂ over all variables together)
  *   m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²
  *   θ ← θ − lr · m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵏ),  v̂ = v / (1 − β₂ᵏ)
+ * with m and v below float32's smallest normal magnitude set to 0: the moments of a weight
+ * whose gradient stays 0 decay into subnormals, which wasm computes with slow microcode on x86
+ * (nn/kernels/native/conv-grads.c adam_update says how slow); θ moves the same to float32.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM, adamKernel } from '../nn/kernels/adam.js';
@@ -57,8 +60,8 @@ export class ClippedAdam {
     tf.tidy(() => {
       grads.forEach((g0, i) => {
         const g = scale === 1 ? g0 : g0.mul(scale);
-        const m = this.m[i].mul(this.b1).add(g.mul(1 - this.b1));
-        const v = this.v[i].mul(this.b2).add(g.square().mul(1 - this.b2));
+        const m = flushSubnormal(this.m[i].mul(this.b1).add(g.mul(1 - this.b1)));
+        const v = flushSubnormal(this.v[i].mul(this.b2).add(g.square().mul(1 - this.b2)));
         this.m[i].assign(m);
         this.v[i].assign(v);
         // ε scaled as in Keras/tfjs's Adam (ε added to √v̂ through the bias-corrected lr).
@@ -92,4 +95,12 @@ export class ClippedAdam {
   dispose(): void {
     tf.dispose([...this.m, ...this.v]);
   }
+}
+
+/** FLT_MIN, the smallest normal float32. */
+const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+
+/** x with entries of magnitude below FLT_MIN set to +0 (NaN stays NaN), as adam_update does. */
+function flushSubnormal(x: tf.Tensor): tf.Tensor {
+  return tf.where(x.abs().less(FLOAT32_MIN_NORMAL), tf.zerosLike(x), x);
 }

@@ -517,16 +517,20 @@ void relu_grad(const float* dy, const float* y, float* dx, int n) {
 
 /*
  * e^t for t ≤ 0 (Cephes expf: t = n·ln2 + r, |r| ≤ ln2/2, a degree-7 polynomial in r times
- * 2^n built in the exponent bits; ~1 ulp), and exactly 0 below t = −70 (e^−70 ≈ 4e−31).
- * The flush matters for speed, not accuracy: a confident decoder's background logits reach
- * −90 and beyond, and e^t there is a denormal float, which stays denormal through σ(l), the
- * likelihood's gradient and the decoder's backward convolutions; x86 handles each such
- * multiply in microcode, ~100× slower. Unflushed, a reacher pretraining step slowed from
- * 0.43 to 0.9 s by step 250 as more pixels became confident.
+ * 2^n built in the exponent bits; ~1 ulp), and exactly 0 below t = −40 (e^−40 ≈ 4e−18).
+ * The flush matters for speed, not accuracy (softplus and σ move by < 4e−18, far below
+ * float32's resolution of the sums they enter): a confident decoder's background logits
+ * reach −90 and beyond, and e^t there is a subnormal float, which stays subnormal through
+ * σ(l), the likelihood's gradient and the decoder's backward convolutions; x86 handles each
+ * such multiply in microcode, ~100× slower. Unflushed, a reacher pretraining step slowed from
+ * 0.43 to 0.9 s by step 250 as more pixels became confident. Flushed at −70 instead, s² in
+ * log1p_unit is still subnormal for t in (−70, −43), and e^−70·dy shrinks to subnormals in
+ * the decoder's backward pass: a nav2d step's likelihood took 3.1 ms instead of 0.8 by step
+ * 1,200.
  */
 static inline v128_t exp_nonpositive(v128_t t) {
-  const v128_t keep = wasm_f32x4_ge(t, wasm_f32x4_splat(-70.f));
-  t = wasm_f32x4_max(t, wasm_f32x4_splat(-70.f));
+  const v128_t keep = wasm_f32x4_ge(t, wasm_f32x4_splat(-40.f));
+  t = wasm_f32x4_max(t, wasm_f32x4_splat(-40.f));
   v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(t, wasm_f32x4_splat(1.44269504088896341f)));
   v128_t r = wasm_f32x4_sub(t, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
@@ -604,6 +608,12 @@ void bernoulli_loglik_grad(const float* dy, const float* l, const float* t, floa
  * in the order tfjs's ops round it, so the result is bit-for-bit theirs):
  *   g ← g·scale (if clipped),  m ← m·β₁ + g·(1 − β₁),  v ← v·β₂ + (g·g)·(1 − β₂),
  *   θ ← θ − (m·lr̂) / (√v + ε)
+ * with m and v of magnitude below FLT_MIN set to 0 (subnormals): wasm has no flush-to-zero,
+ * and the moments of weights whose gradient stays 0 (a dead unit) decay geometrically into
+ * the subnormal range, where x86 takes a microcode assist on every operation (a quarter of a
+ * nav2d decoder layer's m was subnormal by step 1,200, and its Adam step took 7.4 ms instead
+ * of 1.8). θ moves by < 1e-38·lr̂/ε there, below float32's resolution of any weight that is
+ * not itself subnormal.
  * The constants come rounded to float32 by the caller, as tfjs's scalars are.
  */
 EXPORT(adam_update)
@@ -613,11 +623,15 @@ void adam_update(const float* theta, const float* m, const float* v, const float
   int i = 0;
   const v128_t S = wasm_f32x4_splat(scale), B1 = wasm_f32x4_splat(b1), C1 = wasm_f32x4_splat(c1);
   const v128_t B2 = wasm_f32x4_splat(b2), C2 = wasm_f32x4_splat(c2), LR = wasm_f32x4_splat(lr_hat), E = wasm_f32x4_splat(eps);
+  const v128_t TINY = wasm_f32x4_splat(__FLT_MIN__);
   for (; i + 4 <= n; i += 4) {
     v128_t gi = wasm_v128_load(g + i);
     if (scaled) gi = wasm_f32x4_mul(gi, S);
-    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), B1), wasm_f32x4_mul(gi, C1));
-    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), B2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), C2));
+    v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), B1), wasm_f32x4_mul(gi, C1));
+    v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), B2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), C2));
+    // |x| < FLT_MIN → +0 (a NaN compares false and stays).
+    mi = wasm_v128_andnot(mi, wasm_f32x4_lt(wasm_f32x4_abs(mi), TINY));
+    vi = wasm_v128_andnot(vi, wasm_f32x4_lt(wasm_f32x4_abs(vi), TINY));
     const v128_t step = wasm_f32x4_div(wasm_f32x4_mul(mi, LR), wasm_f32x4_add(wasm_f32x4_sqrt(vi), E));
     wasm_v128_store(m_out + i, mi);
     wasm_v128_store(v_out + i, vi);
@@ -626,9 +640,11 @@ void adam_update(const float* theta, const float* m, const float* v, const float
   for (; i < n; i++) {
     float gi = g[i];
     if (scaled) gi = gi * scale;
-    const float mi = m[i] * b1 + gi * c1;
+    float mi = m[i] * b1 + gi * c1;
     const float gg = gi * gi;
-    const float vi = v[i] * b2 + gg * c2;
+    float vi = v[i] * b2 + gg * c2;
+    if (__builtin_fabsf(mi) < __FLT_MIN__) mi = 0.f;
+    if (__builtin_fabsf(vi) < __FLT_MIN__) vi = 0.f;
     const float ml = mi * lr_hat;
     const float den = __builtin_sqrtf(vi) + eps;
     m_out[i] = mi;
