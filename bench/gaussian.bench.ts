@@ -8,9 +8,9 @@
  * Median of 7 timed rounds after a warm-up, by wall clock and per CPU-second of this process.
  * On a shared machine the wall-clock numbers are noisy (±30% is normal).
  */
-import { BlockTridiagGaussian } from '../src/gaussian/blockTridiag.js';
-import { blockTridiagVjp } from '../src/gaussian/blockTridiagVjp.js';
-import { localKLVjp } from '../src/gaussian/localKL.js';
+import { BlockTridiagGaussian } from '../src/gaussian/block-tridiag.js';
+import { blockTridiagVjp } from '../src/gaussian/block-tridiag-vjp.js';
+import { localKLVjp } from '../src/gaussian/local-kl.js';
 import { MniwPosterior } from '../src/gaussian/svi.js';
 import { Rng } from '../src/random/rng.js';
 import type { BenchResult } from './types.js';

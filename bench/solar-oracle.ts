@@ -11,7 +11,7 @@
  */
 import { solarAgentConfig } from '../src/agents/solar/config.js';
 import { SolarAgent, type SolarIterationMetrics } from '../src/agents/solar/agent.js';
-import { OracleModel, stateAsImage, type StateFeatures } from '../src/agents/solar/test-doubles.js';
+import { OracleModel, stateAsImage, type StateFeatures } from '../src/agents/core/oracle-model.js';
 import type { StateQuadratic } from '../src/control/index.js';
 import { makeEnv } from '../src/envs/registry.js';
 

@@ -1,5 +1,5 @@
 /**
- * Wall time of one SOLAR iteration, split into its parts (method doc §2): rollouts (per-step
+ * Wall time of one SOLAR iteration, split into its parts (docs/method.md, 'The improvement loop'): rollouts (per-step
  * encoding, online filtering and the env), encoding whole episodes for smoothing, the latent
  * EM, the cost fit and the LQR-FLM step. The model is pretrained only briefly: the split, not
  * the policy, is measured. Default settings of each task (conv networks, wasm backend).

@@ -1,5 +1,5 @@
 /**
- * LQR-FLM backward pass (Levine & Abbeel 2014; method doc step 4). For a dual variable η
+ * LQR-FLM backward pass (Levine & Abbeel 2014; docs/method.md, 'The improvement loop', step 5). For a dual variable η
  * the KL-constrained problem becomes maximum-entropy LQR with the surrogate cost
  *
  *   ℓ̃_t(x, u) = ℓ_t(x, u) / η − log p̄(u | x)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { addActionQuadratic, addStateQuadratic, checkQuadraticCost, evaluateCost, zeroCost } from './cost.js';
-import { fitQuadraticStateCost, stateCostR2 } from './cost_fit.js';
-import { addNormExpansion } from './cost_expansion.js';
+import { fitQuadraticStateCost, stateCostR2 } from './cost-fit.js';
+import { addNormExpansion } from './cost-expansion.js';
 import type { TrajectoryBatch } from './types.js';
 
 describe('quadratic costs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { fitLocalDynamics } from './dynamics.js';
-import { fitGaussianDynamicsPrior } from './dynamics_prior.js';
+import { fitGaussianDynamicsPrior } from './dynamics-prior.js';
 import type { TrajectoryBatch } from './types.js';
 
 /** Rollouts of x' = A x + B u + a + σ ε with random x_0 and u (the truth is known). */

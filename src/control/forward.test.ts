@@ -4,8 +4,8 @@ import { emptyStateDistribution, forwardPass } from './forward.js';
 import { createPolicy, sampleAction } from './policy.js';
 import { evaluateCost } from './cost.js';
 import { cholesky } from '../linalg/cholesky.js';
-import { randomConvexCost, randomDynamics } from './test_helpers.js';
-import { randomMatrix } from '../linalg/testutil.js';
+import { randomConvexCost, randomDynamics } from './test-helpers.js';
+import { randomMatrix } from '../linalg/test-helpers.js';
 
 describe('forwardPass', () => {
   it('state moments and expected cost agree with Monte Carlo rollouts', () => {

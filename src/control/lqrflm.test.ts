@@ -3,8 +3,8 @@ import { Rng } from '../random/rng.js';
 import { lqrflmUpdate } from './lqrflm.js';
 import { createPolicy, expectedPolicyKL, initialPolicy } from './policy.js';
 import { emptyStateDistribution, forwardPass } from './forward.js';
-import { randomConvexCost, randomDynamics } from './test_helpers.js';
-import { gaussJordanInverse } from '../linalg/testutil.js';
+import { randomConvexCost, randomDynamics } from './test-helpers.js';
+import { gaussJordanInverse } from '../linalg/test-helpers.js';
 import type { LinearDynamics, QuadraticCost } from './types.js';
 
 type M = number[][];

@@ -1,5 +1,5 @@
 /**
- * The LQR-FLM policy update (method doc step 4): minimise the expected cost under the
+ * The LQR-FLM policy update (docs/method.md, 'The improvement loop', step 5): minimise the expected cost under the
  * fitted local model subject to Σ_t E KL(p_new(u|x) ‖ p_old(u|x)) ≤ ε, by searching the dual
  * variable η in log space. KL(η) decreases monotonically in η (η → ∞ returns p_old), so
  * η is bracketed between a value whose KL is too large and one whose KL is too small, and

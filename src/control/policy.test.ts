@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { createPolicy, expectedPolicyKL, initialPolicy, policyLogDensity, sampleAction, withCovarianceFloor } from './policy.js';
-import { gaussJordanInverse, randomMatrix, randomSPD } from '../linalg/testutil.js';
+import { gaussJordanInverse, randomMatrix, randomSPD } from '../linalg/test-helpers.js';
 
 type M = number[][];
 const mul = (A: M, B: M): M => A.map((r) => B[0].map((_, j) => r.reduce((s, a, p) => s + a * B[p][j], 0)));

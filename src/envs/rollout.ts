@@ -2,6 +2,8 @@
  * The rollout loop shared by every method: it awaits each step, so a simulated task and a
  * robot behind a network connection are driven the same way.
  */
+import { deriveSeed, Rng } from '../random/rng.js';
+import { episodeSeed } from './episode-seeds.js';
 import type { Env, StepInfo, TimeStep } from './types.js';
 
 /** Chooses u_t from the latest time step; may be asynchronous (e.g. online filtering on a worker). */
@@ -89,4 +91,17 @@ export function episodeStats(episodes: readonly EpisodeOutcome[]): EpisodeStats 
     median_final_distance: n % 2 ? d[(n - 1) / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2]),
     success_rate: episodes.filter((e) => e.success).length / n,
   };
+}
+
+/** n episodes of u ~ N(0, std² I), each seeded by `episodeSeed(seed, split, i)`. */
+export async function collectRandomRollouts(env: Env, seed: number, split: 'train' | 'test', n: number, std: number, onEpisode?: () => void): Promise<Episode[]> {
+  const out: Episode[] = [];
+  const da = env.spec.action.dim;
+  for (let i = 0; i < n; i++) {
+    const epSeed = episodeSeed(seed, split, i);
+    const rng = new Rng(deriveSeed(epSeed, 7));
+    out.push(await rollout(env, () => Array.from({ length: da }, () => std * rng.normal()), epSeed));
+    onEpisode?.();
+  }
+  return out;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { BlockTridiagBatch } from './batch.js';
-import { BlockTridiagGaussian } from './blockTridiag.js';
-import { localKL, localKLVjp } from './localKL.js';
+import { BlockTridiagGaussian } from './block-tridiag.js';
+import { localKL, localKLVjp } from './local-kl.js';
 import { allocTransitionStats } from './types.js';
 import { accumulateTransitionStats } from './stats.js';
-import { randomDynamics } from './testutil.js';
+import { randomDynamics } from './test-helpers.js';
 
 describe('BlockTridiagBatch', () => {
   it('matches per-sequence forward, VJP and statistics', () => {

@@ -7,15 +7,15 @@
  * (B·T·da — every sequence has T actions; u_{T−1} is unused); cov: B·T·ds²;
  * crossCov: B·(T−1)·ds²; logZ, kl: B.
  */
-import { BlockTridiagGaussian } from './blockTridiag.js';
-import { localKL, localKLVjp } from './localKL.js';
+import { BlockTridiagGaussian } from './block-tridiag.js';
+import { localKL, localKLVjp } from './local-kl.js';
 import { accumulateTransitionStats } from './stats.js';
 import { validateDynamics } from './natural.js';
 import type { DynamicsExpectations, InitialState, TransitionStats } from './types.js';
 
 export interface BlockTridiagBatchOutputs {
   readonly logZ: Float64Array;
-  /** The SVAE's local KL(q(x) ‖ p̄(x)) per sequence (localKL.ts). */
+  /** The SVAE's local KL(q(x) ‖ p̄(x)) per sequence (local-kl.ts). */
   readonly kl: Float64Array;
   readonly mean: Float64Array;
   readonly sample: Float64Array;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
-import { chol, invFromChol } from './blockChol.js';
+import { chol, invFromChol } from './block-chol.js';
 import { addSymNT, gemmSym, mtv, mulNN, mulNT, mulTN, mv } from './blocks.js';
-import { randSPD } from './testutil.js';
+import { randSPD } from './test-helpers.js';
 
 /** Naive op(A) op(B) with explicit index functions. */
 function naive(m: number, k: number, n: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): Float64Array {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
-import { BlockTridiagGaussian } from './blockTridiag.js';
+import { BlockTridiagGaussian } from './block-tridiag.js';
 import { GaussianFilter } from './filter.js';
-import { denseReference, maxRelErr, randomProblem, type Problem } from './testutil.js';
+import { denseReference, maxRelErr, randomProblem, type Problem } from './test-helpers.js';
 
 /** The problem restricted to its first `len` steps (same dynamics blocks, same prior). */
 function prefix(p: Problem, len: number): Problem {

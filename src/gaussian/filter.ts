@@ -1,7 +1,7 @@
 /**
  * Online (causal) filtering in the SVAE's latent model, for acting: after absorbing the node
  * potentials ψ_0..ψ_t, the filtered marginal q(x_t | ψ_{0:t}) of the same model as the
- * smoother (blockTridiag.ts) restricted to those factors — so at the last step it equals the
+ * smoother (block-tridiag.ts) restricted to those factors — so at the last step it equals the
  * smoother's last marginal. Information form, O(ds³) per step, no allocations.
  *
  *   t = 0:    J = P0⁻¹ + diag(λ_0),  h = P0⁻¹μ0 + λ_0⊙m_0                      (λ = 1/s²)
@@ -13,7 +13,7 @@
  */
 import type { DynamicsExpectations, InitialState } from './types.js';
 import { initialInfo, standardInitialInfo, type InitialInfo } from './natural.js';
-import { chol, invFromChol } from './blockChol.js';
+import { chol, invFromChol } from './block-chol.js';
 import { gemm, mv } from './blocks.js';
 
 export class GaussianFilter {

@@ -5,7 +5,7 @@ import {
   defaultMniwPrior, mniwExpectations, mniwFromNatural, mniwKL, mniwLogPartition, mniwToNatural, validateMniw, type Mniw, type MniwNatural,
 } from './mniw.js';
 import { digamma, lgamma, multidigamma, multigammaln } from './special.js';
-import { randSPD } from './testutil.js';
+import { randSPD } from './test-helpers.js';
 
 const EULER = 0.5772156649015329;
 

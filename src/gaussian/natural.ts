@@ -18,7 +18,7 @@
  * Then log Z = c + ½T·ds·log2π − ½log|J| + ½hᵀJ⁻¹h exactly.
  */
 import type { DynamicsExpectations, InitialState } from './types.js';
-import { chol, invFromChol } from './blockChol.js';
+import { chol, invFromChol } from './block-chol.js';
 import { mv } from './blocks.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);

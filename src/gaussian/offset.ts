@@ -1,7 +1,7 @@
 /**
  * An offset for linear dynamics written as one more input that is always 1:
  *   x_{t+1} = F [x_t; u_t] + a + w  ≡  F̃ [x_t; u_t; 1] + w,  F̃ = [F | a].
- * The model's generative dynamics have no offset (method doc §1), but a *local* linear fit
+ * The model's generative dynamics have no offset (docs/method.md, 'The model'), but a *local* linear fit
  * around the current rollouts needs one: a linearisation away from x = 0 is affine. LQR-FLM's
  * fits from the state and the VAE ablation's have it (control/dynamics.ts regresses on
  * [x; u; 1]); this gives SOLAR's MNIW-based local fits the same, with nothing else changed:

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
-import { BlockTridiagGaussian } from './blockTridiag.js';
+import { BlockTridiagGaussian } from './block-tridiag.js';
 import { accumulateTransitionStats } from './stats.js';
 import { allocTransitionStats, clearTransitionStats } from './types.js';
-import { denseReference, maxRelErr, randomProblem } from './testutil.js';
+import { denseReference, maxRelErr, randomProblem } from './test-helpers.js';
 
 describe('accumulateTransitionStats', () => {
   it('equals the second moments of the dense Gaussian, with jitter on the u-block', () => {

@@ -6,9 +6,9 @@
  *   E[z_t z_tᵀ]         = [[Σ_t + μ_tμ_tᵀ, μ_t u_tᵀ], [u_t μ_tᵀ, u_t u_tᵀ + jitter·I]]
  *   count               = 1
  * The jitter (1e-4 by default) keeps the u-block positive definite when actions are
- * degenerate (e.g. constant), as the method doc asks.
+ * degenerate (e.g. constant), as docs/method.md, 'Learning the model', asks.
  */
-import type { BlockTridiagGaussian } from './blockTridiag.js';
+import type { BlockTridiagGaussian } from './block-tridiag.js';
 import type { TransitionStats } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The global dynamics posterior q(θ) of the SVAE: one MNIW per transition (time-varying,
  * count = T−1) or one shared MNIW (count = 1), stored by natural parameters η, updated by the
- * natural-gradient SVI step (Hoffman et al. 2013; method doc §1):
+ * natural-gradient SVI step (Hoffman et al. 2013; docs/method.md, 'Learning the model'):
  *
  *   η ← (1 − ρ) η + ρ (η_prior + (N/B) Σ_{n ∈ batch} E_q(x_n)[t(x_t, u_t, x_{t+1})])
  *
@@ -156,7 +156,7 @@ export class MniwPosterior {
   /**
    * A new posterior with η + weight·stats (same prior and floor): conditioning this q(θ), used
    * as a prior, on data — e.g. LQR-FLM's local dynamics fit with the global q(θ_t) as prior
-   * (method doc §2: η_t = η_t^global + λ Σ_n E[t(·)]).
+   * (docs/method.md, 'The improvement loop', step 3: η_t = η_t^global + λ Σ_n E[t(·)]).
    */
   conditioned(stats: TransitionStats, weight: number): MniwPosterior {
     const out = new MniwPosterior({ ds: this.ds, da: this.da, count: this.count, prior: this.prior, noiseFloor: this.noiseFloor });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cholesky, choleskyInPlace, choleskyOrThrow, logDetFromCholesky } from './cholesky.js';
 import { Rng } from '../random/rng.js';
-import { maxAbsDiff, randomSPD } from './testutil.js';
+import { maxAbsDiff, randomSPD } from './test-helpers.js';
 
 describe('cholesky', () => {
   it('factors a hand-checked 3×3 matrix', () => {

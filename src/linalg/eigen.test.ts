@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { projectPSD, symmetricEigen } from './eigen.js';
 import { Rng } from '../random/rng.js';
-import { maxAbsDiff, randomMatrix } from './testutil.js';
+import { maxAbsDiff, randomMatrix } from './test-helpers.js';
 
 describe('symmetricEigen', () => {
   it('hand-checked 2×2: [[2,1],[1,2]] has eigenvalues 1, 3 with vectors (1,−1)/√2, (1,1)/√2', () => {

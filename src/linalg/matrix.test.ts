@@ -13,7 +13,7 @@ import {
   transpose,
 } from './matrix.js';
 import { Rng } from '../random/rng.js';
-import { gaussJordanInverse, maxAbsDiff, naiveMul, randomMatrix, randomSPD, toNested } from './testutil.js';
+import { gaussJordanInverse, maxAbsDiff, naiveMul, randomMatrix, randomSPD, toNested } from './test-helpers.js';
 
 describe('matrix kernels', () => {
   it('matmul: hand-checked 2×3 · 3×2', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { choleskySolve, solveLower, solveLowerTransposed, solveUpper } from './triangular.js';
 import { cholesky } from './cholesky.js';
 import { Rng } from '../random/rng.js';
-import { gaussJordanInverse, maxAbsDiff, naiveMul, randomMatrix, randomSPD, toNested } from './testutil.js';
+import { gaussJordanInverse, maxAbsDiff, naiveMul, randomMatrix, randomSPD, toNested } from './test-helpers.js';
 
 describe('triangular solves', () => {
   const L = new Float64Array([2, 0, 0, 1, 3, 0, -1, 2, 1]);

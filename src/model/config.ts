@@ -1,7 +1,7 @@
 /**
- * Settings of the structured latent variable model (method doc §1): networks, prior, the SVAE
+ * Settings of the structured latent variable model (docs/method.md, 'Learning the model'): networks, prior, the SVAE
  * bound's KL warm-up, Adam, the SVI step for q(θ), and the guards against posterior collapse
- * the prototype in issue 4 needed (warm-up, dynamics updates only after it, a noise floor).
+ * the first prototype needed (warm-up, dynamics updates only after it, a noise floor).
  */
 import { z } from 'zod';
 import { withoutSettingsAt } from '../util/added-settings.js';
@@ -114,7 +114,7 @@ export const MODEL_DEFAULTS: ModelConfig = {
   svi_rho_min: 0.05,
   noise_floor: 1e-2,
   psi_scale: 2,
-  // V = I (the method doc's default) made p̄(x) pull every latent to 0 with precision ds per
+  // V = I (the authors' default) made p̄(x) pull every latent to 0 with precision ds per
   // step before SVI: on nav2d the moving agent was never encoded (held-out R² ≈ 0), only
   // the static goal. 0.1 keeps the pull weak but lets data dominate V⁻¹ in the SVI update.
   prior_v_scale: 0.1,

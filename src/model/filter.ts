@@ -1,5 +1,5 @@
 /**
- * Online filtering for acting (method doc §2: act on the *filtered* mean from o_{0:t}): each
+ * Online filtering for acting (docs/method.md, 'Acting on filtered latents': act on the mean filtered from o_{0:t}): each
  * new image is encoded into ψ_t (with the frame stack of the images seen so far) and absorbed
  * by the information filter of src/gaussian under the current expected dynamics. For the VAE
  * ablation the filtered state is the frame's own posterior N(m_t, diag s_t²).

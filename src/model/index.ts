@@ -1,5 +1,5 @@
 /**
- * SOLAR's structured latent variable model (method doc §1): a VAE whose latent states follow
+ * SOLAR's structured latent variable model (docs/method.md, 'The model'): a VAE whose latent states follow
  * learned linear-Gaussian dynamics, fitted by structured variational inference (Adam for the
  * networks, SVI for q(θ)), with the VAE ablation (N(0, I) prior per frame) by config.
  * Browser-safe: no Node APIs here (checkpoint files are written by src/run).

@@ -1,6 +1,6 @@
 /**
  * The block-tridiagonal Gaussian q(x) ∝ p̄(x | u)·Π_t ψ_t(x_t) as ONE tfjs custom-gradient op
- * (method doc §1): node potentials (m, s) [B, T, ds] in, and out one [B, T·ds + 1] tensor
+ * (docs/method.md, 'The model'): node potentials (m, s) [B, T, ds] in, and out one [B, T·ds + 1] tensor
  * holding, per sequence, the reparameterised sample x̃ = μ + L⁻ᵀε (flattened) and then the
  * local KL(q(x) ‖ p̄(x)) = Σ_t E_q[log ψ_t(x_t)] − log Z. (tf.customGrad has one output, so
  * the two are concatenated; slicing them apart hands each its cotangent.)

@@ -1,5 +1,5 @@
 /**
- * The SVAE bound of a minibatch of B sequences of L frames (method doc §1):
+ * The SVAE bound of a minibatch of B sequences of L frames (docs/method.md, 'The model'):
  *
  *   L = E_q(x)[Σ_t log p(o_t | x_t) (+ log p(c_t | x_t))] − KL(q(x) ‖ p̄(x)) − KL(q(θ) ‖ p(θ))/N
  *
@@ -25,7 +25,7 @@ export function klStandardNormal(m: tf.Tensor2D, s: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => m.square().add(s.square()).sub(1).sub(s.log().mul(2)).sum(1).mul(0.5) as tf.Tensor1D);
 }
 
-/** Potential scale s = softplus(raw) + 0.01 (method doc). */
+/** Potential scale s = softplus(raw) + 0.01 (docs/method.md, 'The model'). */
 export function potentialScale(raw: tf.Tensor2D): tf.Tensor2D {
   return tf.softplus(raw).add(SCALE_FLOOR) as tf.Tensor2D;
 }

@@ -15,7 +15,7 @@ import { LatentOp } from './latent-op.js';
 import { ParamSet } from '../nn/params.js';
 import { buildNetworks, type Decoder, type Encoder } from './networks.js';
 import { formatZodError } from '../util/zod.js';
-import type { ShardWorkers } from './shards.js';
+import type { ShardWorkers } from './shard-workers.js';
 
 /** The default MNIW prior with V = v·I. */
 function scaledPrior(p: Mniw, v: number): Mniw {

@@ -13,54 +13,15 @@
  * happen in the same order, so a seed gives the same run on one thread or several.
  */
 import * as tf from '@tensorflow/tfjs';
-import { allocTransitionStats, type DynamicsExpectations, type TransitionStats } from '../gaussian/index.js';
+import { allocTransitionStats, type TransitionStats } from '../gaussian/index.js';
 import { concatFloat32 } from '../util/concat.js';
 import { stackFrames } from './dataset.js';
 import { boundTerms, networkLoss, potentialScale } from './losses.js';
 import { decodedFrames } from './networks.js';
 import type { SolarModel } from './model.js';
+import type { ShardInput, ShardOutput } from './shard-workers.js';
 
-/** One shard's share of a training step. */
-export interface ShardInput {
-  /** Each sequence's L frames, [L·H·W·C] flat. */
-  readonly images: Float32Array[];
-  /** Each sequence's observed costs (only read with a cost head). */
-  readonly costs: Float64Array[];
-  /** Actions [b][L][da] flat. */
-  readonly u: Float64Array;
-  /** ε ~ N(0, I) [b][L][ds] flat. */
-  readonly eps: Float64Array;
-  /** E_q(θ)[…] for the latent op (lds prior only). */
-  readonly dyn: DynamicsExpectations | null;
-  readonly beta: number;
-  /** Frames in the whole minibatch (B·L), the loss's denominator. */
-  readonly frames: number;
-  /** Also return the shard's SVI statistics. */
-  readonly stats: boolean;
-}
-
-/** A shard's result: gradients in `model.variables()` order, sums over its sequences. */
-export interface ShardOutput<G> {
-  readonly grads: G;
-  /** Σ over the shard's sequences of Σ_t log p(o_t | x̃_t), the local KL, Σ_t log p(c_t | x̃_t). */
-  readonly recon: number;
-  readonly kl: number;
-  readonly costLl: number;
-  readonly stats: TransitionStats | null;
-}
-
-/**
- * Where shards other than the calling thread's run. `start` returns at once; `wait` blocks
- * until that worker's shard is done (a training step is synchronous).
- */
-export interface ShardWorkers {
-  /** Workers available; shards beyond them run on the calling thread. */
-  readonly size: number;
-  /** Runs `input` on worker `w` with the networks' weights (all variables, in order, flat). */
-  start(w: number, weights: Float32Array, input: ShardInput): void;
-  wait(w: number): ShardOutput<Float32Array>;
-  close(): void;
-}
+export type { ShardInput, ShardOutput, ShardWorkers } from './shard-workers.js';
 
 /** The sequence ranges [lo, hi) of `shards` shards of a B-sequence minibatch. */
 export function shardBounds(B: number, shards: number): Array<[number, number]> {

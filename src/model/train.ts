@@ -1,5 +1,5 @@
 /**
- * One training step of the model on a minibatch of B sequences (method doc §1):
+ * One training step of the model on a minibatch of B sequences (docs/method.md, 'Learning the model'):
  * 1. Adam (global-norm clip) on −(bound with the local KL weighted by the warm-up β) for the
  *    encoder, decoder and cost head, gradients through the latent op into (m, s);
  * 2. for the lds prior, once step ≥ dynamics_start_step, the SVI natural-gradient step

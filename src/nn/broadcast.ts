@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParamSet } from './params.js';
-import type { ImageShape } from './networks.js';
+import type { ImageShape } from './image-shape.js';
 
 /** Constant [1, H, W, 2] x/y channels in [−1, 1] (pixel centres). */
 export function coordChannels(h: number, w: number): tf.Tensor4D {

@@ -1,5 +1,5 @@
 /**
- * Frame stacking for the encoder (method doc: the last k images as input, used for the car
+ * Frame stacking for the encoder (docs/method.md, 'The model': the last k images as input, used for the car
  * and the arm, where one image does not show velocities): channel concatenation of frames
  * t−k+1 … t, oldest first, with the first frame repeated before the start of a sequence.
  */

@@ -5,15 +5,16 @@
  *
  * Encoder: image [B, H, W, C·k] (k stacked frames, see frames.ts) → L × (conv 4×4/2 + relu)
  *   → flatten → dense + relu → dense → mean [B, ds], rawScale [B, ds]. The model turns
- *   rawScale into the potential's scale (method doc: softplus(raw) + 0.01).
+ *   rawScale into the potential's scale (docs/method.md, 'The model': softplus(raw) + 0.01).
  * Decoder: latent [B, ds] → dense + relu → dense + relu → [B, H/2^L, W/2^L, c] →
  *   (L − 1) × (conv-transpose 4×4/2 + relu) → conv-transpose 4×4/2 → Bernoulli logits [B, H, W, C].
  */
 import * as tf from '@tensorflow/tfjs';
 import { coordChannels, withCoords } from './broadcast.js';
+import type { ImageShape } from './image-shape.js';
 import { ParamSet } from './params.js';
 
-export type ImageShape = [height: number, width: number, channels: number];
+export type { ImageShape };
 
 export interface EncoderConfig {
   imageShape: ImageShape;

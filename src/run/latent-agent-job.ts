@@ -11,7 +11,7 @@
  * is built on the pretrained model, and which latents its GIF decodes.
  */
 import { readFileSync } from 'node:fs';
-import type { IterationProgress } from '../agents/solar/iteration.js';
+import type { IterationProgress } from '../agents/core/iteration.js';
 import { withoutAddedAgentDefaults } from '../agents/solar/config.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';

@@ -1,7 +1,7 @@
 /**
  * What the latent-agent jobs (SOLAR and its VAE and MPC ablations) share before and beside
  * their agents: the model's shapes for a task, pretraining the latent model on random
- * rollouts (method doc §2: the same episodes and steps for every method, so the ablations
+ * rollouts (docs/method.md, 'Learning the model': the same episodes and steps for every method, so the ablations
  * differ from SOLAR only in what follows), and the per-iteration GIF of camera | decoded latent.
  */
 import type { Episode } from '../envs/rollout.js';
@@ -9,7 +9,7 @@ import { stateCostFn } from '../envs/state-cost.js';
 import type { Env } from '../envs/types.js';
 import { decodeLatents, evaluateLatents, sequencesFromEpisodes, SolarModel, trainStep, type SequenceSet } from '../model/index.js';
 import { besideEachOther, encodeGif, type Image } from './images.js';
-import { collectRandomRollouts } from './model-job.js';
+import { collectRandomRollouts } from '../envs/rollout.js';
 import type { RunDir } from './run-dir.js';
 import { PRETRAINED_HELD_OUT, type TrainConfig } from './train-config.js';
 

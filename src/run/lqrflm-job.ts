@@ -3,7 +3,8 @@
  * directory: config.json, metrics.jsonl (one flushed line per iteration), a learning curve,
  * summary.json, the final policy (refused if it holds a NaN) and GIFs of the final policy.
  */
-import { evalEpisodeSeed, trainLqrflm, type LqrflmIterationMetrics } from '../agents/lqrflm/index.js';
+import { trainLqrflm, type LqrflmIterationMetrics } from '../agents/lqrflm/index.js';
+import { evalEpisodeSeed } from '../envs/episode-seeds.js';
 import { policyMean } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
 import { rollout } from '../envs/rollout.js';

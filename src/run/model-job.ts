@@ -8,14 +8,12 @@
  * goes on exactly as the uninterrupted run would (same minibatches, same ε).
  */
 import { makeEnv } from '../envs/registry.js';
-import { rollout, type Episode } from '../envs/rollout.js';
+import { collectRandomRollouts } from '../envs/rollout.js';
 import { stateCostFn } from '../envs/state-cost.js';
-import type { Env } from '../envs/types.js';
 import {
   evaluateLatents, getModelState, withoutAddedDefaults, sequencesFromEpisodes, setModelState, SolarModel, trainStep, type SequenceSet, type StepMetrics,
 } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/backend.js';
-import { deriveSeed, Rng } from '../random/rng.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { ModelJobConfig } from './model-config.js';
 import { latentMapSvg, reconstructionStrip } from './model-pictures.js';
@@ -46,23 +44,6 @@ export interface ModelSummary {
   backend: string;
   wall_s: number;
   train_s: number;
-}
-
-/** Episode seeds: training episodes and held-out episodes never share one. */
-export function episodeSeed(seed: number, split: 'train' | 'test', i: number): number {
-  return deriveSeed(seed, (split === 'train' ? 1_000_000 : 2_000_000) + i);
-}
-
-export async function collectRandomRollouts(env: Env, seed: number, split: 'train' | 'test', n: number, std: number, onEpisode?: () => void): Promise<Episode[]> {
-  const out: Episode[] = [];
-  const da = env.spec.action.dim;
-  for (let i = 0; i < n; i++) {
-    const epSeed = episodeSeed(seed, split, i);
-    const rng = new Rng(deriveSeed(epSeed, 7));
-    out.push(await rollout(env, () => Array.from({ length: da }, () => std * rng.normal()), epSeed));
-    onEpisode?.();
-  }
-  return out;
 }
 
 export function modelFingerprint(config: ModelJobConfig): string {

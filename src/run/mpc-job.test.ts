@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeEnv } from '../envs/registry.js';
-import { collectRandomRollouts } from './model-job.js';
+import { collectRandomRollouts } from '../envs/rollout.js';
 import { resumeMpcJob, runMpcJob } from './mpc-job.js';
 import { resolveConfig } from './resolve-config.js';
 import { RunDir } from './run-dir.js';

@@ -8,7 +8,7 @@
  */
 import { MpcAgent, type MpcAgentState, type MpcIterationMetrics } from '../agents/mpc/agent.js';
 import { mpcAgentConfig, type MpcAgentConfig } from '../agents/mpc/config.js';
-import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/vae/encoder.js';
+import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/core/encoder.js';
 import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from './train-config.js';

@@ -1,11 +1,12 @@
 /**
- * `solar train --method ppo --obs state|pixels`: the model-free baseline (issue 6), writing the
+ * `solar train --method ppo --obs state|pixels`: the model-free baseline, writing the
  * run directory: config.json, metrics.jsonl (one flushed line per PPO update), a learning
  * curve, summary.json over fresh mean-action evaluation episodes, the final policy
  * (`policy.ckpt`: network weights and the observation statistics) and GIFs of the final policy.
  * PPO runs are not resumable: `solar compare` reuses finished ones.
  */
-import { trainPpo, evalEpisodeSeed, type PpoAgent, type PpoIterationMetrics } from '../agents/ppo/index.js';
+import { trainPpo, type PpoAgent, type PpoIterationMetrics } from '../agents/ppo/index.js';
+import { evalEpisodeSeed } from '../envs/episode-seeds.js';
 import { makeEnv } from '../envs/registry.js';
 import { rollout } from '../envs/rollout.js';
 import type { Env } from '../envs/types.js';

@@ -7,7 +7,7 @@
 import { SolarAgent, type SolarAgentState, type SolarIterationMetrics } from '../agents/solar/agent.js';
 import type { LatentEpisode } from '../agents/solar/act.js';
 import { solarAgentConfig, type SolarAgentConfig } from '../agents/solar/config.js';
-import { checkDenseCostSettings } from '../agents/solar/latent-cost.js';
+import { checkDenseCostSettings } from '../agents/core/latent-cost.js';
 import { StructuredLatentModel } from '../agents/solar/model-adapter.js';
 import { stateCostFn } from '../envs/state-cost.js';
 import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';

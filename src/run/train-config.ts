@@ -109,7 +109,7 @@ const QUICK = {
   },
 } as const;
 
-/** parasol's values (method doc): kl_step 2.0, data weight 50; the reacher's 100 / 40 rollouts, 10 iterations, ds = 10. */
+/** parasol's values (docs/method.md): kl_step 2.0, data weight 50; the reacher's 100 / 40 rollouts, 10 iterations, ds = 10. */
 function paperValues(method: MethodName, env: string) {
   const reacher = env.replace(/-sparse$/, '') === 'reacher';
   if (method === 'lqrflm') return { agent: { kl_step: 2.0 } };

@@ -7,9 +7,9 @@
  * camera | image decoded from the encoder mean.
  */
 import { VaeAgent, type VaeAgentState, type VaeIterationMetrics } from '../agents/vae/agent.js';
-import { checkDenseCostSettings } from '../agents/solar/latent-cost.js';
+import { checkDenseCostSettings } from '../agents/core/latent-cost.js';
 import { vaeAgentConfig, type VaeAgentConfig } from '../agents/vae/config.js';
-import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/vae/encoder.js';
+import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/core/encoder.js';
 import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from './train-config.js';

@@ -2,13 +2,11 @@
 export { lqrflmConfig, resolveLqrflmConfig, type LqrflmConfig } from './config.js';
 export {
   trainLqrflm,
-  trainEpisodeSeed,
-  evalEpisodeSeed,
   type TrainLqrflmOptions,
   type TrainLqrflmResult,
   type LqrflmIterationMetrics,
   type LqrflmSummary,
 } from './train.js';
 export { runEpisode, episodeStats, type EpisodeResult, type EpisodeStats } from './rollouts.js';
-export { knownTaskCost, knownCostTasks, actionCostMatrix } from './task_cost.js';
+export { knownTaskCost, knownCostTasks, actionCostMatrix } from './task-cost.js';
 export { LQRFLM_STATE_PRESETS, lqrflmStatePreset } from './presets.js';

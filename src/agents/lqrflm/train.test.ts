@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainLqrflm, type LqrflmIterationMetrics } from './train.js';
 import { resolveLqrflmConfig } from './config.js';
-import { makeFakeLinearEnv } from './fake_env.js';
+import { makeFakeLinearEnv } from './test-helpers.js';
 import { makeEnv } from '../../envs/registry.js';
 
 describe('trainLqrflm', () => {

@@ -1,35 +1,33 @@
 /**
- * LQR-FLM from the true state (issue 3): each iteration samples N rollouts with the current
+ * LQR-FLM from the true state: each iteration samples N rollouts with the current
  * time-varying linear-Gaussian policy, fits local linear dynamics (Bayesian, with a prior
  * fitted on all transitions) and a quadratic cost, and takes one KL-constrained LQR-FLM step
  * (ε = kl_step · T · step_mult, step_mult adapted from predicted vs actual improvement).
  *
  * Browser-safe: no Node APIs; the caller writes files and draws progress via callbacks.
  */
+import { evalEpisodeSeed, trainEpisodeSeed } from '../../envs/episode-seeds.js';
 import type { Env } from '../../envs/types.js';
 import { Rng, deriveSeed } from '../../random/rng.js';
 import {
   addActionQuadratic,
   concatBatches,
   addStateQuadratic,
-  adaptStepMult,
   fitGaussianDynamicsPrior,
   fitGmmDynamicsPrior,
   fitLocalDynamics,
   fitQuadraticStateCost,
   initialPolicy,
-  lqrflmUpdate,
-  LqrflmWork,
   makeTrajectoryBatch,
-  expectedTotalCost,
   zeroCost,
   type LinearGaussianPolicy,
   type QuadraticCost,
   type TrajectoryBatch,
 } from '../../control/index.js';
+import { KlStep } from '../../control/kl-step.js';
 import { projectPSD } from '../../linalg/index.js';
 import { resolveLqrflmConfig, type LqrflmConfig } from './config.js';
-import { actionCostMatrix, knownTaskCost } from './task_cost.js';
+import { actionCostMatrix, knownTaskCost } from './task-cost.js';
 import { episodeStats, runEpisode, type EpisodeResult } from './rollouts.js';
 
 export interface LqrflmIterationMetrics {
@@ -79,14 +77,6 @@ export interface TrainLqrflmResult {
   readonly summary: LqrflmSummary;
 }
 
-/** Seeds of episode resets: training stream 1 + i·100000 + n, evaluation stream 2e9 + j. */
-export function trainEpisodeSeed(seed: number, iteration: number, n: number): number {
-  return deriveSeed(seed, 1 + iteration * 100_000 + n);
-}
-export function evalEpisodeSeed(seed: number, j: number): number {
-  return deriveSeed(seed, 2_000_000_000 + j);
-}
-
 function buildCost(env: Env, config: LqrflmConfig, batch: TrajectoryBatch, all: readonly TrajectoryBatch[]): QuadraticCost {
   if (config.cost === 'known') return knownTaskCost(env.spec, config, batch);
   const { T, dx, du } = batch;
@@ -112,12 +102,9 @@ export async function trainLqrflm(opts: TrainLqrflmOptions): Promise<TrainLqrflm
     const du = env.spec.action.dim;
     if (env.spec.cost.kind !== 'dense') throw new Error(`lqrflm: task '${env.spec.name}' has a sparse cost; state LQR-FLM needs a dense one`);
     const noise = new Rng(deriveSeed(opts.seed, 0));
-    const work = new LqrflmWork(T, dx, du);
+    const klStep = new KlStep(config, T, dx, du);
     let policy = initialPolicy(T, dx, du, config.init_var);
-    let stepMult = 1;
-    let eta = 1;
     let envSteps = 0;
-    let prev: { old: number; predicted: number } | null = null;
     const batches: TrajectoryBatch[] = [];
     const history: LqrflmIterationMetrics[] = [];
     for (let it = 0; it < config.iterations; it++) {
@@ -140,23 +127,8 @@ export async function trainLqrflm(opts: TrainLqrflmOptions): Promise<TrainLqrflm
             : undefined;
       const dyn = fitLocalDynamics(batch, { prior });
       const cost = buildCost(env, config, batch, recent);
-      if (prev && config.adapt_step) {
-        const actual = expectedTotalCost(policy, dyn, cost);
-        stepMult = adaptStepMult(stepMult, prev.old, prev.predicted, actual, config.min_step_mult, config.max_step_mult).stepMult;
-      }
-      const klBound = config.kl_step * T * stepMult;
-      const r = lqrflmUpdate(policy, dyn, cost, {
-        klBound,
-        etaInit: eta,
-        etaMin: config.eta_min,
-        etaMax: config.eta_max,
-        maxTries: config.eta_max_tries,
-        tol: config.kl_tolerance,
-        iteration: it,
-      }, work);
-      prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
+      const r = klStep.update(policy, dyn, cost, it);
       policy = r.policy;
-      eta = r.eta;
       const s = episodeStats(episodes);
       const m: LqrflmIterationMetrics = {
         iteration: it,
@@ -165,9 +137,9 @@ export async function trainLqrflm(opts: TrainLqrflmOptions): Promise<TrainLqrflm
         mean_final_distance: s.mean_final_distance,
         success_rate: s.success_rate,
         kl: r.kl,
-        kl_bound: klBound,
+        kl_bound: r.klBound,
         eta: r.eta,
-        step_mult: stepMult,
+        step_mult: klStep.stepMult,
         kl_converged: r.converged,
         kl_note: r.reason,
         wall_s: wall(),

@@ -1,5 +1,5 @@
 /**
- * The MPC ablation (method doc §2, "MPC ablation"): the SOLAR model's encoder (pretrained,
+ * The MPC ablation (docs/method.md, 'The MPC ablation'): the SOLAR model's encoder (pretrained,
  * frozen) maps each image to its mean m_t; a learned forward model predicts Δx in that latent
  * space; a quadratic latent cost is regressed on all data (dense: c_t − w‖u‖² on the means,
  * sparse: −g(x) of the success model, both as SOLAR fits them). Every env step, CEM plans an
@@ -11,10 +11,10 @@
 import { concatBatches, type StateQuadratic, type TrajectoryBatch } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
-import { evalEpisodeSeed, iterationProgress, playEpisodes, trainEpisodeSeed, type IterationProgress } from '../solar/iteration.js';
-import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from '../vae/encoder.js';
-import { fitStateCost } from '../vae/state-cost.js';
-import { cemPlan } from './cem.js';
+import { evalEpisodeSeed, iterationProgress, playEpisodes, trainEpisodeSeed, type IterationProgress } from '../core/iteration.js';
+import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from '../core/encoder.js';
+import { fitStateCost } from '../core/state-cost.js';
+import { cemPlan } from '../../control/cem.js';
 import type { MpcAgentConfig } from './config.js';
 import { ForwardModel, type ForwardModelState, type Transitions } from './forward-model.js';
 import { latentSequenceCost } from './planner.js';

@@ -1,5 +1,5 @@
 /**
- * Parameters of the MPC ablation (method doc §2, "MPC ablation"): a learned latent forward
+ * Parameters of the MPC ablation (docs/method.md, 'The MPC ablation'): a learned latent forward
  * model (MLP ds+da → hidden → hidden → Gaussian over Δx), a quadratic latent cost, and a CEM
  * planner that re-plans every step and executes the first action.
  *

@@ -1,12 +1,10 @@
-/** PPO, the model-free baseline (issue 6): config schema, networks, losses and the training loop. */
+/** PPO, the model-free baseline: config schema, networks, losses and the training loop. */
 export { ppoConfig, resolvePpoConfig, plannedUpdates, type PpoConfig } from './config.js';
 export { PpoNetworks, orthogonal, type PpoObservation, type PpoNetworkConfig } from './networks.js';
 export { gae, normalizeAdvantages, gaussianLogProb, gaussianLogProbFromNoise, gaussianEntropy, clippedSurrogate, valueLoss, type GaeInput, type SurrogateTerms } from './losses.js';
-export { RunningMeanStd } from './running_stats.js';
+export { RunningMeanStd } from './running-stats.js';
 export {
   trainPpo,
-  trainEpisodeSeed,
-  evalEpisodeSeed,
   PpoAgent,
   type PpoObsKind,
   type PpoIterationMetrics,

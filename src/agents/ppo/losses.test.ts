@@ -5,7 +5,7 @@ import { Rng } from '../../random/rng.js';
 import { resolvePpoConfig, plannedUpdates } from './config.js';
 import { clippedSurrogate, gae, gaussianEntropy, gaussianLogProb, gaussianLogProbFromNoise, normalizeAdvantages, valueLoss } from './losses.js';
 import { orthogonal, PpoNetworks } from './networks.js';
-import { RunningMeanStd } from './running_stats.js';
+import { RunningMeanStd } from './running-stats.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

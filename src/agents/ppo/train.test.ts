@@ -3,9 +3,10 @@ import { makeEnv } from '../../envs/registry.js';
 import { rollout } from '../../envs/rollout.js';
 import { initBackend } from '../../nn/index.js';
 import { Rng } from '../../random/rng.js';
-import { makeReach1dEnv } from './fake_env.js';
-import { FrameStack } from './frame_stack.js';
-import { evalEpisodeSeed, trainPpo, type PpoIterationMetrics } from './train.js';
+import { makeReach1dEnv } from './test-helpers.js';
+import { FrameStack } from './frame-stack.js';
+import { evalEpisodeSeed } from '../../envs/episode-seeds.js';
+import { trainPpo, type PpoIterationMetrics } from './train.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -11,14 +11,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ClippedAdam, type AdamOptions } from '../../model/adam.js';
+import { evalEpisodeSeed } from '../../envs/episode-seeds.js';
 import { episodeStats, rollout, type EpisodeOutcome } from '../../envs/rollout.js';
 import type { BoxSpec, Env, TimeStep } from '../../envs/types.js';
 import { Rng, deriveSeed } from '../../random/rng.js';
 import { plannedUpdates, resolvePpoConfig, type PpoConfig } from './config.js';
 import { clippedSurrogate, gae, gaussianEntropy, gaussianLogProb, gaussianLogProbFromNoise, normalizeAdvantages, valueLoss } from './losses.js';
 import { PpoNetworks, type PpoObservation } from './networks.js';
-import { FrameStack } from './frame_stack.js';
-import { RewardScaler, RunningMeanStd } from './running_stats.js';
+import { FrameStack } from './frame-stack.js';
+import { RewardScaler, RunningMeanStd } from './running-stats.js';
 
 export type PpoObsKind = 'state' | 'pixels';
 
@@ -86,12 +87,9 @@ export interface TrainPpoResult {
   readonly summary: PpoSummary;
 }
 
-/** Seeds of episode resets: training episode k (counted over all envs) and evaluation episode j (the same as LQR-FLM's). */
-export function trainEpisodeSeed(seed: number, k: number): number {
+/** Seed of training episode k (counted over all envs); evaluation episodes are every method's (envs/episode-seeds.ts). */
+function trainEpisodeSeed(seed: number, k: number): number {
   return deriveSeed(seed, 1_000_000 + k);
-}
-export function evalEpisodeSeed(seed: number, j: number): number {
-  return deriveSeed(seed, 2_000_000_000 + j);
 }
 
 /** The policy with its observation pre-processing: what acting needs after training. */

@@ -1,5 +1,5 @@
 /**
- * Acting in latent space (method doc §2): at each step the image is encoded to a potential,
+ * Acting in latent space (docs/method.md, 'Acting on filtered latents'): at each step the image is encoded to a potential,
  * a Kalman filter under the current dynamics estimate absorbs it, and the time-varying
  * linear-Gaussian policy acts on the *filtered* mean x̂_t (the future is not seen yet):
  *   u_t = K_t x̂_t + k_t + chol(S_t) ε,  clipped to the task's action bounds.
@@ -8,7 +8,7 @@ import { policyMean, sampleAction, type LinearGaussianPolicy } from '../../contr
 import type { Env } from '../../envs/types.js';
 import { GaussianFilter, type DynamicsExpectations } from '../../gaussian/index.js';
 import type { Rng } from '../../random/rng.js';
-import type { LatentModel } from './types.js';
+import type { LatentModel } from '../core/latent-model.js';
 
 export interface LatentEpisode {
   readonly seed: number;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expectKeepBest, expectSparseResumeWithMemory } from '../test-helpers.js';
+import { expectKeepBest, expectSparseResumeWithMemory } from '../core/test-helpers.js';
 import { makeEnv } from '../../envs/registry.js';
 import { SolarAgent } from './agent.js';
 import { solarAgentConfig } from './config.js';
-import { OracleModel, stateAsImage, type StateFeatures } from './test-doubles.js';
+import { OracleModel, stateAsImage, type StateFeatures } from '../core/oracle-model.js';
 
 async function setup(name: string, overrides: Record<string, unknown> = {}, envParams: Record<string, unknown> = {}, seed = 3, scale?: number, features?: StateFeatures) {
   const env = stateAsImage(await makeEnv(name, { render: false, ...envParams }), features);
@@ -40,7 +40,7 @@ describe('SOLAR agent loop (oracle encoder)', () => {
 
   it('reaches the reacher (fixed target) from its true state with the local chart cost in 3 of 3 seeds; the global quadratic fit stops short', async () => {
     // The true state (cos q, sin q, target, q̇, d): ‖d‖² equals a linear function of it on the
-    // arm's manifold, so the global fit is not identified (control/cost_fit_local.ts).
+    // arm's manifold, so the global fit is not identified (control/cost-fit-local.ts).
     const final = async (fit: 'global' | 'local', seed: number) => {
       const { agent } = await setup('reacher', { iterations: 10, rollouts: 40, cost_convex: true, cost_fit: fit, cost_window: 5, cost_chart_dim: 4, eval_episodes: 10 }, { cost_form: 'squared' }, seed, 1e-4);
       for (let i = 0; i < 10; i++) await agent.iterate();

@@ -1,5 +1,5 @@
 /**
- * The SOLAR improvement loop in latent space (method doc §2), one `iterate()` per iteration:
+ * The SOLAR improvement loop in latent space (docs/method.md, 'The improvement loop'), one `iterate()` per iteration:
  *  1. N rollouts of the policy acting on filtered latents;
  *  1b. optionally, refinement of the model on the pretraining data and these rollouts (the
  *     latents below, and the policy's next filtering, are then the refined model's);
@@ -10,24 +10,24 @@
  * The agent's whole state round-trips through getState/setState (checkpoints, resume).
  */
 import {
-  adaptStepMult, expectedTotalCost, initialPolicy, withCovarianceFloor, lqrflmUpdate, LqrflmWork,
-  type LinearGaussianPolicy, type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
+  initialPolicy, withCovarianceFloor, type LinearGaussianPolicy, type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
 } from '../../control/index.js';
+import { KlStep, type KlStepState } from '../../control/kl-step.js';
 import type { Env } from '../../envs/types.js';
 import type { DynamicsExpectations } from '../../gaussian/index.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
 import { concatFloat64 } from '../../util/concat.js';
 import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
-import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from './iteration.js';
-import { checkDenseCostSettings, denseLatentCost, headStateCost, latentCost, latentCostOnBatch } from './latent-cost.js';
+import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../core/iteration.js';
+import { checkDenseCostSettings, denseLatentCost, headStateCost, latentCost, latentCostOnBatch } from '../core/latent-cost.js';
 import { filterR2 } from './filter-gap.js';
 import { potentialNoise } from './potential-noise.js';
 import { latentEm } from './latent-em.js';
-import { sparseStateCost, SuccessMemory } from './success-memory.js';
+import { sparseStateCost, SuccessMemory } from '../core/success-memory.js';
 import { CostMemory, type CostMemoryState } from './cost-memory.js';
-import { BestPolicy, endScore, filterArrays, policyArrays, restoreFilter, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type FilterArrays, type PolicyArrays } from './best-policy.js';
-import { withScaledPotentials, type LatentModel } from './types.js';
+import { BestPolicy, endScore, filterArrays, policyArrays, restoreFilter, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type FilterArrays, type PolicyArrays } from '../core/best-policy.js';
+import { withScaledPotentials, type LatentModel } from '../core/latent-model.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport, EndReport {
   em_rounds: number;
@@ -53,8 +53,8 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
 }
 
 export interface SolarAgentState {
-  meta: {
-    iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null; rng: number[]; T: number; ds: number; da: number;
+  meta: KlStepState & {
+    iteration: number; envSteps: number; rng: number[]; T: number; ds: number; da: number;
     /** agent.keep_best: the kept policy's iteration and J_end (absent in older states). */
     best?: BestPolicyMeta | null;
   };
@@ -69,13 +69,11 @@ export class SolarAgent {
   /** Next iteration to run (0-based). */
   iteration = 0;
   envSteps: number;
-  private stepMult = 1;
-  private eta = 1;
-  private prev: { old: number; predicted: number } | null = null;
+  /** ε, η and the step multiplier from one iteration to the next. */
+  private readonly klStep: KlStep;
   private rng: Rng;
   /** Dynamics the policy filters with: the global q(θ) at first, then each local fit. */
   private filterDynamics: DynamicsExpectations;
-  private readonly work: LqrflmWork;
   private readonly T: number;
   /** Sparse tasks: what the success model is fitted on (agent.success_memory: every iteration's labels). */
   private readonly success: SuccessMemory;
@@ -107,7 +105,7 @@ export class SolarAgent {
     this.policy = initialPolicy(this.T, ds, da, config.init_var);
     this.rng = new Rng(deriveSeed(seed, 0));
     this.filterDynamics = model.globalDynamics().expectations();
-    this.work = new LqrflmWork(this.T, ds, da);
+    this.klStep = new KlStep(config, this.T, ds, da);
     this.envSteps = envStepsBefore;
     this.success = new SuccessMemory(ds, config.success_memory);
     if (config.cost_memory > 1 && config.refine_steps > 0) throw new Error(`solar: agent.cost_memory = ${config.cost_memory} needs a frozen model, but agent.refine_steps = ${config.refine_steps} moves the latents between iterations`);
@@ -149,26 +147,17 @@ export class SolarAgent {
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };
     const { cost, successLabels, fitR2 } = this.fitCost(batch, episodes);
     const costS = clock();
-    if (this.prev && config.adapt_step) {
-      const actual = expectedTotalCost(this.policy, em.dynamics, cost);
-      this.stepMult = adaptStepMult(this.stepMult, this.prev.old, this.prev.predicted, actual, config.min_step_mult, config.max_step_mult).stepMult;
-    }
-    const klBound = config.kl_step * T * this.stepMult;
-    const r = lqrflmUpdate(this.policy, em.dynamics, cost, {
-      klBound, etaInit: this.eta, etaMin: config.eta_min, etaMax: config.eta_max, maxTries: config.eta_max_tries, tol: config.kl_tolerance, iteration: it,
-    }, this.work);
+    const r = this.klStep.update(this.policy, em.dynamics, cost, it);
     const lqrS = clock();
-    this.prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
     this.policy = withCovarianceFloor(r.policy, config.min_policy_var);
-    this.eta = r.eta;
     this.filterDynamics = em.expectations;
     this.iteration = it + 1;
     const metrics: SolarIterationMetrics = {
       ...iterationProgress(it, this.envSteps, episodes),
       kl: r.kl,
-      kl_bound: klBound,
+      kl_bound: r.klBound,
       eta: r.eta,
-      step_mult: this.stepMult,
+      step_mult: this.klStep.stepMult,
       em_rounds: em.bounds.length,
       end_score: endScoreNow,
       ...(config.keep_best ? { best_iteration: this.best.iteration } : {}),
@@ -217,7 +206,7 @@ export class SolarAgent {
   getState(): SolarAgentState {
     const p = this.policy;
     return {
-      meta: { iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev, rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du, best: this.best.meta() },
+      meta: { iteration: this.iteration, envSteps: this.envSteps, ...this.klStep.getState(), rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du, best: this.best.meta() },
       arrays: {
         ...policyArrays(p),
         ...filterArrays(this.filterDynamics),
@@ -236,9 +225,7 @@ export class SolarAgent {
     this.best.restore(m.best, a, m.T, m.ds, m.da, 'solar', true);
     this.iteration = m.iteration;
     this.envSteps = m.envSteps;
-    this.stepMult = m.stepMult;
-    this.eta = m.eta;
-    this.prev = m.prev;
+    this.klStep.setState(m);
     this.rng = Rng.fromState(m.rng);
     this.success.restore(a.successX, a.successY, 'solar');
     this.costData.restore(a, 'solar');

@@ -1,5 +1,5 @@
 /**
- * Local latent dynamics by variational EM (method doc §2, step 2): given the encoder's node
+ * Local latent dynamics by variational EM (docs/method.md, 'The improvement loop', step 3): given the encoder's node
  * potentials ψ_t of N rollouts and their actions, alternate
  *   E-step: smooth every rollout under the current q(θ_t) (block-tridiagonal Gaussian),
  *   M-step: η_t = η_t^global + λ Σ_n E_q(x_n)[t(x^n_t, u^n_t, x^n_{t+1})]
@@ -36,7 +36,7 @@ export interface LatentEmOptions {
   readonly init?: InitialState;
   /**
    * Fit an offset a_t too, with prior a_t | Σ_t ~ N(0, offsetVar·Σ_t) (gaussian/offset.ts);
-   * undefined: x_{t+1} = A_t x_t + B_t u_t, as the model's prior (method doc).
+   * undefined: x_{t+1} = A_t x_t + B_t u_t, as the model's prior.
    */
   readonly offsetVar?: number;
   /**

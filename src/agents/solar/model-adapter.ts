@@ -7,7 +7,7 @@ import type { InitialState, MniwPosterior } from '../../gaussian/index.js';
 import { encodeSequence, toSequence, trainStep, type Sequence, type SequenceSet, type SolarModel, type StateCostFn } from '../../model/index.js';
 import type { StateQuadratic } from '../../control/index.js';
 import { concatFloat32 } from '../../util/concat.js';
-import type { LatentModel, Potentials, RefinementEpisode } from './types.js';
+import type { LatentModel, Potentials, RefinementEpisode } from '../core/latent-model.js';
 
 export class StructuredLatentModel implements LatentModel {
   readonly ds: number;

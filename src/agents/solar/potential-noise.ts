@@ -7,7 +7,7 @@
  * otherwise swamp the rest). With a perfect encoder on the reacher (bench/solar-oracle.ts) the
  * loop's success falls as it grows (README), so the agent logs it.
  */
-import type { Potentials } from './types.js';
+import type { Potentials } from '../core/latent-model.js';
 
 /** Each episode's potentials over its T + 1 frames. NaN with fewer than 2 rollouts or no spread. */
 export function potentialNoise(potentials: readonly Potentials[], ds: number): number {

@@ -1,5 +1,5 @@
 /**
- * The VAE ablation (method doc §1, "VAE ablation"): SOLAR's loop with the structured latent
+ * The VAE ablation (docs/method.md, 'The VAE ablation'): SOLAR's loop with the structured latent
  * model replaced by a VAE (N(0, I) prior per frame, no temporal structure). One `iterate()`:
  *  1. N rollouts of u_t = K_t m_t + k_t + chol(S_t) ε, m_t the encoder mean of the current image;
  *  2. local time-varying dynamics m_{t+1} = A_t m_t + B_t u_t + a_t + w_t, w_t ~ N(0, W_t), by
@@ -13,17 +13,18 @@
  * through getState/setState for checkpoints and exact resume.
  */
 import {
-  adaptStepMult, concatBatches, expectedTotalCost, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
-  initialPolicy, withCovarianceFloor, lqrflmUpdate, LqrflmWork, policyMean, sampleAction, type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
+  concatBatches, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
+  initialPolicy, withCovarianceFloor, policyMean, sampleAction, type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
 } from '../../control/index.js';
+import { KlStep, type KlStepState } from '../../control/kl-step.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
-import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../solar/iteration.js';
-import { checkDenseCostSettings, denseLatentCost, latentCost } from '../solar/latent-cost.js';
-import { sparseStateCost, SuccessMemory } from '../solar/success-memory.js';
-import { BestPolicy, endScore, policyArrays, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type PolicyArrays } from '../solar/best-policy.js';
+import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../core/iteration.js';
+import { checkDenseCostSettings, denseLatentCost, latentCost } from '../core/latent-cost.js';
+import { sparseStateCost, SuccessMemory } from '../core/success-memory.js';
+import { BestPolicy, endScore, policyArrays, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type PolicyArrays } from '../core/best-policy.js';
 import type { VaeAgentConfig } from './config.js';
-import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from './encoder.js';
+import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from '../core/encoder.js';
 
 export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport, EndReport {
   /** Mixture components of the dynamics prior (1 for the Gaussian prior). */
@@ -43,8 +44,8 @@ export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport
 }
 
 export interface VaeAgentState {
-  meta: {
-    kind: 'vae-agent'; iteration: number; envSteps: number; stepMult: number; eta: number; prev: { old: number; predicted: number } | null;
+  meta: KlStepState & {
+    kind: 'vae-agent'; iteration: number; envSteps: number;
     rng: (number | null)[]; T: number; ds: number; da: number; batchSizes: number[];
     /** agent.keep_best: the kept policy's iteration and J_end (absent in older states). */
     best?: BestPolicyMeta | null;
@@ -61,13 +62,11 @@ export class VaeAgent {
   /** Next iteration to run (0-based). */
   iteration = 0;
   envSteps: number;
-  private stepMult = 1;
-  private eta = 1;
-  private prev: { old: number; predicted: number } | null = null;
+  /** ε, η and the step multiplier from one iteration to the next. */
+  private readonly klStep: KlStep;
   private rng: Rng;
   /** Every batch of encoded transitions the dynamics prior is fitted on (pretraining first, if given). */
   private data: TrajectoryBatch[];
-  private readonly work: LqrflmWork;
   private readonly T: number;
   private readonly da: number;
   /** Sparse tasks: what the success model is fitted on (agent.success_memory: every iteration's labels). */
@@ -94,7 +93,7 @@ export class VaeAgent {
     }
     this.policy = initialPolicy(this.T, ds, this.da, config.init_var);
     this.rng = new Rng(deriveSeed(seed, 0));
-    this.work = new LqrflmWork(this.T, ds, this.da);
+    this.klStep = new KlStep(config, this.T, ds, this.da);
     this.envSteps = envStepsBefore;
     this.data = pretrainData && config.prior_pretrain ? [pretrainData] : [];
     this.success = new SuccessMemory(ds, config.success_memory);
@@ -129,26 +128,17 @@ export class VaeAgent {
     const dynamicsS = clock();
     const { cost, fitR2, successLabels } = this.fitCost(batch, episodes);
     const costS = clock();
-    if (this.prev && config.adapt_step) {
-      const actual = expectedTotalCost(this.policy, dyn, cost);
-      this.stepMult = adaptStepMult(this.stepMult, this.prev.old, this.prev.predicted, actual, config.min_step_mult, config.max_step_mult).stepMult;
-    }
-    const klBound = config.kl_step * T * this.stepMult;
-    const r = lqrflmUpdate(this.policy, dyn, cost, {
-      klBound, etaInit: this.eta, etaMin: config.eta_min, etaMax: config.eta_max, maxTries: config.eta_max_tries, tol: config.kl_tolerance, iteration: it,
-    }, this.work);
+    const r = this.klStep.update(this.policy, dyn, cost, it);
     const lqrS = clock();
-    this.prev = { old: r.expectedCostOld, predicted: r.expectedCostNew };
     this.policy = withCovarianceFloor(r.policy, config.min_policy_var);
-    this.eta = r.eta;
     this.data = data;
     this.iteration = it + 1;
     const metrics: VaeIterationMetrics = {
       ...iterationProgress(it, this.envSteps, episodes),
       kl: r.kl,
-      kl_bound: klBound,
+      kl_bound: r.klBound,
       eta: r.eta,
-      step_mult: this.stepMult,
+      step_mult: this.klStep.stepMult,
       end_score: endScoreNow,
       ...(config.keep_best ? { best_iteration: this.best.iteration } : {}),
       prior_clusters: gmm ? gmm.gmm.K : 1,
@@ -190,7 +180,7 @@ export class VaeAgent {
     const all = this.data.length > 0 ? concatBatches(this.data) : { X: new Float64Array(0), U: new Float64Array(0), cost: new Float64Array(0) };
     return {
       meta: {
-        kind: 'vae-agent', iteration: this.iteration, envSteps: this.envSteps, stepMult: this.stepMult, eta: this.eta, prev: this.prev,
+        kind: 'vae-agent', iteration: this.iteration, envSteps: this.envSteps, ...this.klStep.getState(),
         rng: this.rng.getState(), T: p.T, ds: p.dx, da: p.du, batchSizes: this.data.map((b) => b.N), best: this.best.meta(),
       },
       arrays: { ...policyArrays(p), X: all.X, U: all.U, cost: all.cost, ...this.success.state(), ...this.best.arrays() },
@@ -219,9 +209,7 @@ export class VaeAgent {
     });
     this.iteration = m.iteration;
     this.envSteps = m.envSteps;
-    this.stepMult = m.stepMult;
-    this.eta = m.eta;
-    this.prev = m.prev;
+    this.klStep.setState(m);
     this.rng = Rng.fromState(m.rng as number[]);
     this.success.restore(a.successX, a.successY, 'vae');
   }

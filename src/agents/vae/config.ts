@@ -1,5 +1,5 @@
 /**
- * Parameters of the VAE ablation's improvement loop (method doc §1, "VAE ablation"): LQR-FLM
+ * Parameters of the VAE ablation's improvement loop (docs/method.md, 'The VAE ablation'): LQR-FLM
  * as in SOLAR (same step size, η search and cost fit), but on the encoder's per-frame means
  * with local dynamics fitted by Bayesian linear regression under a prior over
  * (x_t, u_t, x_{t+1}) learned from every transition seen so far (guided policy search's
@@ -7,7 +7,7 @@
  * (prior 'normal').
  */
 import { z } from 'zod';
-import { latentCostFields, lqrflmLoopFields, successModelFields } from '../solar/config.js';
+import { latentCostFields, lqrflmLoopFields, successModelFields } from '../core/config-fields.js';
 
 export const vaeAgentConfig = z
   .object({

@@ -5,7 +5,7 @@
  * with d = fingertip − target; the fingertip is at
  *   p = (l0 cos q0 + l1 cos(q0 + q1), l0 sin q0 + l1 sin(q0 + q1)),  l0 = 0.1, l1 = 0.11.
  * Cost c_t = ‖d‖ + ‖u‖² ("norm", the paper's cone) or w‖d‖² + ‖u‖² ("squared", a quadratic
- * surrogate that LQR-style methods fit much better; see the method doc's known traps).
+ * surrogate that LQR-style methods fit much better; see docs/method.md, 'Known traps').
  * Start q ~ U(−0.1, 0.1)², q̇ ~ U(−0.005, 0.005)²; target fixed (−0.1, −0.1) by default or
  * "random": uniform in the disc of radius 0.2.
  */

@@ -16,12 +16,12 @@
 import * as tf from '@tensorflow/tfjs';
 // The wasm backend registers its own kernels on import; we wrap some of them, so import it first.
 import '@tensorflow/tfjs-backend-wasm';
-import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
-import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
-import { transposeFreeMatMul } from './BatchMatMul.js';
-import { leadingSumKernel } from './Sum.js';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { transposeFreeMatMul } from './batch-mat-mul.js';
+import { leadingSumKernel } from './sum.js';
 import { sharedIdentity, sharedSameTypeCast } from './no-copy.js';
-import { tiledConv2D } from './Conv2D.js';
+import { tiledConv2D } from './conv2d.js';
 import { biasAwareAdd, reluGradConfigs, reluGradient } from './bias-relu.js';
 import { bernoulliConfigs, bernoulliGradient } from './bernoulli.js';
 import { adamConfig } from './adam.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
-import { BlockTridiagGaussian } from './blockTridiag.js';
-import { denseReference, maxRelErr, randomProblem, type Problem } from './testutil.js';
+import { BlockTridiagGaussian } from './block-tridiag.js';
+import { denseReference, maxRelErr, randomProblem, type Problem } from './test-helpers.js';
 
 function run(p: Problem, withInit = true): BlockTridiagGaussian {
   const g = new BlockTridiagGaussian(p.T, p.ds, p.da);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { fitGaussianMixture, responsibilities } from './gmm.js';
-import { fitGmmDynamicsPrior } from './dynamics_prior_gmm.js';
-import { fitGaussianDynamicsPrior } from './dynamics_prior.js';
+import { fitGmmDynamicsPrior } from './dynamics-prior-gmm.js';
+import { fitGaussianDynamicsPrior } from './dynamics-prior.js';
 import { fitLocalDynamics } from './dynamics.js';
 import type { TrajectoryBatch } from './types.js';
 

@@ -1,5 +1,5 @@
 /**
- * The sparse tasks' success data (method doc, "sparse reward"), shared by SOLAR and both
+ * The sparse tasks' success data (docs/method.md, 'Sparse tasks'), shared by SOLAR and both
  * ablations: every latent x_t (t < T) of an episode is labelled 1 − c_t (the sparse task's
  * c_t is 0 inside the success distance, 1 outside), and x_T with the episode's final success;
  * p(success | x) = σ(g(x)) is fitted on them and LQR-FLM's state cost is ℓ(x) = −g(x).

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
-import { BlockTridiagGaussian } from './blockTridiag.js';
-import { localKL, localKLVjp } from './localKL.js';
-import { denseReference, randomProblem } from './testutil.js';
+import { BlockTridiagGaussian } from './block-tridiag.js';
+import { localKL, localKLVjp } from './local-kl.js';
+import { denseReference, randomProblem } from './test-helpers.js';
 
 describe('localKL', () => {
   const p = randomProblem(new Rng(31), 4, 3, 1);

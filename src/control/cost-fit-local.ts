@@ -20,7 +20,7 @@
 import { symmetricEigen } from '../linalg/index.js';
 import { checkTrajectoryBatch } from './batch.js';
 import type { StateQuadratic } from './cost.js';
-import { fitQuadraticRows, stateCostTargets } from './cost_fit.js';
+import { fitQuadraticRows, stateCostTargets } from './cost-fit.js';
 import type { TrajectoryBatch } from './types.js';
 
 export interface LocalCostOptions {

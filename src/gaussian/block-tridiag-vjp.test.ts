@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
-import { BlockTridiagGaussian } from './blockTridiag.js';
-import { blockTridiagVjp, type BlockTridiagCotangents } from './blockTridiagVjp.js';
-import { randomProblem, type Problem } from './testutil.js';
+import { BlockTridiagGaussian } from './block-tridiag.js';
+import { blockTridiagVjp, type BlockTridiagCotangents } from './block-tridiag-vjp.js';
+import { randomProblem, type Problem } from './test-helpers.js';
 import { MniwPosterior } from './svi.js';
 
 type Which = 'logZ' | 'mean' | 'sample' | 'cov' | 'crossCov';

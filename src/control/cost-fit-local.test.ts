@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import type { StateQuadratic } from './cost.js';
-import { fitQuadraticStateCost, stateCostR2 } from './cost_fit.js';
-import { fitLocalChartCosts } from './cost_fit_local.js';
+import { fitQuadraticStateCost, stateCostR2 } from './cost-fit.js';
+import { fitLocalChartCosts } from './cost-fit-local.js';
 import type { TrajectoryBatch } from './types.js';
 
 function quad(q: StateQuadratic, x: ArrayLike<number>): number {

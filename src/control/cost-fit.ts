@@ -1,5 +1,5 @@
 /**
- * A stationary quadratic state cost fitted by ridge regression (method doc, step 3):
+ * A stationary quadratic state cost fitted by ridge regression (docs/method.md, 'The improvement loop', step 4):
  * regress the observed cost minus the known action cost w‖u‖² on the features
  *   φ(x) = [½ x_i² (i), x_i x_j (i<j), x_i, 1],
  * so that θᵀφ(x) = ½ xᵀ C x + cᵀ x + c0 with C_ii = θ_ii and C_ij = C_ji = θ_ij (C is

@@ -1,7 +1,7 @@
 /** Test doubles for the SOLAR agent: an env that "renders" its true state, and an oracle model. */
 import type { Env, TimeStep } from '../../envs/types.js';
 import { MniwPosterior, type InitialState } from '../../gaussian/index.js';
-import type { LatentModel, Potentials } from './types.js';
+import type { LatentModel, Potentials } from './latent-model.js';
 
 /** What a perfect encoder shows of the true state: `dim` features of s_t (and s_{t−1}; at reset both are s_0). */
 export interface StateFeatures {

@@ -1,5 +1,5 @@
 /**
- * The latent cost LQR-FLM optimises (method doc §2 step 3 and the sparse-reward design):
+ * The latent cost LQR-FLM optimises (docs/method.md, 'The improvement loop', step 4, and 'Sparse tasks'):
  * - dense tasks: a quadratic ℓ(x) = ½xᵀCx + cᵀx + c0 regressed on *smoothed* latent means
  *   against the observed cost minus the known action cost w‖u‖² (ridge, symmetrised C);
  * - sparse tasks (only success ∈ {0, 1} is observed): p(success | x) = σ(g(x)) with a quadratic
@@ -7,7 +7,7 @@
  *   ℓ(x) = −g(x). W is projected onto the negative semidefinite cone so ℓ is convex.
  * Both then add the action cost w‖u‖² (t < T) and a terminal ℓ(x_T) times terminal_weight.
  * The dense fit is one quadratic for all t (`global`) or one per t in a local chart of the
- * rollouts' latents (`local`, control/cost_fit_local.ts).
+ * rollouts' latents (`local`, control/cost-fit-local.ts).
  */
 import {
   addActionQuadratic, addStateQuadratic, fitLocalChartCosts, fitQuadraticStateCost, quadraticFeatures, stateCostR2, zeroCost,
@@ -34,7 +34,7 @@ export function fitDenseLatentCost(batch: TrajectoryBatch, actionWeight: number,
   return fitQuadraticStateCost(batch, actionWeight, ridge, convex);
 }
 
-/** The settings of the dense latent cost (agents/solar/config.ts, latentCostFields). */
+/** The settings of the dense latent cost (config-fields.ts, latentCostFields). */
 export interface DenseCostSettings {
   readonly cost_ridge: number;
   readonly cost_convex: boolean;

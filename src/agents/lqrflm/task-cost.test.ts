@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeEnv } from '../../envs/registry.js';
 import { evaluateCost } from '../../control/index.js';
 import { Rng } from '../../random/rng.js';
-import { knownTaskCost } from './task_cost.js';
+import { knownTaskCost } from './task-cost.js';
 import { resolveLqrflmConfig } from './config.js';
 
 /** The known quadratic must reproduce the env's own c_t = ℓ(s_t) + w‖u_t‖² (same sign: a cost). */

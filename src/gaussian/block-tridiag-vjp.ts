@@ -1,5 +1,5 @@
 /**
- * Exact vector–Jacobian product of the block-tridiagonal Gaussian (blockTridiag.ts) from
+ * Exact vector–Jacobian product of the block-tridiagonal Gaussian (block-tridiag.ts) from
  * cotangents on (log Z, μ, x̃, Cov(x_t), Cov(x_t, x_{t+1})) back to the node potentials (m, s).
  * Hand-written reverse mode of the two sweeps, O(T·ds³), no per-step allocations (scratch
  * is allocated on first use and kept on the workspace).
@@ -23,7 +23,7 @@
  * Finally D̄_t = S̄_t, and with λ = 1/s² (D_t ∋ diag λ, h_t ∋ λ⊙m, c ∋ −log s − ½λm²):
  *   m̄ = λ h̄ − ḡ λ m,   λ̄ = diag(D̄) + h̄ m − ½ḡ m²,   s̄ = −2 λ̄ / s³ − ḡ / s.
  */
-import type { BlockTridiagGaussian } from './blockTridiag.js';
+import type { BlockTridiagGaussian } from './block-tridiag.js';
 import { addSymNT, copyBlock, gemm, mtv, mulNN, mulNTSym, mulTN, mulTNSym, mv, symmetrizeBlock } from './blocks.js';
 
 /** Output cotangents; omitted entries are zero. Lengths as the matching outputs. */

@@ -5,8 +5,8 @@
  */
 import { episodeStats, type EpisodeOutcome } from '../../envs/rollout.js';
 
-// LQR-FLM's seeds from the state: every method meets the same task instances.
-export { evalEpisodeSeed, trainEpisodeSeed } from '../lqrflm/train.js';
+// Every method's episode seeds (LQR-FLM's from the state too): the same task instances.
+export { evalEpisodeSeed, trainEpisodeSeed } from '../../envs/episode-seeds.js';
 
 /** Seconds since the previous call (the first call: since `from`), for the time split of an iteration's stages. */
 export function stageClock(from = performance.now()): () => number {

@@ -6,7 +6,7 @@
  *   μ ← mean of the E lowest-cost sequences,  σ ← max(min_std, their std).
  * The plan is the final μ (clipped); MPC executes its first action and re-plans.
  */
-import type { Rng } from '../../random/rng.js';
+import type { Rng } from '../random/rng.js';
 
 export interface CemOptions {
   readonly samples: number;

@@ -1,7 +1,7 @@
 /**
- * The block-tridiagonal Gaussian q(x) ∝ p̄(x | u)·Π_t ψ_t(x_t) of the SVAE (method doc §1):
+ * The block-tridiagonal Gaussian q(x) ∝ p̄(x | u)·Π_t ψ_t(x_t) of the SVAE (docs/method.md, 'The model'):
  * log Z, smoothed means, Cov(x_t), Cov(x_t, x_{t+1}) and a reparameterised sample, in
- * O(T·ds³), with no per-step allocations (all blocks live in the workspace). The VJP is in `blockTridiagVjp.ts`.
+ * O(T·ds³), with no per-step allocations (all blocks live in the workspace). The VJP is in `block-tridiag-vjp.ts`.
  *
  * Forward pass = block Cholesky of J (natural.ts), written with S_t = L_tt L_ttᵀ (the Schur
  * complement, i.e. the information filter that already includes transition t's Rxx):
@@ -19,7 +19,7 @@ import {
   assembleNatural, initialInfo, standardInitialInfo, validateActions, validateDynamics,
   validatePotentials, type InitialInfo,
 } from './natural.js';
-import { chol, invFromChol } from './blockChol.js';
+import { chol, invFromChol } from './block-chol.js';
 import { copyBlock, gemmSym, mulNN, mulNT, mulNTSym, mtv, mv } from './blocks.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adaptStepMult } from './step_size.js';
+import { adaptStepMult } from './step-size.js';
 
 describe('adaptStepMult', () => {
   it('follows mult = predicted / (2 max(1e-4, predicted − actual)), clipped', () => {

@@ -1,5 +1,5 @@
 /**
- * The local KL term of the SVAE bound (method doc §1) for one sequence, from the kernel's
+ * The local KL term of the SVAE bound (docs/method.md, 'The model') for one sequence, from the kernel's
  * outputs, with its gradient to the node potentials (m, s):
  *
  *   KL(q(x) ‖ p̄(x)) = Σ_t E_q[log ψ_t(x_t)] − log Z,
@@ -11,8 +11,8 @@
  * ∂/∂m = (μ − m)/s², ∂/∂s = −1/s + ((μ − m)² + Σ_ii)/s³. Extra cotangents (e.g. the
  * reconstruction term's on the sample) can ride along in the same kernel VJP.
  */
-import type { BlockTridiagGaussian } from './blockTridiag.js';
-import { blockTridiagVjp, type BlockTridiagCotangents } from './blockTridiagVjp.js';
+import type { BlockTridiagGaussian } from './block-tridiag.js';
+import { blockTridiagVjp, type BlockTridiagCotangents } from './block-tridiag-vjp.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

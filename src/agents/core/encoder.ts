@@ -8,7 +8,7 @@ import type { Env } from '../../envs/types.js';
 import type { EpisodeOutcome } from '../../envs/rollout.js';
 import { encodeSequence, type SolarModel } from '../../model/index.js';
 import type { TrajectoryBatch } from '../../control/index.js';
-import type { Potentials } from '../solar/types.js';
+import type { Potentials } from './latent-model.js';
 import { concatFloat32 } from '../../util/concat.js';
 
 /** Images → per-frame Gaussian potentials N(m_t, diag s_t²) (a frame-stacking encoder sees only frames ≤ t). */

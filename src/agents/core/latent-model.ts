@@ -28,7 +28,7 @@ export interface LatentModel {
   /** Prior of x_0 (N(0, I) in the method). */
   initialState(): InitialState;
   /**
-   * Model refinement (method doc §2, step 5): `steps` training steps on the pretraining data
+   * Model refinement (docs/method.md, 'The improvement loop', step 2): `steps` training steps on the pretraining data
    * together with these episodes. A model without it stays frozen after pretraining (parasol).
    */
   refine?(episodes: readonly RefinementEpisode[], steps: number): void;
