@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SolarIterationMetrics } from '../src/agents/solar/agent.js';
-import { resolveConfig } from '../src/run/resolve-config.js';
+import { resolveConfig } from '../src/config/resolve-config.js';
 import { RunDir } from '../src/run/run-dir.js';
 import { runSolarJob } from '../src/run/solar-job.js';
-import { trainConfigSchema, trainDefaults } from '../src/run/train-config.js';
+import { trainConfigSchema, trainDefaults } from '../src/config/train-config.js';
 import type { BenchResult } from './types.js';
 
 /** Refinement steps per iteration where the task's default has none (so the split shows their cost). */

@@ -21,6 +21,6 @@ export { VaeAgent } from './agents/vae/agent.js';
 export { MpcAgent } from './agents/mpc/agent.js';
 export { trainLqrflm } from './agents/lqrflm/index.js';
 export { trainPpo } from './agents/ppo/index.js';
-export { trainDefaults, trainConfigSchema, METHODS, PRESETS, type TrainConfig, type MethodName, type Preset } from './run/train-config.js';
+export { trainDefaults, trainConfigSchema, METHODS, PRESETS, type TrainConfig, type MethodName, type Preset } from './config/train-config.js';
 export { runTrainJob, resumeTrainJob, evaluateRun } from './run/train-job.js';
 export { RunDir } from './run/run-dir.js';

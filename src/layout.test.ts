@@ -3,6 +3,7 @@
  * - a folder imports only from folders below it in LAYERS (its own files aside);
  * - no agent imports a sibling agent: what several agents share lives in `agents/core`;
  * - no file imports itself through a chain of other files (type-only imports included);
+ * - below `run`, no Node-only module (the learner must run in a browser);
  * - file names are kebab-case.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { basename, dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Bottom to top: each may import only from those before it. */
-const LAYERS = ['random', 'util', 'linalg', 'render', 'envs', 'gaussian', 'nn', 'model', 'control', 'agents', 'run', 'cli'];
+const LAYERS = ['random', 'util', 'linalg', 'render', 'envs', 'gaussian', 'nn', 'model', 'control', 'agents', 'config', 'run', 'report', 'cli'];
 const SRC = dirname(new URL(import.meta.url).pathname);
 
 function sourceFiles(dir: string): string[] {
@@ -56,6 +57,18 @@ describe('source layout', () => {
         const to = LAYERS.indexOf(top(d));
         if (to > from) bad.push(`${file} → ${d}`);
       }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('uses no Node-only module below run (the learner runs in a browser)', () => {
+    // Static imports only: a dynamic `await import('node:…')` behind a Node check (nn/wasm-paths.ts) never reaches a bundle.
+    const nodeOnly = /(?:\bfrom|^\s*import)\s*'(node:[^']+|fs|path|os|url|worker_threads|child_process|module)'/gm;
+    const bad: string[] = [];
+    for (const file of graph.keys()) {
+      if (!file.includes('/') || file.endsWith('.test.ts') || file.endsWith('test-helpers.ts')) continue;
+      if (LAYERS.indexOf(top(file)) >= LAYERS.indexOf('run')) continue;
+      for (const m of readFileSync(join(SRC, file), 'utf8').matchAll(nodeOnly)) bad.push(`${file}: ${m[1]}`);
     }
     expect(bad).toEqual([]);
   });

@@ -1,9 +1,9 @@
 /** `solar compare`: several methods × seeds on one task, run in parallel, one report. */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { runCompare, type CompareOptions, type RunOutcome } from '../run/compare-job.js';
-import type { PlannedRun } from '../run/compare-plan.js';
-import { METHODS, PRESETS } from '../run/train-config.js';
+import { runCompare, type CompareOptions, type RunOutcome } from '../report/compare-job.js';
+import type { PlannedRun } from '../report/compare-plan.js';
+import { METHODS, PRESETS } from '../config/train-config.js';
 import { UserError, type Io } from './io.js';
 import { collect, intOption } from './options.js';
 

@@ -1,7 +1,7 @@
 /** `solar eval DIR`: a finished run's final policy on more evaluation episodes than its own. */
 import { RunDir } from '../run/run-dir.js';
 import { evaluateRun } from '../run/train-job.js';
-import { trainConfigSchema } from '../run/train-config.js';
+import { trainConfigSchema } from '../config/train-config.js';
 import type { Io } from './io.js';
 import { savedRunConfig } from './options.js';
 import { progressBar } from './progress.js';

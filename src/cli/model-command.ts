@@ -1,6 +1,6 @@
 import { resumeModelJob, runModelJob } from '../run/model-job.js';
-import { modelJobDefaults, modelJobSchema, type ModelJobConfig } from '../run/model-config.js';
-import { resolveConfig } from '../run/resolve-config.js';
+import { modelJobDefaults, modelJobSchema, type ModelJobConfig } from '../config/model-config.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
 import { UserError, type Io } from './io.js';
 import { savedRunConfig } from './options.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../run/checkpoint.js';
-import { modelJobSchema } from '../run/model-config.js';
+import { modelJobSchema } from '../config/model-config.js';
 import { runModelJob } from '../run/model-job.js';
 import { RunDir } from '../run/run-dir.js';
 import { main } from './main.js';

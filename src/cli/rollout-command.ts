@@ -1,4 +1,4 @@
-import { resolveConfig } from '../run/resolve-config.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
 import { rolloutConfigSchema, rolloutDefaults, runRolloutJob } from '../run/rollout-job.js';
 import type { Io } from './io.js';

@@ -1,7 +1,7 @@
-import { resolveConfig } from '../run/resolve-config.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
 import { canResume, methodPretrains, plannedIterations, resumeTrainJob, runTrainJob } from '../run/train-job.js';
-import { METHODS, PRESETS, trainConfigSchema, trainDefaults, type MethodName, type Preset, type TrainConfig } from '../run/train-config.js';
+import { METHODS, PRESETS, trainConfigSchema, trainDefaults, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
 import { UserError, type Io } from './io.js';
 import { savedRunConfig } from './options.js';
 import { progressBar, type Progress } from './progress.js';

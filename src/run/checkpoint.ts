@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { canonicalJson } from './config-diff.js';
+import { canonicalJson } from '../config/config-diff.js';
 import { writeFileAtomic } from './run-dir.js';
 
 const MAGIC = 'SOLARCK1';

@@ -20,12 +20,12 @@ import type { Env, EnvSpec } from '../envs/types.js';
 import { getModelState, modelConfigSchema, setModelState, SolarModel, withoutAddedDefaults, type ModelConfig } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
-import { configDifferences } from './config-diff.js';
+import { configDifferences } from '../config/config-diff.js';
 import { collectPretraining, latentGif, modelShapeOf, pretrainLatentModel, scorePretrained, type PretrainedScore, type Pretraining } from './latent-pretrain.js';
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
-import { withNewDefaults, type TrainConfig } from './train-config.js';
+import { withNewDefaults, type TrainConfig } from '../config/train-config.js';
 import { packageVersion } from './version.js';
 import { attachShardWorkers, defaultThreads } from './shard-pool.js';
 

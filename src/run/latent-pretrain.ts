@@ -11,7 +11,7 @@ import { decodeLatents, evaluateLatents, sequencesFromEpisodes, SolarModel, trai
 import { besideEachOther, encodeGif, type Image } from './images.js';
 import { collectRandomRollouts } from '../envs/rollout.js';
 import type { RunDir } from './run-dir.js';
-import { PRETRAINED_HELD_OUT, type TrainConfig } from './train-config.js';
+import { PRETRAINED_HELD_OUT, type TrainConfig } from '../config/train-config.js';
 
 /** Largest per-pixel variance over every frame: 0 when the camera shows nothing that changes. */
 export function imageVariation(frames: readonly Float32Array[]): number {

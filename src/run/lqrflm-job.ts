@@ -12,7 +12,7 @@ import { configFingerprint, saveCheckpoint } from './checkpoint.js';
 import { encodeGif } from './images.js';
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../config/train-config.js';
 import { packageVersion } from './version.js';
 
 export interface TrainHooks {

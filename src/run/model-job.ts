@@ -15,7 +15,7 @@ import {
 } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/backend.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import type { ModelJobConfig } from './model-config.js';
+import type { ModelJobConfig } from '../config/model-config.js';
 import { latentMapSvg, reconstructionStrip } from './model-pictures.js';
 import type { RunDir } from './run-dir.js';
 import { packageVersion } from './version.js';

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { makeEnv } from '../envs/registry.js';
 import { collectRandomRollouts } from '../envs/rollout.js';
 import { resumeMpcJob, runMpcJob } from './mpc-job.js';
-import { resolveConfig } from './resolve-config.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import { RunDir } from './run-dir.js';
-import { trainConfigSchema, trainDefaults } from './train-config.js';
+import { trainConfigSchema, trainDefaults } from '../config/train-config.js';
 import { resumeTrainJob, runTrainJob } from './train-job.js';
 
 const config = (sets: string[] = [], seed = 0, preset: 'quick' | 'paper' | 'default' = 'quick') =>

@@ -11,7 +11,7 @@ import { mpcAgentConfig, type MpcAgentConfig } from '../agents/mpc/config.js';
 import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/core/encoder.js';
 import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../config/train-config.js';
 
 const MPC: LatentMethod<MpcAgentConfig, MpcIterationMetrics, EncodedEpisode, MpcAgentState> = {
   name: 'mpc',

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFingerprint, loadCheckpoint } from './checkpoint.js';
 import { runPpoJob } from './ppo-job.js';
-import { resolveConfig } from './resolve-config.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import { RunDir } from './run-dir.js';
 import { runTrainJob } from './train-job.js';
-import { trainConfigSchema, trainDefaults } from './train-config.js';
+import { trainConfigSchema, trainDefaults } from '../config/train-config.js';
 
 function tinyConfig(obs: 'state' | 'pixels', sets: string[] = []) {
   return resolveConfig(trainConfigSchema, {

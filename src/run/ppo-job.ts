@@ -16,7 +16,7 @@ import { encodeGif } from './images.js';
 import { lineChartSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../config/train-config.js';
 import { packageVersion } from './version.js';
 
 export interface PpoHooks {

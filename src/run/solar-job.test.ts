@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeEnv } from '../envs/registry.js';
 import type { Env } from '../envs/types.js';
-import { resolveConfig } from './resolve-config.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import { RunDir } from './run-dir.js';
-import { modelJobDefaults, modelJobSchema } from './model-config.js';
+import { modelJobDefaults, modelJobSchema } from '../config/model-config.js';
 import { runModelJob } from './model-job.js';
 import { imageVariation, resumeSolarJob, runSolarJob } from './solar-job.js';
-import { trainConfigSchema, trainDefaults } from './train-config.js';
+import { trainConfigSchema, trainDefaults } from '../config/train-config.js';
 import { evaluateRun } from './train-job.js';
 
 /** A few seconds of SOLAR on nav2d: a tiny MLP model, 2 iterations of 3 rollouts. */

@@ -12,7 +12,7 @@ import { StructuredLatentModel } from '../agents/solar/model-adapter.js';
 import { stateCostFn } from '../envs/state-cost.js';
 import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../config/train-config.js';
 
 export { imageVariation } from './latent-pretrain.js';
 

@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from './resolve-config.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import { RunDir } from './run-dir.js';
 import { runSolarJob } from './solar-job.js';
-import { trainConfigSchema, trainDefaults } from './train-config.js';
+import { trainConfigSchema, trainDefaults } from '../config/train-config.js';
 
 describe('SOLAR from pixels, quick preset at test scale', () => {
   it('lowers the mean cost of its rollouts below the random policy\'s', { timeout: 600_000 }, async () => {

@@ -12,7 +12,7 @@ import { evaluateSolarRun, resumeSolarJob, runSolarJob, type SolarHooks } from '
 import { evaluateVaeRun, resumeVaeJob, runVaeJob } from './vae-job.js';
 import { evaluateMpcRun, resumeMpcJob, runMpcJob } from './mpc-job.js';
 import type { RunSummary } from './summary.js';
-import type { MethodName, TrainConfig } from './train-config.js';
+import type { MethodName, TrainConfig } from '../config/train-config.js';
 
 /** What every method's job reports; a method may ignore the hooks it has no use for. */
 export type TrainHooks = SolarHooks;

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, statSync, truncateSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from './resolve-config.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import { RunDir } from './run-dir.js';
-import { trainConfigSchema, trainDefaults } from './train-config.js';
+import { trainConfigSchema, trainDefaults } from '../config/train-config.js';
 import { resumeTrainJob, runTrainJob } from './train-job.js';
 import { resumeVaeJob, runVaeJob } from './vae-job.js';
 

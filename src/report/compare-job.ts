@@ -2,7 +2,7 @@
  * `solar compare`: every (method, seed) into `<out>/runs/<method>-<obs>-s<seed>/` through
  * the one train entry, in parallel worker threads (one per run, up to `jobs` at a time),
  * then the report. Finished runs with the same config are reused; unfinished resumable runs
- * are resumed. Worker threads load the built JS (`build/src/run/compare-worker.js`); when
+ * are resumed. Worker threads load the built JS (`build/src/report/compare-worker.js`); when
  * that file is not beside this module (running from the TypeScript sources, as under
  * vitest) or `jobs` is 1, the runs execute one after another in this process.
  */
@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
 import { parseBudget, parseMethods, parseSeeds, parseSets, planRuns, resolveMethod, taskFacts, type PlannedRun, type ResolvedMethod } from './compare-plan.js';
 import { buildReport, writeReport, type CompareReport, type RunStatus } from './compare-report.js';
 import { executeRun, type RunTask, type WorkerMessage } from './compare-run.js';
-import type { RunSummary } from './summary.js';
-import type { TrainHooks } from './train-job.js';
+import type { RunSummary } from '../run/summary.js';
+import type { TrainHooks } from '../run/train-job.js';
 
 export interface CompareOptions {
   env: string;

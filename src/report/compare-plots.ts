@@ -8,7 +8,7 @@
  * otherwise show a single tick.
  */
 import { meanCurve, type CurvePoint, type MeanCurve } from './compare-stats.js';
-import { ticks } from './plots.js';
+import { ticks } from '../run/plots.js';
 
 export interface MethodCurves {
   /** Legend label, e.g. "solar-pixels". */

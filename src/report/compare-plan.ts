@@ -7,11 +7,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeEnv } from '../envs/registry.js';
-import { canonicalJson, configDifferences } from './config-diff.js';
-import { parseAssignment } from './overrides.js';
-import { resolveConfig } from './resolve-config.js';
-import { canResume } from './train-job.js';
-import { METHODS, PRESETS, trainConfigSchema, trainDefaults, withNewDefaults, type MethodName, type Preset, type TrainConfig } from './train-config.js';
+import { canonicalJson, configDifferences } from '../config/config-diff.js';
+import { parseAssignment } from '../config/overrides.js';
+import { resolveConfig } from '../config/resolve-config.js';
+import { canResume } from '../run/train-job.js';
+import { METHODS, PRESETS, trainConfigSchema, trainDefaults, withNewDefaults, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
 
 export type Obs = 'state' | 'pixels';
 

@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry of `solar compare` (loaded from the built JS,
- * build/src/run/compare-worker.js): runs the one task in `workerData` and posts its
+ * build/src/report/compare-worker.js): runs the one task in `workerData` and posts its
  * progress, then `done` with the summary or `error` with the message.
  */
 import { parentPort, workerData } from 'node:worker_threads';

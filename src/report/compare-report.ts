@@ -10,8 +10,8 @@ import { compareCurveSvg } from './compare-plots.js';
 import type { PlannedRun, ResolvedMethod } from './compare-plan.js';
 import { readSummary } from './compare-plan.js';
 import { formatBounded, meanStd, medianSteps, stepsRatio, stepsToThreshold, type Bounded, type CurvePoint } from './compare-stats.js';
-import { writeFileAtomic } from './run-dir.js';
-import { packageVersion } from './version.js';
+import { writeFileAtomic } from '../run/run-dir.js';
+import { packageVersion } from '../run/version.js';
 
 export type RunStatus = 'trained' | 'resumed' | 'reused' | 'failed';
 

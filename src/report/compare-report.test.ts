@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PlannedRun, ResolvedMethod } from './compare-plan.js';
 import { buildReport, writeReport } from './compare-report.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../config/train-config.js';
 
 /** A finished run directory written by hand: metrics (env steps, distance) and a summary. */
 function fakeRun(dir: string, curve: [number, number][], summary: { d: number; wall: number; r2?: Record<string, number> }) {

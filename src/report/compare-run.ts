@@ -3,10 +3,10 @@
  * both execute it: everything it needs is plain data (structured-clonable), and it goes
  * through the one train entry (`runTrainJob` / `resumeTrainJob`).
  */
-import { RunDir } from './run-dir.js';
-import type { RunSummary } from './summary.js';
-import { resumeTrainJob, runTrainJob, type TrainHooks } from './train-job.js';
-import type { TrainConfig } from './train-config.js';
+import { RunDir } from '../run/run-dir.js';
+import type { RunSummary } from '../run/summary.js';
+import { resumeTrainJob, runTrainJob, type TrainHooks } from '../run/train-job.js';
+import type { TrainConfig } from '../config/train-config.js';
 
 export interface RunTask {
   config: TrainConfig;

@@ -108,7 +108,7 @@ describe('compare runs', () => {
 
   // Worker threads load the compiled JS: test that path against build/ when it is there and
   // at least as new as these sources (`npm run build`); from the sources it cannot load.
-  const built = resolve(here, '../../build/src/run');
+  const built = resolve(here, '../../build/src/report');
   const fresh =
     existsSync(join(built, 'compare-worker.js')) &&
     ['compare-job', 'compare-run', 'compare-worker', 'compare-plan', 'compare-report', 'compare-stats'].every(
