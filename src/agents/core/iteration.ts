@@ -47,6 +47,16 @@ export interface LqrflmStepReport {
   step_mult: number;
 }
 
+/** The step's report from the update it took and the multiplier it used (control/kl-step.ts). */
+export function lqrflmStepReport(r: { kl: number; klBound: number; eta: number }, stepMult: number): LqrflmStepReport {
+  return { kl: r.kl, kl_bound: r.klBound, eta: r.eta, step_mult: stepMult };
+}
+
+/** The fields an iteration's cost fit adds when it has them: successes labelled (sparse), the fit's R² (dense). */
+export function costFitReport(fit: { successLabels?: number; fitR2?: number }): { success_labels?: number; cost_fit_r2?: number } {
+  return { ...(fit.successLabels !== undefined ? { success_labels: fit.successLabels } : {}), ...(fit.fitR2 !== undefined ? { cost_fit_r2: fit.fitR2 } : {}) };
+}
+
 /** The first fields of every iteration's metrics line, in their order there. */
 export function iterationProgress(iteration: number, envSteps: number, episodes: readonly EpisodeOutcome[]): IterationProgress {
   const s = episodeStats(episodes);

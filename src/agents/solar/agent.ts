@@ -19,7 +19,7 @@ import { deriveSeed, Rng } from '../../random/rng.js';
 import { concatFloat64 } from '../../util/concat.js';
 import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
-import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../core/iteration.js';
+import { costFitReport, evalEpisodeSeed, iterationProgress, lqrflmStepReport, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../core/iteration.js';
 import { checkDenseCostSettings, denseLatentCost, headStateCost, latentCost, latentCostOnBatch } from '../core/latent-cost.js';
 import { filterR2 } from './filter-gap.js';
 import { potentialNoise } from './potential-noise.js';
@@ -145,19 +145,16 @@ export class SolarAgent {
     });
     const emS = clock();
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };
-    const { cost, successLabels, fitR2 } = this.fitCost(batch, episodes);
+    const fit = this.fitCost(batch, episodes);
     const costS = clock();
-    const r = this.klStep.update(this.policy, em.dynamics, cost, it);
+    const r = this.klStep.update(this.policy, em.dynamics, fit.cost, it);
     const lqrS = clock();
     this.policy = withCovarianceFloor(r.policy, config.min_policy_var);
     this.filterDynamics = em.expectations;
     this.iteration = it + 1;
     const metrics: SolarIterationMetrics = {
       ...iterationProgress(it, this.envSteps, episodes),
-      kl: r.kl,
-      kl_bound: r.klBound,
-      eta: r.eta,
-      step_mult: this.klStep.stepMult,
+      ...lqrflmStepReport(r, this.klStep.stepMult),
       em_rounds: em.bounds.length,
       end_score: endScoreNow,
       ...(config.keep_best ? { best_iteration: this.best.iteration } : {}),
@@ -170,9 +167,8 @@ export class SolarAgent {
       cost_s: costS,
       lqr_s: lqrS,
       wall_s: (performance.now() - start) / 1000,
+      ...costFitReport(fit),
     };
-    if (successLabels !== undefined) metrics.success_labels = successLabels;
-    if (fitR2 !== undefined) metrics.cost_fit_r2 = fitR2;
     return metrics;
   }
 

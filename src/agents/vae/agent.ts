@@ -19,7 +19,7 @@ import {
 import { KlStep, type KlStepState } from '../../control/kl-step.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
-import { evalEpisodeSeed, iterationProgress, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../core/iteration.js';
+import { costFitReport, evalEpisodeSeed, iterationProgress, lqrflmStepReport, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../core/iteration.js';
 import { checkDenseCostSettings, denseLatentCost, latentCost } from '../core/latent-cost.js';
 import { sparseStateCost, SuccessMemory } from '../core/success-memory.js';
 import { BestPolicy, endScore, policyArrays, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type PolicyArrays } from '../core/best-policy.js';
@@ -126,19 +126,16 @@ export class VaeAgent {
     const prior = gmm ?? fitGaussianDynamicsPrior(data, { strength: config.prior_strength });
     const dyn = fitLocalDynamics(batch, { prior });
     const dynamicsS = clock();
-    const { cost, fitR2, successLabels } = this.fitCost(batch, episodes);
+    const fit = this.fitCost(batch, episodes);
     const costS = clock();
-    const r = this.klStep.update(this.policy, dyn, cost, it);
+    const r = this.klStep.update(this.policy, dyn, fit.cost, it);
     const lqrS = clock();
     this.policy = withCovarianceFloor(r.policy, config.min_policy_var);
     this.data = data;
     this.iteration = it + 1;
     const metrics: VaeIterationMetrics = {
       ...iterationProgress(it, this.envSteps, episodes),
-      kl: r.kl,
-      kl_bound: r.klBound,
-      eta: r.eta,
-      step_mult: this.klStep.stepMult,
+      ...lqrflmStepReport(r, this.klStep.stepMult),
       end_score: endScoreNow,
       ...(config.keep_best ? { best_iteration: this.best.iteration } : {}),
       prior_clusters: gmm ? gmm.gmm.K : 1,
@@ -148,9 +145,8 @@ export class VaeAgent {
       cost_s: costS,
       lqr_s: lqrS,
       wall_s: (performance.now() - start) / 1000,
+      ...costFitReport(fit),
     };
-    if (successLabels !== undefined) metrics.success_labels = successLabels;
-    if (fitR2 !== undefined) metrics.cost_fit_r2 = fitR2;
     return metrics;
   }
 
