@@ -27,7 +27,9 @@ export const trainOutputSchema = z
   .object({
     /** Rollouts drawn as GIFs (per iteration for SOLAR, of the final policy for LQR-FLM). */
     gif_episodes: z.number().int().min(0).max(100),
+    /** Pixels per image pixel in the GIFs. */
     gif_scale: z.number().int().min(1).max(16),
+    /** Frames per second of the GIFs. */
     gif_fps: z.number().positive().max(100),
   })
   .strict();
@@ -39,6 +41,7 @@ export const pretrainSchema = z
   .object({
     /** Random-policy rollouts u ~ N(0, action_std²) the model is pretrained on (parasol reacher: 100). */
     rollouts: z.number().int().min(1),
+    /** Standard deviation of the random actions. */
     action_std: z.number().nonnegative(),
     /** Model training steps (minibatches of sequences) before the first iteration. */
     steps: z.number().int().min(0),

@@ -21,6 +21,7 @@ const BODY = { length: 0.6, width: 0.3, nose: 0.14, goal: 0.22 };
 export const carParams = z
   .object({
     ...commonParams({ image_size: 32, channels: 1, horizon: 100, success_distance: 0.2, allowedChannels: [1, 3] }),
+    /** The target: fixed [x, y] or "random" (drawn at each reset). */
     target: targetParam.default([-2, 2]),
   })
   .strict();

@@ -19,6 +19,7 @@ const BODY_RADIUS = 0.25;
 export const nav2dParams = z
   .object({
     ...commonParams({ image_size: 32, channels: 2, horizon: 50, success_distance: 0.1, allowedChannels: [1, 2, 3] }),
+    /** The goal: "random" (drawn at each reset from U(−1, 1)²) or fixed [x, y]. */
     target: targetParam.default('random'),
   })
   .strict();

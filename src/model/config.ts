@@ -10,6 +10,7 @@ export const modelConfigSchema = z
   .object({
     /** 'lds': linear-Gaussian dynamics prior (SOLAR); 'normal': N(0, I) per frame (VAE ablation). */
     prior: z.enum(['lds', 'normal']),
+    /** ds, the latent state's dimension. */
     latent_dim: z.number().int().min(1).max(64),
     /**
      * 'conv': stride-2 conv encoder/decoder (src/nn); 'broadcast': the conv encoder with x/y
@@ -49,7 +50,9 @@ export const modelConfigSchema = z
      * a seed gives one result whatever the thread count. 1: the whole minibatch at once.
      */
     batch_shards: z.number().int().min(1).max(64).default(1),
+    /** Adam learning rate of the networks. */
     learning_rate: z.number().positive(),
+    /** Global gradient-norm clip of the networks' Adam. */
     clip_norm: z.number().positive(),
     /** KL weight β grows linearly from beta_start to beta_end over kl_warmup_steps (then stays there). */
     beta_start: z.number().min(0).max(1),
@@ -61,12 +64,15 @@ export const modelConfigSchema = z
      * sharpened them and made the loop worse (README), so the default stays the ELBO.
      */
     beta_end: z.number().gt(0).max(1).default(1),
+    /** Steps over which β rises from beta_start to beta_end (0: β = beta_end from the start). */
     kl_warmup_steps: z.number().int().min(0),
     /** First training step at which q(θ) gets SVI updates (before: q(θ) = p(θ)). */
     dynamics_start_step: z.number().int().min(0),
     /** SVI step size ρ_k = max(rho_min, rho_max·(1 + k)^(−rho_decay)), k = SVI steps taken. */
     svi_rho_max: z.number().gt(0).max(1),
+    /** Decay exponent of the SVI step size (see svi_rho_max). */
     svi_rho_decay: z.number().min(0).max(1),
+    /** Floor of the SVI step size (see svi_rho_max). */
     svi_rho_min: z.number().gt(0).max(1),
     /** Floor on the eigenvalues of the expected noise covariance E[Σ_t]. */
     noise_floor: z.number().min(0),

@@ -22,12 +22,19 @@ export const lqrflmLoopFields = {
    * withCovarianceFloor). The step adaptation's predicted cost is still the unfloored policy's.
    */
   min_policy_var: z.number().min(0).default(0),
+  /** Adapt the step multiplier from the predicted vs the actual improvement of the last step (control/step-size.ts). */
   adapt_step: z.boolean().default(true),
+  /** Lower bound of the step multiplier. */
   min_step_mult: z.number().positive().default(0.1),
+  /** Upper bound of the step multiplier. */
   max_step_mult: z.number().positive().default(10),
+  /** Smallest η of the dual search (log-space bracketing). */
   eta_min: z.number().positive().default(1e-8),
+  /** Largest η tried (raised there when Q_uu is not positive definite: past it the step fails). */
   eta_max: z.number().positive().default(1e16),
+  /** η values tried at most per step. */
   eta_max_tries: z.number().int().min(1).default(50),
+  /** Accept η when |KL − ε| < kl_tolerance · ε. */
   kl_tolerance: z.number().positive().max(1).default(0.1),
   /**
    * Evaluate (and save as final) the policy whose rollouts ended best — lowest mean state cost
@@ -51,6 +58,7 @@ export const latentCostFields = {
    * the pretraining data (SOLAR only; C projected onto the PSD cone when cost_convex).
    */
   cost_fit: z.enum(['global', 'local', 'head']).default('global'),
+  /** cost_fit = local: the latents within ± this many steps of t enter ℓ_t's fit. */
   cost_window: z.number().int().min(0).default(5),
   /** The task's intrinsic state dimension (the reacher: q and q̇, 4); at most the latent dimension. */
   cost_chart_dim: z.number().int().min(1).default(4),

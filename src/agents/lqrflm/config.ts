@@ -14,14 +14,19 @@ export const lqrflmConfig = z
     kl_step: z.number().positive().default(1.0),
     /** Initial exploration: K = 0, k = 0, S = init_var · I (0.5²). */
     init_var: z.number().positive().default(0.25),
+    /** Lower bound of the step multiplier (ε = kl_step · T · step_mult). */
     min_step_mult: z.number().positive().default(0.1),
+    /** Upper bound of the step multiplier. */
     max_step_mult: z.number().positive().default(10),
     /** Adapt the step multiplier from predicted vs actual improvement. */
     adapt_step: z.boolean().default(true),
     /** Dual η search (log-space bracketing). */
     eta_min: z.number().positive().default(1e-8),
+    /** Largest η tried (raised there when Q_uu is not positive definite: past it the step fails). */
     eta_max: z.number().positive().default(1e16),
+    /** η values tried at most per step. */
     eta_max_tries: z.number().int().min(1).default(50),
+    /** Accept η when |KL − ε| < kl_tolerance · ε. */
     kl_tolerance: z.number().positive().max(1).default(0.1),
     /**
      * Prior of the local dynamics fit: none, one NIW Gaussian fitted on all transitions, or a
@@ -30,6 +35,7 @@ export const lqrflmConfig = z
     dynamics_prior: z.enum(['none', 'gaussian', 'gmm']).default('gmm'),
     /** GMM prior: at most this many clusters, and at least this many transitions per cluster. */
     gmm_max_clusters: z.number().int().min(1).default(20),
+    /** GMM prior: at least this many transitions per cluster. */
     gmm_min_samples_per_cluster: z.number().int().min(1).default(40),
     /** Virtual transitions the prior is worth per time step. */
     prior_strength: z.number().positive().default(1),

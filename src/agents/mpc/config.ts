@@ -38,10 +38,13 @@ export const mpcAgentConfig = z
     hidden: z.number().int().min(1).default(200),
     /** Forward model: Adam steps at the first fit (on the pretraining data) and at every later refit. */
     initial_fit_steps: z.number().int().min(0).default(2000),
+    /** Forward model: Adam steps at every refit after the first. */
     fit_steps: z.number().int().min(0).default(500),
     /** Forward model: transitions per minibatch, Adam learning rate and global-norm clip. */
     batch_size: z.number().int().min(1).default(256),
+    /** Forward model: Adam learning rate. */
     learning_rate: z.number().positive().default(1e-3),
+    /** Forward model: global gradient-norm clip. */
     clip_norm: z.number().positive().default(10),
     /** Ridge of the dense latent cost regression (SOLAR's). */
     cost_ridge: z.number().min(0).default(1e-6),

@@ -54,9 +54,11 @@ export const ppoConfig = z
     norm_adv: z.boolean().default(true),
     /** Running mean/variance normalisation of state observations, clipped to ±obs_clip (ignored for pixels). */
     normalize_obs: z.boolean().default(true),
+    /** Normalised state observations are clipped to ± this. */
     obs_clip: z.number().positive().default(10),
     /** Scale rewards by the running std of the discounted return (gym NormalizeReward), clipped to ±reward_clip. */
     normalize_reward: z.boolean().default(true),
+    /** Scaled rewards are clipped to ± this. */
     reward_clip: z.number().positive().default(10),
     /**
      * How a Gaussian sample a ~ N(μ, σ²) becomes the action: `clip` — clipped to the action box
@@ -82,6 +84,7 @@ export const ppoConfig = z
      * it near 0.1; these steps are not counted in env_steps.
      */
     eval_every: z.number().int().min(0).default(10),
+    /** Evaluation episodes every eval_every updates. */
     interval_eval_episodes: z.number().int().min(1).default(10),
   })
   .strict()

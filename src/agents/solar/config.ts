@@ -34,7 +34,9 @@ export const solarAgentConfig = z
      * EM): < 1 trusts each image more than the model's calibration does (potential-noise.ts).
      */
     potential_scale: z.number().positive().default(1),
+    /** Latent EM stops when its bound changes by less than em_tol · λ · N · T. */
     em_tol: z.number().positive().default(1e-3),
+    /** Latent EM rounds at most. */
     em_max_iters: z.number().int().min(1).default(100),
     ...latentCostFields,
     ...successModelFields,

@@ -16,6 +16,7 @@ export const vaeAgentConfig = z
     dynamics_prior: z.enum(['gmm', 'gaussian']).default('gmm'),
     /** GMM prior: at most this many clusters, at least this many transitions per cluster. */
     gmm_max_clusters: z.number().int().min(1).default(20),
+    /** GMM prior: at least this many transitions per cluster. */
     gmm_min_samples_per_cluster: z.number().int().min(1).default(40),
     /** Virtual transitions the prior is worth per time step (GPS: 1). */
     prior_strength: z.number().positive().default(1),

@@ -25,7 +25,9 @@ const DRAW = { link: 0.012, tip: 0.014, target: 0.016, base: 0.014 };
 export const reacherParams = z
   .object({
     ...commonParams({ image_size: 64, channels: 3, horizon: 50, success_distance: 0.05, allowedChannels: [1, 3] }),
+    /** The target: fixed [x, y] or "random" (drawn at each reset within the arm's reach). */
     target: targetParam.default([-0.1, -0.1]),
+    /** The state cost of the fingertip offset d: "norm" ‖d‖ (the paper's) or "squared" w‖d‖², each plus ‖u‖². */
     cost_form: z.enum(['norm', 'squared']).default('norm'),
     /** w in the "squared" cost w‖d‖² + ‖u‖². */
     squared_weight: z.number().positive().default(10),
