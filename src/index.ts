@@ -2,7 +2,7 @@
  * solar as a library (the package's main entry): tasks, the structured latent model, the
  * LQR-FLM controller, the agents, and the train job that `npx solar train` runs.
  *
- *   import { initBackend, makeEnv, trainDefaults, runTrainJob, RunDir } from 'solar-rl';
+ *   import { initBackend, makeEnv, resolveTrainConfig, runTrainJob, RunDir } from 'solar-rl';
  *
  * Everything here but the train job and the run directory (Node file system) also runs in a
  * browser.
@@ -21,6 +21,6 @@ export { VaeAgent } from './agents/vae/agent.js';
 export { MpcAgent } from './agents/mpc/agent.js';
 export { trainLqrflm } from './agents/lqrflm/index.js';
 export { trainPpo } from './agents/ppo/index.js';
-export { trainDefaults, trainConfigSchema, METHODS, PRESETS, type TrainConfig, type MethodName, type Preset } from './config/train-config.js';
+export { resolveTrainConfig, trainDefaults, trainConfigSchema, METHODS, PRESETS, type TrainConfig, type MethodName, type Preset } from './config/train-config.js';
 export { runTrainJob, resumeTrainJob, evaluateRun } from './run/train-job.js';
 export { RunDir } from './run/run-dir.js';

@@ -1,7 +1,6 @@
-import { resolveConfig } from '../config/resolve-config.js';
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
 import { canResume, methodPretrains, plannedIterations, resumeTrainJob, runTrainJob } from '../run/train-job.js';
-import { METHODS, PRESETS, trainConfigSchema, trainDefaults, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
+import { METHODS, PRESETS, resolveTrainConfig, trainConfigSchema, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
 import { UserError, type Io } from './io.js';
 import { savedRunConfig } from './options.js';
 import { progressBar, type Progress } from './progress.js';
@@ -22,7 +21,7 @@ export interface TrainOptions {
   threads?: number;
 }
 
-function resolveTrainConfig(opts: TrainOptions): TrainConfig {
+function trainConfigOf(opts: TrainOptions): TrainConfig {
   if (!(opts.method in METHODS)) throw new UserError(`unknown method '${opts.method}'; known methods: ${Object.keys(METHODS).join(', ')}`);
   const method = opts.method as MethodName;
   const obs = (opts.obs ?? METHODS[method].obs[0]) as 'state' | 'pixels';
@@ -30,8 +29,7 @@ function resolveTrainConfig(opts: TrainOptions): TrainConfig {
   const flags: string[] = [];
   if (opts.iterations !== undefined) flags.push(`agent.iterations=${opts.iterations}`);
   if (opts.rollouts !== undefined) flags.push(`agent.rollouts=${opts.rollouts}`);
-  const defaults = trainDefaults({ env: opts.env, method, obs, preset: opts.preset as Preset, seed: opts.seed });
-  return resolveConfig(trainConfigSchema, { defaults, sets: [...flags, ...opts.set] });
+  return resolveTrainConfig({ env: opts.env, method, obs, preset: opts.preset as Preset, seed: opts.seed, set: [...flags, ...opts.set] });
 }
 
 /** `solar train`: learn a task with a method; a run directory with metrics, summary and pictures. */
@@ -45,7 +43,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     if (!canResume(config.method)) throw new UserError(`--resume does not support ${config.method} runs ('${dir.display()}'): they are short, start it again`);
     io.out(`resuming ${config.method} on ${config.env.name}, seed ${config.seed} in ${dir.display()}/`);
   } else {
-    config = resolveTrainConfig(opts);
+    config = trainConfigOf(opts);
     if (opts.pretrainedFrom && !methodPretrains(config.method)) throw new UserError(`--pretrained-from applies to the methods that pretrain a model (solar, vae, mpc), not ${config.method}`);
     // Opened before the new run directory exists: a wrong path leaves nothing behind.
     pretrainedFrom = opts.pretrainedFrom ? RunDir.open(opts.pretrainedFrom) : undefined;

@@ -11,6 +11,7 @@ import { solarAgentConfig } from '../agents/solar/config.js';
 import { vaeAgentConfig } from '../agents/vae/config.js';
 import { MPC_PAPER_AGENT, mpcAgentConfig } from '../agents/mpc/config.js';
 import { MODEL_DEFAULTS, modelConfigSchema, modelTaskDefaults } from '../model/index.js';
+import { resolveConfig } from './resolve-config.js';
 
 export const METHODS = {
   solar: { obs: ['pixels'] as const, description: 'SOLAR: structured latent model + LQR-FLM in latent space, from images' },
@@ -193,6 +194,19 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
     pretrain: { rollouts: 50, action_std: 0.5, steps: 1500, log_every: 50, eval_rollouts: PRETRAINED_HELD_OUT, ...ours.pretrain, ...pp?.pretrain, ...q?.pretrain },
     output,
   };
+}
+
+/**
+ * The config `solar train` runs: the defaults of the task, method and preset, then `--set`
+ * style overrides (`agent.kl_step=0.5`), validated, with the task's parameters filled in.
+ */
+export function resolveTrainConfig(p: { env: string; method?: MethodName; obs?: 'state' | 'pixels'; preset?: Preset; seed?: number; set?: readonly string[] }): TrainConfig {
+  const method = p.method ?? 'solar';
+  if (!(method in METHODS)) throw new Error(`unknown method '${method}'; known methods: ${Object.keys(METHODS).join(', ')}`);
+  const preset = p.preset ?? 'default';
+  if (!PRESETS.includes(preset)) throw new Error(`unknown preset '${preset}'; known presets: ${PRESETS.join(', ')}`);
+  const defaults = trainDefaults({ env: p.env, method, obs: p.obs ?? METHODS[method].obs[0], preset, seed: p.seed ?? 0 });
+  return resolveConfig(trainConfigSchema, { defaults, sets: p.set ?? [] });
 }
 
 /** Each method's agent settings with their schema defaults. */
