@@ -44,7 +44,7 @@ describe('solar model', () => {
     expect((await run('model', '--env', 'nav2d', '--rollouts', '3', '--steps', '6', '--seed', '2', '--out', whole, ...sets)).code).toBe(0);
     // The same run, killed in step 5 (after the checkpoint of step 4 and its metrics line).
     const cut = join(base, 'cut');
-    const { version: _v, ...saved } = JSON.parse(readFileSync(join(whole, 'config.json'), 'utf8'));
+    const { version: _v, config_version: _c, ...saved } = JSON.parse(readFileSync(join(whole, 'config.json'), 'utf8'));
     const config = modelJobSchema.parse(saved);
     let steps = 0;
     await expect(runModelJob(config, RunDir.create(cut), { onStep: () => { if (++steps === 5) throw new Error('killed'); } })).rejects.toThrow('killed');

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { RunDir } from '../run/run-dir.js';
 import { formatZodError } from '../util/zod.js';
 import { UserError } from './io.js';
+import { migrateSavedConfig } from '../config/migrations.js';
 
 export function intOption(name: string, { min }: { min?: number } = {}) {
   return (text: string): number => {
@@ -27,7 +28,7 @@ export function withRunOptions(cmd: Command, outHelp: string, setExample: string
     .option('--force', 'replace a previous run directory at --out');
 }
 
-/** The config a run directory was started with, checked by `schema` (for --resume). */
+/** The config a run directory was started with, at the current config version, checked by `schema` (for --resume). */
 export function savedRunConfig<T>(dir: RunDir, schema: z.ZodType<T>, kind: string, purpose = 'resume'): T {
   let raw: unknown;
   try {
@@ -35,8 +36,13 @@ export function savedRunConfig<T>(dir: RunDir, schema: z.ZodType<T>, kind: strin
   } catch (e) {
     throw new UserError(`cannot ${purpose} '${dir.display()}': no readable config.json (${(e as Error).message})`);
   }
-  const { version: _v, ...rest } = raw as Record<string, unknown>;
-  const r = schema.safeParse(rest);
+  let migrated: Record<string, unknown>;
+  try {
+    migrated = migrateSavedConfig(raw as Record<string, unknown>, `cannot ${purpose} '${dir.display()}'`);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  const r = schema.safeParse(migrated);
   if (!r.success) throw new UserError(`cannot ${purpose} '${dir.display()}': its config.json is not a ${kind} config:\n${formatZodError(r.error)}`);
   return r.data;
 }

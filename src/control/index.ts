@@ -1,7 +1,7 @@
 /** LQR-FLM: linear-Gaussian policies, local dynamics fits, quadratic costs, KL-constrained updates. */
 export type { LinearGaussianPolicy, LinearDynamics, QuadraticCost, TrajectoryBatch, StateDistribution } from './types.js';
 export { makeTrajectoryBatch, checkTrajectoryBatch, concatBatches, type Rollout } from './batch.js';
-export { createPolicy, initialPolicy, checkPolicy, policyMean, sampleAction, policyLogDensity, expectedPolicyKL, withCovarianceFloor } from './policy.js';
+export { createPolicy, initialPolicy, checkPolicy, policyMean, sampleAction, policyLogDensity, expectedPolicyKL } from './policy.js';
 export { emptyStats, addStats, accumulate, finishStats, solveRegression, type RegressionStats, type RegressionResult } from './regression.js';
 export { fitLocalDynamics, fitInitialState, transitionStats, type DynamicsPrior, type FitDynamicsOptions } from './dynamics.js';
 export { fitGaussianDynamicsPrior, type GaussianPriorOptions } from './dynamics-prior.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
-import { createPolicy, expectedPolicyKL, initialPolicy, policyLogDensity, sampleAction, withCovarianceFloor } from './policy.js';
+import { createPolicy, expectedPolicyKL, initialPolicy, policyLogDensity, sampleAction } from './policy.js';
 import { gaussJordanInverse, randomMatrix, randomSPD } from '../linalg/test-helpers.js';
 
 type M = number[][];
@@ -108,22 +108,5 @@ describe('linear-Gaussian policy', () => {
     expect(p.K.every((v) => v === 0)).toBe(true);
     expect(p.logDetS[2]).toBeCloseTo(2 * Math.log(0.25), 14);
     expect(() => initialPolicy(3, 4, 2, 0)).toThrow(/variance/);
-  });
-});
-
-describe('withCovarianceFloor', () => {
-  it('raises only the eigenvalues below the floor, keeping their directions and the gains', () => {
-    // S_0 = R diag(1e-4, 1) Rᵀ with R a rotation by 45°: [[0.50005, 0.49995], [0.49995, 0.50005]].
-    const S = Float64Array.from([0.50005, 0.49995, 0.49995, 0.50005, 2, 0, 0, 3]);
-    const K = Float64Array.from([1, 2, 3, 4]), k = Float64Array.from([5, 6, 7, 8]);
-    const p = createPolicy(2, 1, 2, K, k, S);
-    const f = withCovarianceFloor(p, 0.01);
-    // diag(0.01, 1) in the same basis: [[0.505, 0.495], [0.495, 0.505]]; S_1 is above the floor already.
-    const want = [0.505, 0.495, 0.495, 0.505, 2, 0, 0, 3];
-    Array.from(f.S).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
-    expect(f.logDetS[0]).toBeCloseTo(Math.log(0.01), 8);
-    expect(Array.from(f.K)).toEqual(Array.from(K));
-    expect(Array.from(f.k)).toEqual(Array.from(k));
-    expect(withCovarianceFloor(p, 0)).toBe(p);
   });
 });

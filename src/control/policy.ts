@@ -2,7 +2,7 @@
  * Time-varying linear-Gaussian policy p(u_t | x_t) = N(K_t x_t + k_t, S_t): construction,
  * sampling, log-density and the expected KL between two such policies.
  */
-import { choleskyInPlace, logDetFromCholesky, inverseSPD, allFinite, projectPSD } from '../linalg/index.js';
+import { choleskyInPlace, logDetFromCholesky, inverseSPD, allFinite } from '../linalg/index.js';
 import type { Rng } from '../random/rng.js';
 import type { LinearGaussianPolicy } from './types.js';
 
@@ -42,19 +42,6 @@ export function initialPolicy(T: number, dx: number, du: number, variance: numbe
   const S = new Float64Array(T * du * du);
   for (let t = 0; t < T; t++) for (let i = 0; i < du; i++) S[t * du * du + i * du + i] = variance;
   return createPolicy(T, dx, du, new Float64Array(T * du * dx), new Float64Array(T * du), S);
-}
-
-/**
- * The policy with every S_t's eigenvalues raised to at least `minVar` (K, k unchanged). A
- * KL step with a small η makes S_t = Q̃_uu⁻¹ ≈ η C_uu⁻¹ collapse within an iteration or two;
- * the floor keeps the rollouts exploring, so the local dynamics fit still sees actions vary.
- */
-export function withCovarianceFloor(p: LinearGaussianPolicy, minVar: number): LinearGaussianPolicy {
-  if (!(minVar > 0)) return p;
-  const { T, du } = p, dd = du * du;
-  const S = new Float64Array(T * dd);
-  for (let t = 0; t < T; t++) S.set(projectPSD(p.S.slice(t * dd, (t + 1) * dd), du, minVar), t * dd);
-  return createPolicy(T, p.dx, du, p.K, p.k, S);
 }
 
 /** Throws (naming `what` and the array) when any entry of the policy is not finite. */

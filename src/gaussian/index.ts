@@ -21,5 +21,4 @@ export {
   mniwMeanDynamics, type Mniw, type MniwNatural, type MniwExpectations,
 } from './mniw.js';
 export { MniwPosterior, type MniwPosteriorOptions } from './svi.js';
-export { withOffsetInput, withConstantInput, withOffsetStats } from './offset.js';
 export { lgamma, digamma, multigammaln, multidigamma } from './special.js';

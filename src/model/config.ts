@@ -4,7 +4,7 @@
  * the first prototype needed (warm-up, dynamics updates only after it, a noise floor).
  */
 import { z } from 'zod';
-import { withoutSettingsAt } from '../util/added-settings.js';
+import { withoutChangedSettings, type SettingChanges } from '../util/added-settings.js';
 
 export const modelConfigSchema = z
   .object({
@@ -12,25 +12,12 @@ export const modelConfigSchema = z
     prior: z.enum(['lds', 'normal']),
     /** ds, the latent state's dimension. */
     latent_dim: z.number().int().min(1).max(64),
-    /**
-     * 'conv': stride-2 conv encoder/decoder (src/nn); 'broadcast': the conv encoder with x/y
-     * coordinate input channels and a spatial broadcast decoder (src/nn/broadcast.ts), which
-     * encode object positions linearly; 'mlp': dense, for tests and quick looks.
-     */
-    network: z.enum(['conv', 'broadcast', 'mlp']),
+    /** 'conv': stride-2 conv encoder/decoder (src/nn); 'mlp': dense, for tests and quick looks. */
+    network: z.enum(['conv', 'mlp']),
     /** Dense width (mlp: every hidden layer; conv: the dense layer). */
     hidden: z.number().int().min(1).max(4096),
     /** Frames stacked along channels as encoder input (earlier-than-first frames repeat o_0). */
     frame_stack: z.number().int().min(1).max(8),
-    /**
-     * Decode the whole frame stack o_{t−k+1..t} from x_t, not only o_t (no effect when
-     * frame_stack = 1). The encoder seeing k frames does not make the latent hold what they
-     * show together: the decoder asks only for o_t, so a latent of the configuration alone
-     * reconstructs as well. Asking for o_{t−1} too makes x_t carry the previous configuration,
-     * hence the velocity (E2C decodes its two-frame observation for the same reason), which a
-     * second-order system such as the reacher needs for x to be a Markov state.
-     */
-    decode_stack: z.boolean().default(false),
     /** Time-varying θ_t (one MNIW per transition) or one shared θ. */
     dynamics: z.enum(['time-varying', 'shared']),
     /** Quadratic cost head c_t | x_t ~ N(½xᵀCx + cᵀx + b, 1), trained with the model. */
@@ -54,17 +41,9 @@ export const modelConfigSchema = z
     learning_rate: z.number().positive(),
     /** Global gradient-norm clip of the networks' Adam. */
     clip_norm: z.number().positive(),
-    /** KL weight β grows linearly from beta_start to beta_end over kl_warmup_steps (then stays there). */
+    /** KL weight β grows linearly from beta_start to 1 (the ELBO) over kl_warmup_steps, then stays 1. */
     beta_start: z.number().min(0).max(1),
-    /**
-     * The KL weight after the warm-up: 1 is the ELBO. Below 1 the Bernoulli image likelihood
-     * weighs more against the KL to the LDS prior, so the encoder's potentials grow sharper
-     * (a β-VAE with β < 1). Tried on the reacher, whose learned potentials were 2–80× noisier
-     * against the rollouts' spread than where the perfect-encoder loop already fails: 0.1
-     * sharpened them and made the loop worse (README), so the default stays the ELBO.
-     */
-    beta_end: z.number().gt(0).max(1).default(1),
-    /** Steps over which β rises from beta_start to beta_end (0: β = beta_end from the start). */
+    /** Steps over which β rises from beta_start to 1 (0: β = 1 from the start). */
     kl_warmup_steps: z.number().int().min(0),
     /** First training step at which q(θ) gets SVI updates (before: q(θ) = p(θ)). */
     dynamics_start_step: z.number().int().min(0),
@@ -88,12 +67,21 @@ export const modelConfigSchema = z
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
-/** Model settings added after runs were first saved, at their before-they-existed value (util/added-settings.ts). */
-const ADDED_SETTINGS: Partial<ModelConfig> = { decode_stack: false, beta_end: 1, batch_shards: 1 };
+/**
+ * How the model's settings changed since runs were first saved (util/added-settings.ts):
+ * `batch_shards` came later (before it: the whole minibatch at once); `decode_stack`, `beta_end`
+ * and `network` 'broadcast' were removed in config version 2 (each measured no gain:
+ * docs/experiments/2026-12-06-results-notebook.md).
+ */
+export const MODEL_SETTING_CHANGES: SettingChanges = {
+  added: { batch_shards: 1 },
+  removed: { decode_stack: false, beta_end: 1 },
+  removedChoices: { network: ['broadcast'] },
+};
 
-/** The model config without the added settings that are at their before-they-existed value. */
+/** The model config without the added and removed settings at their SettingChanges values. */
 export function withoutAddedDefaults(c: Record<string, unknown>): Record<string, unknown> {
-  return withoutSettingsAt(c, ADDED_SETTINGS);
+  return withoutChangedSettings(c, MODEL_SETTING_CHANGES);
 }
 
 export const MODEL_DEFAULTS: ModelConfig = {
@@ -102,7 +90,6 @@ export const MODEL_DEFAULTS: ModelConfig = {
   network: 'conv',
   hidden: 256,
   frame_stack: 1,
-  decode_stack: false,
   dynamics: 'time-varying',
   cost_head: false,
   cost_std: 1,
@@ -112,7 +99,6 @@ export const MODEL_DEFAULTS: ModelConfig = {
   learning_rate: 1e-3,
   clip_norm: 5,
   beta_start: 0.01,
-  beta_end: 1,
   kl_warmup_steps: 500,
   dynamics_start_step: 500,
   svi_rho_max: 0.2,
@@ -146,8 +132,8 @@ export function modelTaskDefaults(envName: string): Partial<ModelConfig> {
 
 /** KL weight at a training step. */
 export function klWeight(c: ModelConfig, step: number): number {
-  if (c.kl_warmup_steps === 0 || step >= c.kl_warmup_steps) return c.beta_end;
-  return c.beta_start + (c.beta_end - c.beta_start) * (step / c.kl_warmup_steps);
+  if (c.kl_warmup_steps === 0 || step >= c.kl_warmup_steps) return 1;
+  return c.beta_start + (1 - c.beta_start) * (step / c.kl_warmup_steps);
 }
 
 /** SVI step size for the k-th dynamics update (k = 0, 1, …). */

@@ -151,16 +151,11 @@ export function expectedDynamics(model: SolarModel): LatentDynamics {
   return { count: post.count, A, B, Sigma };
 }
 
-/** Images σ(decoder(x)) for n latents (flat n·ds) → flat n·H·W·C: o_t, the stack's last frame with decode_stack. */
+/** Images σ(decoder(x)) for n latents (flat n·ds) → flat n·H·W·C (o_t, the stack's last frame). */
 export function decodeLatents(model: SolarModel, latents: ArrayLike<number>): Float32Array {
   const ds = model.latentDim;
   if (latents.length % ds !== 0) throw new Error(`model.decode: ${latents.length} values is not a multiple of ds = ${ds}`);
   for (let i = 0; i < latents.length; i++) if (!Number.isFinite(latents[i])) throw new Error(`model.decode: latent value ${i} is ${latents[i]}`);
   const n = latents.length / ds;
-  const C = model.shape.imageShape[2];
-  return tf.tidy(() => {
-    const logits = model.decoder.apply(tf.tensor2d(Float32Array.from(latents), [n, ds]));
-    const [, H, W, Cd] = logits.shape;
-    return tf.sigmoid(Cd === C ? logits : logits.slice([0, 0, 0, Cd - C], [n, H, W, C])).dataSync() as Float32Array;
-  });
+  return tf.tidy(() => tf.sigmoid(model.decoder.apply(tf.tensor2d(Float32Array.from(latents), [n, ds]))).dataSync() as Float32Array);
 }

@@ -1,12 +1,10 @@
 /**
  * The model's two networks behind one small interface, built from the config: the conv
- * encoder/decoder of src/nn (stride-2 from the first layer), the conv encoder with coordinate
- * channels and a spatial broadcast decoder, or the dense ones of mlp.ts.
+ * encoder/decoder of src/nn (stride-2 from the first layer) or the dense ones of mlp.ts.
  *   encoder: images [B, H, W, C·k] → (mean, rawScale) [B, ds], potential scale softplus(raw) + 0.01
- *   decoder: latents [B, ds] → Bernoulli logits [B, H, W, C] (C·k with decode_stack)
+ *   decoder: latents [B, ds] → Bernoulli logits [B, H, W, C] of o_t (the stack's last frame)
  */
 import type * as tf from '@tensorflow/tfjs';
-import { BroadcastDecoder } from '../nn/broadcast.js';
 import { ImageDecoder, ImageEncoder } from '../nn/networks.js';
 import { deriveSeed } from '../random/rng.js';
 import type { ModelConfig } from './config.js';
@@ -33,25 +31,16 @@ export interface Decoder {
 
 export function buildNetworks(c: ModelConfig, imageShape: [number, number, number], seed: number): { encoder: Encoder; decoder: Decoder } {
   const [h, w, ch] = imageShape;
-  const decodedShape: [number, number, number] = [h, w, ch * decodedFrames(c)];
   const encSeed = deriveSeed(seed, 101);
   const decSeed = deriveSeed(seed, 102);
   if (c.network === 'mlp') {
     return {
       encoder: new MlpEncoder([h, w, ch * c.frame_stack], c.latent_dim, c.hidden, encSeed),
-      decoder: new MlpDecoder(decodedShape, c.latent_dim, c.hidden, decSeed),
+      decoder: new MlpDecoder(imageShape, c.latent_dim, c.hidden, decSeed),
     };
   }
-  const broadcast = c.network === 'broadcast';
   return {
-    encoder: new ImageEncoder({ imageShape, latentDim: c.latent_dim, frameStack: c.frame_stack, hidden: c.hidden, coords: broadcast }, encSeed),
-    decoder: broadcast
-      ? new BroadcastDecoder({ imageShape: decodedShape, latentDim: c.latent_dim }, decSeed)
-      : new ImageDecoder({ imageShape: decodedShape, latentDim: c.latent_dim, hidden: c.hidden }, decSeed),
+    encoder: new ImageEncoder({ imageShape, latentDim: c.latent_dim, frameStack: c.frame_stack, hidden: c.hidden }, encSeed),
+    decoder: new ImageDecoder({ imageShape, latentDim: c.latent_dim, hidden: c.hidden }, decSeed),
   };
-}
-
-/** Frames the decoder reconstructs from x_t: the whole stack with decode_stack, else o_t alone. */
-export function decodedFrames(c: Pick<ModelConfig, 'frame_stack' | 'decode_stack'>): number {
-  return c.decode_stack ? c.frame_stack : 1;
 }

@@ -17,7 +17,6 @@ import { allocTransitionStats, type TransitionStats } from '../gaussian/index.js
 import { concatFloat32 } from '../util/concat.js';
 import { stackFrames } from './dataset.js';
 import { boundTerms, networkLoss, potentialScale } from './losses.js';
-import { decodedFrames } from './networks.js';
 import type { SolarModel } from './model.js';
 import type { ShardInput, ShardOutput } from './shard-workers.js';
 
@@ -38,8 +37,8 @@ export function shardGradients(model: SolarModel, input: ShardInput): ShardOutpu
   const B = input.images.length;
   const lds = c.prior === 'lds';
   const encIn = tf.tensor4d(stackFrames(input.images, L, [H, W, C], c.frame_stack), [B * L, H, W, C * c.frame_stack]);
-  // The targets are the encoder's input when the decoder reconstructs the whole stack (or k = 1).
-  const targets = decodedFrames(c) === c.frame_stack ? encIn : tf.tensor4d(concatFloat32(input.images), [B * L, H, W, C]);
+  // The decoder reconstructs o_t: with k = 1 that is the encoder's input itself.
+  const targets = c.frame_stack === 1 ? encIn : tf.tensor4d(concatFloat32(input.images), [B * L, H, W, C]);
   const costs = model.costHead ? costTensors(input.costs, L) : null;
   const opInputs = { u: input.u, eps: input.eps, dyn: lds ? input.dyn! : (null as never) };
   let recon = 0, kl = 0, costLl = 0;

@@ -10,7 +10,6 @@
  *   (L − 1) × (conv-transpose 4×4/2 + relu) → conv-transpose 4×4/2 → Bernoulli logits [B, H, W, C].
  */
 import * as tf from '@tensorflow/tfjs';
-import { coordChannels, withCoords } from './broadcast.js';
 import type { ImageShape } from './image-shape.js';
 import { ParamSet } from './params.js';
 
@@ -25,8 +24,6 @@ export interface EncoderConfig {
   channels?: number[];
   /** Width of the dense hidden layer. */
   hidden?: number;
-  /** Append x/y coordinate channels to the input (CoordConv, see broadcast.ts). */
-  coords?: boolean;
 }
 
 export interface DecoderConfig {
@@ -75,7 +72,7 @@ export class ImageEncoder {
     checkConfig('ImageEncoder', config.imageShape, config.latentDim, channels.length);
     this.inputShape = [h, w, c * stack];
     this.params = new ParamSet(seed);
-    let cin = c * stack + (config.coords ? 2 : 0);
+    let cin = c * stack;
     channels.forEach((cout, i) => {
       this.convs.push({ w: this.params.glorot(`enc.conv${i}.w`, [KERNEL, KERNEL, cin, cout]), b: this.params.zeros(`enc.conv${i}.b`, [cout]) });
       cin = cout;
@@ -93,7 +90,7 @@ export class ImageEncoder {
       throw new Error(`ImageEncoder: expected images [B, ${h}, ${w}, ${c}], got [${images.shape}]`);
     }
     return tf.tidy(() => {
-      let x: tf.Tensor4D = this.config.coords ? withCoords(images, coordChannels(h, w)) : images;
+      let x: tf.Tensor4D = images;
       for (const { w: f, b } of this.convs) {
         x = tf.fused.conv2d({ x, filter: f as tf.Tensor4D, strides: 2, pad: 'same', bias: b, activation: 'relu' });
       }

@@ -11,6 +11,7 @@ import { canonicalJson, configDifferences } from '../config/config-diff.js';
 import { parseAssignment } from '../config/overrides.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { canResume } from '../run/train-job.js';
+import { migrateSavedConfig } from '../config/migrations.js';
 import { METHODS, PRESETS, trainConfigSchema, trainDefaults, withNewDefaults, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
 
 export type Obs = 'state' | 'pixels';
@@ -242,7 +243,7 @@ export function planRun(dir: string, config: TrainConfig, opts: { force?: boolea
   if (entries.length === 0) return { action: 'run' };
   if (!entries.includes('config.json')) throw new Error(`'${opts.display}' is in the way: a non-empty directory without config.json (not a run directory); move it away`);
   const saved = readJson(join(dir, 'config.json'));
-  const { version: _v, ...asSaved } = (saved ?? {}) as Record<string, unknown>;
+  const asSaved = saved === undefined ? {} : migrateSavedConfig(saved as Record<string, unknown>, `'${opts.display}'`);
   const savedConfig = withNewDefaults(asSaved);
   const now = JSON.parse(JSON.stringify(config)) as unknown;
   if (saved === undefined || canonicalJson(savedConfig) !== canonicalJson(now)) {

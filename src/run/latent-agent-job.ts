@@ -25,8 +25,9 @@ import { collectPretraining, latentGif, modelShapeOf, pretrainLatentModel, score
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
+import { migrateSavedConfig } from '../config/migrations.js';
 import { withNewDefaults, type TrainConfig } from '../config/train-config.js';
-import { packageVersion } from './version.js';
+import { configRecord } from './version.js';
 import { attachShardWorkers, defaultThreads } from './shard-pool.js';
 
 /** What every iteration reports at least (the learning curve and the CLI read these); the job sets wall_s. */
@@ -167,11 +168,11 @@ function adoptPretrained(source: RunDir, config: TrainConfig, model: SolarModel,
   const where = `--pretrained-from '${source.display()}'`;
   let saved: TrainConfig;
   try {
-    const { version: _v, ...rest } = JSON.parse(readFileSync(source.path('config.json'), 'utf8')) as TrainConfig & { version?: string };
-    saved = rest;
+    saved = JSON.parse(readFileSync(source.path('config.json'), 'utf8')) as TrainConfig;
   } catch (e) {
     throw new Error(`${where}: no readable config.json (${(e as Error).message})`);
   }
+  saved = migrateSavedConfig(saved as unknown as Record<string, unknown>, where) as unknown as TrainConfig;
   const diffs = configDifferences(pretrainingSettings(withNewDefaults(saved) as TrainConfig), pretrainingSettings(config));
   if (diffs.length > 0) throw new Error(`${where}: its model was pretrained with other settings:\n  ${diffs.join('\n  ')}`);
   const ckpt = loadCheckpoint(source.path('checkpoints/pretrained.ckpt'), fingerprint(saved));
@@ -186,7 +187,7 @@ function adoptPretrained(source: RunDir, config: TrainConfig, model: SolarModel,
 export async function runLatentAgentJob<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
   method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, hooks: LatentJobHooks<M>,
 ): Promise<LatentJobSummary> {
-  dir.writeJson('config.json', { ...config, version: packageVersion() });
+  dir.writeJson('config.json', configRecord(config));
   return continueLatentAgentJob(method, config, dir, null, hooks);
 }
 

@@ -13,7 +13,7 @@ import { encodeGif } from './images.js';
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from '../config/train-config.js';
-import { packageVersion } from './version.js';
+import { configRecord } from './version.js';
 
 export interface TrainHooks {
   onIteration?(m: { iteration: number; mean_final_distance: number; mean_cost: number }): void;
@@ -31,7 +31,7 @@ function metricsLine(m: LqrflmIterationMetrics): Record<string, unknown> {
 
 export async function runLqrflmJob(config: TrainConfig, dir: RunDir, hooks: TrainHooks = {}) {
   const { name, ...envParams } = config.env;
-  dir.writeJson('config.json', { ...config, version: packageVersion() });
+  dir.writeJson('config.json', configRecord(config));
   const history: LqrflmIterationMetrics[] = [];
   const result = await trainLqrflm({
     makeEnv: () => makeEnv(name, { ...envParams, render: false }),

@@ -18,7 +18,7 @@ import { configFingerprint, loadCheckpoint, saveCheckpoint } from './checkpoint.
 import type { ModelJobConfig } from '../config/model-config.js';
 import { latentMapSvg, reconstructionStrip } from './model-pictures.js';
 import type { RunDir } from './run-dir.js';
-import { packageVersion } from './version.js';
+import { configRecord } from './version.js';
 import { attachShardWorkers, defaultThreads } from './shard-pool.js';
 
 export interface ModelJobHooks {
@@ -53,7 +53,7 @@ export function modelFingerprint(config: ModelJobConfig): string {
 
 /** A fresh run. */
 export async function runModelJob(config: ModelJobConfig, dir: RunDir, hooks: ModelJobHooks = {}): Promise<ModelSummary> {
-  dir.writeJson('config.json', { ...config, version: packageVersion() });
+  dir.writeJson('config.json', configRecord(config));
   return continueModelJob(config, dir, hooks, false);
 }
 

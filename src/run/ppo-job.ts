@@ -17,7 +17,7 @@ import { lineChartSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
 import type { TrainConfig } from '../config/train-config.js';
-import { packageVersion } from './version.js';
+import { configRecord } from './version.js';
 
 export interface PpoHooks {
   onIteration?(m: { iteration: number; mean_final_distance: number; mean_cost: number }): void;
@@ -69,7 +69,7 @@ export async function runPpoJob(config: TrainConfig, dir: RunDir, hooks: PpoHook
   if (config.obs === 'pixels' && envParams.render === false) throw new Error('ppo from pixels needs the camera: drop env.render=false');
   const create = hooks.makeEnv ?? makeEnv;
   const backend = await initBackend(config.backend ?? 'wasm');
-  dir.writeJson('config.json', { ...config, version: packageVersion() });
+  dir.writeJson('config.json', configRecord(config));
   const history: PpoIterationMetrics[] = [];
   const title = `ppo on ${name} (${config.obs}), seed ${config.seed}`;
   const result = await trainPpo({

@@ -9,7 +9,7 @@ import { deriveSeed, Rng } from '../random/rng.js';
 import { encodeGif, encodePng, type Image } from './images.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
-import { packageVersion } from './version.js';
+import { configRecord } from './version.js';
 
 export const outputSchema = z
   .object({
@@ -49,7 +49,7 @@ export async function runRolloutJob(config: RolloutConfig, dir: RunDir, onStep: 
   const start = performance.now();
   const { name, ...params } = config.env;
   const env = await makeEnv(name, params);
-  dir.writeJson('config.json', { ...config, version: packageVersion() });
+  dir.writeJson('config.json', configRecord(config));
   const [H, W, C] = env.spec.observation.shape;
   const episodes: Episode[] = [];
   try {

@@ -24,8 +24,8 @@ export type SolarSummary = LatentJobSummary;
 const SOLAR: LatentMethod<SolarAgentConfig, SolarIterationMetrics, LatentEpisode, SolarAgentState> = {
   name: 'solar',
   agentConfig: solarAgentConfig,
-  // The agent's own check (agent.ts), made before pretraining: the model's cost head exists only where it is configured.
-  checkSettings: (agent, model, task) => checkDenseCostSettings(agent, model.latent_dim, 'solar', model.cost_head && task.cost.kind === 'dense'),
+  // The agent's own check (agent.ts), made before pretraining.
+  checkSettings: (agent, model) => checkDenseCostSettings(agent, model.latent_dim, 'solar'),
   newAgent: (env, model, config, seed, pretrainSteps, pretraining) => {
     const stateCost = stateCostFn(env.spec);
     const data = config.refine_steps > 0 ? pretraining?.data ?? null : null;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONFIG_VERSION } from '../config/migrations.js';
 
 let cached: string | null = null;
 
@@ -18,4 +19,9 @@ export function packageVersion(): string {
     if (up === dir) return (cached = 'unknown');
     dir = up;
   }
+}
+
+/** What a run directory's config.json holds: the resolved config, its config version and the package version. */
+export function configRecord<C extends object>(config: C): C & { config_version: number; version: string } {
+  return { ...config, config_version: CONFIG_VERSION, version: packageVersion() };
 }

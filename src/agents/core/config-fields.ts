@@ -3,6 +3,7 @@
  * LQR-FLM loop, the dense latent cost fit and the sparse tasks' success model.
  */
 import { z } from 'zod';
+import { withoutChangedSettings, type SettingChanges } from '../../util/added-settings.js';
 
 /**
  * The improvement loop's LQR-FLM settings, shared by SOLAR and the VAE ablation (same iterations,
@@ -17,11 +18,6 @@ export const lqrflmLoopFields = {
   kl_step: z.number().positive().default(1.0),
   /** Initial exploration S = init_var · I (0.5²). */
   init_var: z.number().positive().default(0.25),
-  /**
-   * Floor on the eigenvalues of every S_t after each step (0: none; control/policy.ts
-   * withCovarianceFloor). The step adaptation's predicted cost is still the unfloored policy's.
-   */
-  min_policy_var: z.number().min(0).default(0),
   /** Adapt the step multiplier from the predicted vs the actual improvement of the last step (control/step-size.ts). */
   adapt_step: z.boolean().default(true),
   /** Lower bound of the step multiplier. */
@@ -53,11 +49,9 @@ export const latentCostFields = {
   /**
    * `global`: one quadratic ℓ(x) for every t; `local`: ℓ_t per t, fitted in a `cost_chart_dim`-
    * dimensional chart of the rollouts' latents within ±`cost_window` steps
-   * (control/cost-fit-local.ts: on a curved latent manifold the global fit is not identified);
-   * `head`: the model's own cost head ĉ(x) = ½xᵀCx + cᵀx + b, learned with the representation on
-   * the pretraining data (SOLAR only; C projected onto the PSD cone when cost_convex).
+   * (control/cost-fit-local.ts: on a curved latent manifold the global fit is not identified).
    */
-  cost_fit: z.enum(['global', 'local', 'head']).default('global'),
+  cost_fit: z.enum(['global', 'local']).default('global'),
   /** cost_fit = local: the latents within ± this many steps of t enter ℓ_t's fit. */
   cost_window: z.number().int().min(0).default(5),
   /** The task's intrinsic state dimension (the reacher: q and q̇, 4); at most the latent dimension. */
@@ -76,3 +70,21 @@ export const successModelFields = {
    */
   success_memory: z.boolean().default(false),
 };
+
+/**
+ * How the latent agents' settings changed since runs were first saved (util/added-settings.ts):
+ * the cost fit's settings, the success memory and keep_best came later (at the behaviour from
+ * before them); the dynamics offset, the potential scale, the cost memory, the policy's
+ * covariance floor and `cost_fit` 'head' were removed in config version 2 (each measured no
+ * gain: docs/experiments/2026-12-06-results-notebook.md).
+ */
+export const AGENT_SETTING_CHANGES: SettingChanges = {
+  added: { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, keep_best: false },
+  removed: { dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1, cost_memory: 1, min_policy_var: 0 },
+  removedChoices: { cost_fit: ['head'] },
+};
+
+/** An agent config without the added and removed settings at their SettingChanges values. */
+export function withoutAddedAgentDefaults(c: Record<string, unknown>): Record<string, unknown> {
+  return withoutChangedSettings(c, AGENT_SETTING_CHANGES);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../random/rng.js';
-import { checkDenseCostSettings, fitSuccessModel, headStateCost, latentCost } from './latent-cost.js';
+import { checkDenseCostSettings, fitSuccessModel, latentCost } from './latent-cost.js';
 import { evaluateCost } from '../../control/index.js';
 
 describe('success model (sparse reward)', () => {
@@ -66,24 +66,11 @@ describe('latent cost assembly', () => {
   });
 });
 
-describe('the cost head as the latent cost', () => {
-  // C = R diag(2, −1) Rᵀ with R a 45° rotation: [[0.5, 1.5], [1.5, 0.5]]; its PSD part R diag(2, 0) Rᵀ = [[1, 1], [1, 1]].
-  const head = { Cx: Float64Array.from([0.5, 1.5, 1.5, 0.5]), cx: Float64Array.from([0.2, -0.3]), c0: 0.7 };
-
-  it('projects C onto the PSD cone when convex and keeps c and b', () => {
-    const q = headStateCost(head, true);
-    for (const [i, v] of [1, 1, 1, 1].entries()) expect(q.Cx[i]).toBeCloseTo(v, 10);
-    expect(Array.from(q.cx)).toEqual([0.2, -0.3]);
-    expect(q.c0).toBe(0.7);
-  });
-
-  it('passes the head through unchanged when not convex', () => {
-    expect(Array.from(headStateCost(head, false).Cx)).toEqual([0.5, 1.5, 1.5, 0.5]);
-  });
-
-  it("names the problem when cost_fit 'head' meets a model without a cost head", () => {
-    const s = { cost_ridge: 1e-6, cost_convex: true, cost_fit: 'head' as const, cost_window: 5, cost_chart_dim: 4, terminal_weight: 1 };
-    expect(() => checkDenseCostSettings(s, 6, 'vae')).toThrow(/vae: agent.cost_fit = 'head' needs a latent model with a cost head/);
-    expect(() => checkDenseCostSettings(s, 6, 'solar', true)).not.toThrow();
+describe('the dense cost settings', () => {
+  it('names the problem when the local chart does not fit in the latent', () => {
+    const s = { cost_ridge: 1e-6, cost_convex: true, cost_fit: 'local' as const, cost_window: 5, cost_chart_dim: 4, terminal_weight: 1 };
+    expect(() => checkDenseCostSettings(s, 3, 'vae')).toThrow(/vae: agent.cost_chart_dim = 4 exceeds the latent dimension 3/);
+    expect(() => checkDenseCostSettings(s, 4, 'solar')).not.toThrow();
+    expect(() => checkDenseCostSettings({ ...s, cost_fit: 'global' }, 3, 'solar')).not.toThrow();
   });
 });

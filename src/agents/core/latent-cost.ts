@@ -38,30 +38,19 @@ export function fitDenseLatentCost(batch: TrajectoryBatch, actionWeight: number,
 export interface DenseCostSettings {
   readonly cost_ridge: number;
   readonly cost_convex: boolean;
-  readonly cost_fit: 'global' | 'local' | 'head';
+  readonly cost_fit: 'global' | 'local';
   readonly cost_window: number;
   readonly cost_chart_dim: number;
   readonly terminal_weight: number;
 }
 
-/**
- * Before any rollout: the local fit's chart must fit in the latent, and `head` needs a model
- * with a cost head (`who` names the agent).
- */
-export function checkDenseCostSettings(s: DenseCostSettings, ds: number, who: string, hasCostHead = false): void {
+/** Before any rollout: the local fit's chart must fit in the latent (`who` names the agent). */
+export function checkDenseCostSettings(s: DenseCostSettings, ds: number, who: string): void {
   if (s.cost_fit === 'local' && s.cost_chart_dim > ds) throw new Error(`${who}: agent.cost_chart_dim = ${s.cost_chart_dim} exceeds the latent dimension ${ds}`);
-  if (s.cost_fit === 'head' && !hasCostHead) throw new Error(`${who}: agent.cost_fit = 'head' needs a latent model with a cost head (model.cost_head = true, dense tasks only)`);
-}
-
-/** The cost head's quadratic as ℓ's state part; with `convex`, C projected onto the PSD cone (c, c0 kept). */
-export function headStateCost(head: StateQuadratic, convex: boolean): StateQuadratic {
-  const d = head.cx.length;
-  return convex ? { Cx: projectPSD(head.Cx, d), cx: head.cx, c0: head.c0 } : head;
 }
 
 /** The dense latent cost LQR-FLM optimises, and the R² of its state part on the batch (stateCostR2). */
 export function denseLatentCost(batch: TrajectoryBatch, actionWeight: number, s: DenseCostSettings): { cost: QuadraticCost; fitR2: number } {
-  if (s.cost_fit === 'head') throw new Error("denseLatentCost: cost_fit 'head' takes the model's cost head (headStateCost), not a fit");
   const q = s.cost_fit === 'local'
     ? fitLocalChartCosts(batch, actionWeight, { window: s.cost_window, dim: s.cost_chart_dim, ridge: s.cost_ridge, convex: s.cost_convex })
     : fitDenseLatentCost(batch, actionWeight, s.cost_ridge, s.cost_convex);

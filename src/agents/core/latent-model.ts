@@ -3,7 +3,6 @@
  * double): potentials ψ_t(x_t) = N(m_t, diag(s_t²)) from images, and the learned global
  * dynamics q(θ) used as the prior of the local fits and to filter online.
  */
-import type { StateQuadratic } from '../../control/index.js';
 import type { InitialState, MniwPosterior } from '../../gaussian/index.js';
 
 export interface Potentials {
@@ -32,11 +31,6 @@ export interface LatentModel {
    * together with these episodes. A model without it stays frozen after pretraining (parasol).
    */
   refine?(episodes: readonly RefinementEpisode[], steps: number): void;
-  /**
-   * The model's own state cost ĉ(x) = ½xᵀCx + cᵀx + b, when it learned one with the
-   * representation (model.cost_head); `agent.cost_fit = 'head'` optimises it.
-   */
-  costHead?(): StateQuadratic;
 }
 
 /** What refinement needs of an episode: images o_0..o_T, actions u_0..u_{T−1} (T·da), costs c_0..c_{T−1}, states s_0..s_T. */
@@ -45,23 +39,4 @@ export interface RefinementEpisode {
   readonly actions: Float64Array;
   readonly costs: Float64Array;
   readonly states: readonly Float64Array[];
-}
-
-/** `model` with every potential scale s_t multiplied by `factor` (agent.potential_scale); the model itself unchanged. */
-export function withScaledPotentials(model: LatentModel, factor: number): LatentModel {
-  if (factor === 1) return model;
-  const scaled: LatentModel = {
-    ds: model.ds,
-    da: model.da,
-    frameStack: model.frameStack,
-    encode: async (frames) => {
-      const p = await model.encode(frames);
-      return { m: p.m, s: p.s.map((v) => v * factor) };
-    },
-    globalDynamics: () => model.globalDynamics(),
-    initialState: () => model.initialState(),
-  };
-  if (model.refine) scaled.refine = (episodes, steps) => model.refine!(episodes, steps);
-  if (model.costHead) scaled.costHead = () => model.costHead!();
-  return scaled;
 }

@@ -10,7 +10,7 @@
  * The agent's whole state round-trips through getState/setState (checkpoints, resume).
  */
 import {
-  initialPolicy, withCovarianceFloor, type LinearGaussianPolicy, type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
+  initialPolicy, type LinearGaussianPolicy, type QuadraticCost, type StateQuadratic, type TrajectoryBatch,
 } from '../../control/index.js';
 import { KlStep, type KlStepState } from '../../control/kl-step.js';
 import type { Env } from '../../envs/types.js';
@@ -20,14 +20,13 @@ import { concatFloat64 } from '../../util/concat.js';
 import { actEpisode, type LatentEpisode } from './act.js';
 import type { SolarAgentConfig } from './config.js';
 import { costFitReport, evalEpisodeSeed, iterationProgress, lqrflmStepReport, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../core/iteration.js';
-import { checkDenseCostSettings, denseLatentCost, headStateCost, latentCost, latentCostOnBatch } from '../core/latent-cost.js';
+import { checkDenseCostSettings, denseLatentCost, latentCost, latentCostOnBatch } from '../core/latent-cost.js';
 import { filterR2 } from './filter-gap.js';
 import { potentialNoise } from './potential-noise.js';
 import { latentEm } from './latent-em.js';
 import { sparseStateCost, SuccessMemory } from '../core/success-memory.js';
-import { CostMemory, type CostMemoryState } from './cost-memory.js';
 import { BestPolicy, endScore, filterArrays, policyArrays, restoreFilter, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type FilterArrays, type PolicyArrays } from '../core/best-policy.js';
-import { withScaledPotentials, type LatentModel } from '../core/latent-model.js';
+import type { LatentModel } from '../core/latent-model.js';
 
 export interface SolarIterationMetrics extends IterationProgress, LqrflmStepReport, EndReport {
   em_rounds: number;
@@ -61,7 +60,7 @@ export interface SolarAgentState {
   arrays: PolicyArrays & FilterArrays & {
     /** Sparse tasks with agent.success_memory: every iteration's labelled latents (absent in older states). */
     successX?: Float64Array; successY?: Float64Array;
-  } & Partial<CostMemoryState> & BestPolicyState;
+  } & BestPolicyState;
 }
 
 export class SolarAgent {
@@ -77,8 +76,6 @@ export class SolarAgent {
   private readonly T: number;
   /** Sparse tasks: what the success model is fitted on (agent.success_memory: every iteration's labels). */
   private readonly success: SuccessMemory;
-  /** Dense tasks: the iterations the latent cost is fitted on (agent.cost_memory). */
-  private readonly costData: CostMemory;
   /** agent.keep_best: the policy whose rollouts ended best so far. */
   private readonly best = new BestPolicy();
 
@@ -98,18 +95,16 @@ export class SolarAgent {
     private readonly knownStateCost: StateQuadratic | null = null,
   ) {
     this.T = env.spec.horizon;
-    this.model = withScaledPotentials(model, config.potential_scale);
+    this.model = model;
     const { ds, da } = model;
     if (da !== env.spec.action.dim) throw new Error(`solar: the model has da = ${da}, the task ${env.spec.action.dim} actions`);
-    checkDenseCostSettings(config, ds, 'solar', model.costHead !== undefined && env.spec.cost.kind === 'dense');
+    checkDenseCostSettings(config, ds, 'solar');
     this.policy = initialPolicy(this.T, ds, da, config.init_var);
     this.rng = new Rng(deriveSeed(seed, 0));
     this.filterDynamics = model.globalDynamics().expectations();
     this.klStep = new KlStep(config, this.T, ds, da);
     this.envSteps = envStepsBefore;
     this.success = new SuccessMemory(ds, config.success_memory);
-    if (config.cost_memory > 1 && config.refine_steps > 0) throw new Error(`solar: agent.cost_memory = ${config.cost_memory} needs a frozen model, but agent.refine_steps = ${config.refine_steps} moves the latents between iterations`);
-    this.costData = new CostMemory(config.cost_memory, this.T, ds, da);
   }
 
   private actionWeight(): number {
@@ -141,7 +136,6 @@ export class SolarAgent {
     const encodeS = clock();
     const em = latentEm(seqs, model.globalDynamics(), {
       dataWeight: config.data_weight, tol: config.em_tol, maxIters: config.em_max_iters, init: model.initialState(),
-      offsetVar: config.dynamics_offset ? config.offset_var : undefined, offsetIn: config.offset_in,
     });
     const emS = clock();
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };
@@ -149,7 +143,7 @@ export class SolarAgent {
     const costS = clock();
     const r = this.klStep.update(this.policy, em.dynamics, fit.cost, it);
     const lqrS = clock();
-    this.policy = withCovarianceFloor(r.policy, config.min_policy_var);
+    this.policy = r.policy;
     this.filterDynamics = em.expectations;
     this.iteration = it + 1;
     const metrics: SolarIterationMetrics = {
@@ -177,8 +171,7 @@ export class SolarAgent {
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') {
       if (this.knownStateCost) return latentCostOnBatch(this.knownStateCost, batch, w, this.config.terminal_weight);
-      if (this.config.cost_fit === 'head') return latentCostOnBatch(headStateCost(this.model.costHead!(), this.config.cost_convex), batch, w, this.config.terminal_weight);
-      return denseLatentCost(this.costData.add(batch), w, this.config);
+      return denseLatentCost(batch, w, this.config);
     }
     // Sparse: the success model on the smoothed latents, labelled by the success signal alone.
     const fit = sparseStateCost(batch, episodes.map((e) => e.success), this.config.success_ridge, this.success);
@@ -207,7 +200,6 @@ export class SolarAgent {
         ...policyArrays(p),
         ...filterArrays(this.filterDynamics),
         ...this.success.state(),
-        ...this.costData.state(),
         ...this.best.arrays(),
       },
     };
@@ -224,6 +216,5 @@ export class SolarAgent {
     this.klStep.setState(m);
     this.rng = Rng.fromState(m.rng);
     this.success.restore(a.successX, a.successY, 'solar');
-    this.costData.restore(a, 'solar');
   }
 }

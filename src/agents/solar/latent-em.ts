@@ -7,16 +7,14 @@
  * on the tempered bound
  *   J = λ Σ_n log Z_n − Σ_t KL(q(θ_t) ‖ q_global(θ_t)),
  * stopped when |ΔJ| / (λ·N·T) < tol (per weighted transition) or after maxIters rounds.
- * The result, per t: (A_t, B_t) = E[F_t], noise E[Σ_t] = Ψ_t/(ν_t − ds − 1), and with
- * `offsetVar` an offset a_t as well (gaussian/offset.ts: [A_t B_t a_t] = E[F̃_t] with the
- * constant 1 as one more input; the model's own dynamics have none);
- * the initial state from the smoothed x_0 of the rollouts (variance floored at 1e-6); and the
+ * The result, per t: (A_t, B_t) = E[F_t] and the noise E[Σ_t] = Ψ_t/(ν_t − ds − 1), with no
+ * offset, as the model's own dynamics; the initial state from the smoothed x_0 of the rollouts (variance floored at 1e-6); and the
  * smoothed means (what the cost is fitted on).
  */
 import type { LinearDynamics } from '../../control/index.js';
 import {
   accumulateTransitionStats, allocTransitionStats, BlockTridiagGaussian, clearTransitionStats, mniwKL, mniwMeanDynamics,
-  MniwPosterior, withConstantInput, withOffsetInput, withOffsetStats, type DynamicsExpectations, type InitialState,
+  MniwPosterior, type DynamicsExpectations, type InitialState,
 } from '../../gaussian/index.js';
 
 export interface LatentSequence {
@@ -34,26 +32,12 @@ export interface LatentEmOptions {
   readonly maxIters?: number;
   /** Prior of x_0 in the smoother (default N(0, I), the model's). */
   readonly init?: InitialState;
-  /**
-   * Fit an offset a_t too, with prior a_t | Σ_t ~ N(0, offsetVar·Σ_t) (gaussian/offset.ts);
-   * undefined: x_{t+1} = A_t x_t + B_t u_t, as the model's prior.
-   */
-  readonly offsetVar?: number;
-  /**
-   * Where the offset enters: `smoother` (default) in every EM round, so the smoothed latents and
-   * the filter see it too; `control` only in a last M-step on the converged EM's smoothed
-   * statistics, for LQR-FLM's dynamics — the latents and the filter stay those of the fit without it.
-   */
-  readonly offsetIn?: 'smoother' | 'control';
 }
 
 export interface LatentEmResult {
-  /** Local time-varying dynamics for LQR-FLM (T transitions; f = a_t, 0 without `offsetVar`). */
+  /** Local time-varying dynamics for LQR-FLM (T transitions; f = 0). */
   readonly dynamics: LinearDynamics;
-  /**
-   * The local q(θ_t): its expected statistics filter the next rollouts online. With an offset
-   * it has da + 1 inputs, the last the constant 1 (`expectations.da` tells which).
-   */
+  /** The local q(θ_t): its expected statistics filter the next rollouts online. */
   readonly local: MniwPosterior;
   readonly expectations: DynamicsExpectations;
   /** Smoothed means, N × (T+1) × ds. */
@@ -87,17 +71,10 @@ export function latentEm(seqs: readonly LatentSequence[], globalPosterior: MniwP
     if (q.m.length !== T1 * ds || q.s.length !== T1 * ds) throw new Error(`latent EM: rollout ${n} has potentials of length ${q.m.length}/${q.s.length}, expected ${T1 * ds} (rollouts must have equal length)`);
     if (q.u.length !== T * da) throw new Error(`latent EM: rollout ${n} has ${q.u.length / da} actions, expected T = ${T}`);
   });
-  const controlOffset = opts.offsetVar !== undefined && opts.offsetIn === 'control';
-  const offset = opts.offsetVar !== undefined && !controlOffset;
-  const global = offset ? withOffsetInput(timeVarying(globalPosterior, T), opts.offsetVar!) : timeVarying(globalPosterior, T);
-  const inputs = offset ? seqs.map((q) => withConstantInput(q.u, T, da)) : seqs.map((q) => q.u);
-  const dIn = global.da;
-  const g = new BlockTridiagGaussian(T1, ds, dIn);
+  const global = timeVarying(globalPosterior, T);
+  const g = new BlockTridiagGaussian(T1, ds, da);
   if (opts.init) g.setInitialState(opts.init);
-  const stats = allocTransitionStats(ds, dIn, T);
-  // First moments per transition for the control-only offset's last M-step (withOffsetStats).
-  const q = ds + da;
-  const sumNext = new Float64Array(T * ds), sumZ = new Float64Array(T * q);
+  const stats = allocTransitionStats(ds, da, T);
   const means = new Float64Array(N * T1 * ds);
   const x0Cov = new Float64Array(ds * ds);
   let local = global;
@@ -106,27 +83,16 @@ export function latentEm(seqs: readonly LatentSequence[], globalPosterior: MniwP
   let converged = false;
   for (let it = 0; it < maxIters; it++) {
     clearTransitionStats(stats);
-    sumNext.fill(0);
-    sumZ.fill(0);
     x0Cov.fill(0);
     let sumLogZ = 0;
     for (let n = 0; n < N; n++) {
       try {
-        g.forward(seqs[n].m, seqs[n].s, inputs[n], expectations);
+        g.forward(seqs[n].m, seqs[n].s, seqs[n].u, expectations);
       } catch (e) {
         throw new Error(`latent EM, round ${it}, rollout ${n}: ${(e as Error).message}`);
       }
       sumLogZ += g.logZ;
-      accumulateTransitionStats(g, inputs[n], stats, 1);
-      if (controlOffset) {
-        for (let t = 0; t < T; t++) {
-          for (let i = 0; i < ds; i++) {
-            sumNext[t * ds + i] += g.mean[(t + 1) * ds + i];
-            sumZ[t * q + i] += g.mean[t * ds + i];
-          }
-          for (let b = 0; b < da; b++) sumZ[t * q + ds + b] += seqs[n].u[t * da + b];
-        }
-      }
+      accumulateTransitionStats(g, seqs[n].u, stats, 1);
       means.set(g.mean, n * T1 * ds);
       for (let i = 0; i < ds * ds; i++) x0Cov[i] += g.cov[i] / N;
     }
@@ -143,22 +109,19 @@ export function latentEm(seqs: readonly LatentSequence[], globalPosterior: MniwP
     local = global.conditioned(stats, lambda);
     expectations = local.expectations(expectations);
   }
-  const control = controlOffset ? withOffsetInput(global, opts.offsetVar!).conditioned(withOffsetStats(stats, sumNext, sumZ), lambda) : local;
-  return { dynamics: toLinearDynamics(control, means, x0Cov, N, T, ds, da), local, expectations, means, bounds, converged };
+  return { dynamics: toLinearDynamics(local, means, x0Cov, N, T, ds, da), local, expectations, means, bounds, converged };
 }
 
-/** E[F_t] (split into [A_t B_t] and a_t with an offset input), E[Σ_t] per transition and the x_0 distribution of the smoothed rollouts. */
+/** E[F_t] = [A_t B_t], E[Σ_t] per transition and the x_0 distribution of the smoothed rollouts. */
 function toLinearDynamics(local: MniwPosterior, means: Float64Array, x0Cov: Float64Array, N: number, T: number, ds: number, da: number): LinearDynamics {
   const q = ds + da;
-  const qIn = local.q; // q, or q + 1 with the offset as the last input
   const F = new Float64Array(T * ds * q);
   const f = new Float64Array(T * ds);
   const W = new Float64Array(T * ds * ds);
   for (let t = 0; t < T; t++) {
     const { F: Ft, Sigma } = mniwMeanDynamics(local.standard(t));
     for (let i = 0; i < ds; i++) {
-      F.set(Ft.subarray(i * qIn, i * qIn + q), (t * ds + i) * q);
-      if (qIn > q) f[t * ds + i] = Ft[i * qIn + q];
+      F.set(Ft.subarray(i * q, i * q + q), (t * ds + i) * q);
     }
     W.set(Sigma, t * ds * ds);
   }

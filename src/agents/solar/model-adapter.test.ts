@@ -46,33 +46,3 @@ describe('StructuredLatentModel.refine', () => {
     expect(() => adapter.refine([e], 1)).toThrow(/episode 0 has 3 frames, the model expects 4/);
   });
 });
-
-describe('StructuredLatentModel.costHead', () => {
-  it('reads the head as ½xᵀCx + cᵀx + b with C = ½(W + Wᵀ), checked at a point by the dense sum ½Σ W_ij x_i x_j', () => {
-    const model = tinyModel({ cost_head: true });
-    const d = model.latentDim;
-    const W = Array.from({ length: d * d }, (_, i) => Math.sin(1 + i));
-    const c = Array.from({ length: d }, (_, i) => 0.5 - 0.3 * i);
-    model.costHead!.W.assign(tf.tensor2d(W, [d, d]));
-    model.costHead!.c.assign(tf.tensor1d(c));
-    model.costHead!.b.assign(tf.tensor1d([0.7]));
-    const q = new StructuredLatentModel(model).costHead!();
-    const x = Array.from({ length: d }, (_, i) => Math.cos(2 + i));
-    let dense = 0.7;
-    for (let i = 0; i < d; i++) {
-      dense += c[i] * x[i];
-      for (let j = 0; j < d; j++) dense += 0.5 * W[i * d + j] * x[i] * x[j];
-    }
-    let read = q.c0;
-    for (let i = 0; i < d; i++) {
-      read += q.cx[i] * x[i];
-      for (let j = 0; j < d; j++) read += 0.5 * q.Cx[i * d + j] * x[i] * x[j];
-      for (let j = 0; j < d; j++) expect(q.Cx[i * d + j]).toBe(q.Cx[j * d + i]);
-    }
-    expect(read).toBeCloseTo(dense, 5);
-  });
-
-  it('is absent for a model without a cost head', () => {
-    expect(new StructuredLatentModel(tinyModel()).costHead).toBeUndefined();
-  });
-});

@@ -5,7 +5,6 @@
  */
 import type { InitialState, MniwPosterior } from '../../gaussian/index.js';
 import { encodeSequence, toSequence, trainStep, type Sequence, type SequenceSet, type SolarModel, type StateCostFn } from '../../model/index.js';
-import type { StateQuadratic } from '../../control/index.js';
 import { concatFloat32 } from '../../util/concat.js';
 import type { LatentModel, Potentials, RefinementEpisode } from '../core/latent-model.js';
 
@@ -30,14 +29,6 @@ export class StructuredLatentModel implements LatentModel {
     const cov = new Float64Array(this.ds * this.ds);
     for (let i = 0; i < this.ds; i++) cov[i * this.ds + i] = 1;
     this.init = { mean: new Float64Array(this.ds), cov };
-    const head = model.costHead;
-    if (head) {
-      this.costHead = () => {
-        const d = this.ds, W = head.W.dataSync(), C = new Float64Array(d * d);
-        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) C[i * d + j] = 0.5 * (W[i * d + j] + W[j * d + i]);
-        return { Cx: C, cx: Float64Array.from(head.c.dataSync()), c0: head.b.dataSync()[0] };
-      };
-    }
   }
 
   encode(frames: readonly Float32Array[]): Potentials {
@@ -51,9 +42,6 @@ export class StructuredLatentModel implements LatentModel {
   initialState(): InitialState {
     return this.init;
   }
-
-  /** ĉ(x) = ½xᵀCx + cᵀx + b with C = ½(W + Wᵀ), as model/losses.ts quadraticCost reads the head (read anew: refinement trains it). */
-  readonly costHead?: () => StateQuadratic;
 
   /**
    * `steps` training steps (Adam for the networks, SVI for q(θ), as in pretraining) on the

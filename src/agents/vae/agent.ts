@@ -14,7 +14,7 @@
  */
 import {
   concatBatches, fitGaussianDynamicsPrior, fitGmmDynamicsPrior, fitLocalDynamics,
-  initialPolicy, withCovarianceFloor, policyMean, sampleAction, type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
+  initialPolicy, policyMean, sampleAction, type LinearGaussianPolicy, type QuadraticCost, type TrajectoryBatch,
 } from '../../control/index.js';
 import { KlStep, type KlStepState } from '../../control/kl-step.js';
 import type { Env } from '../../envs/types.js';
@@ -130,7 +130,7 @@ export class VaeAgent {
     const costS = clock();
     const r = this.klStep.update(this.policy, dyn, fit.cost, it);
     const lqrS = clock();
-    this.policy = withCovarianceFloor(r.policy, config.min_policy_var);
+    this.policy = r.policy;
     this.data = data;
     this.iteration = it + 1;
     const metrics: VaeIterationMetrics = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { modelJobDefaults } from '../config/model-config.js';
-import { resolveConfig } from '../config/resolve-config.js';
-import { trainConfigSchema, trainDefaults, withNewDefaults } from '../config/train-config.js';
+import { modelJobDefaults } from './model-config.js';
+import { resolveConfig } from './resolve-config.js';
+import { trainConfigSchema, trainDefaults, withNewDefaults } from './train-config.js';
 
 const resolve = (env: string, preset: 'default' | 'paper' | 'quick', method: 'solar' | 'lqrflm' | 'vae' = 'solar', sets: string[] = []) =>
   resolveConfig(trainConfigSchema, { defaults: trainDefaults({ env, method, obs: method === 'lqrflm' ? 'state' : 'pixels', preset, seed: 0 }), sets });
