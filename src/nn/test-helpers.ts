@@ -3,6 +3,7 @@
  * Not used by library code.
  */
 import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { initBackend } from './backend.js';
 import { registerSolarKernels, restoreTfjsKernels } from './kernels/register.js';
@@ -56,4 +57,19 @@ export async function onBackend(backend: 'cpu' | 'wasm' | 'cpu-reference', fn: (
   } finally {
     if (backend === 'cpu-reference') registerSolarKernels('cpu');
   }
+}
+
+/**
+ * `body` once per implementation (KERNEL_MODES) on the wasm backend, in a describe block titled
+ * with `title` and the mode; the relaxed build is restored after each.
+ */
+export function describeEachKernelMode(title: string, body: (mode: KernelMode) => void): void {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+  describe.each(KERNEL_MODES)(`${title}: %s`, (mode) => {
+    beforeAll(() => useKernels(mode));
+    afterAll(() => useKernels('relaxed'));
+    body(mode);
+  });
 }

@@ -1,17 +1,9 @@
 /** The bias Add and relu's one-kernel gradient against tfjs's own cpu kernels and formula. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend.js';
-import { KERNEL_MODES, onBackend, randn, relErr, useKernels } from '../test-helpers.js';
+import { describeEachKernelMode, onBackend, randn, relErr } from '../test-helpers.js';
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
-
-describe.each(KERNEL_MODES)('wasm with solar\'s kernels: %s', (mode) => {
-  beforeAll(() => useKernels(mode));
-  afterAll(() => useKernels('relaxed'));
-
+describeEachKernelMode("wasm with solar's kernels", () => {
   it.each([
     [[2, 3, 4, 8], [8]],
     [[5, 3], [3]],

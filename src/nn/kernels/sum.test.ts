@@ -2,19 +2,11 @@
  * The wasm Sum (leading axes by solar's SIMD column sum; with those kernels off, and any other
  * reduction, tfjs's own) against tfjs's cpu Sum.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend.js';
-import { KERNEL_MODES, onBackend, randn, relErr, useKernels } from '../test-helpers.js';
+import { describeEachKernelMode, onBackend, randn, relErr } from '../test-helpers.js';
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
-
-describe.each(KERNEL_MODES)('wasm with solar\'s kernels: %s', (mode) => {
-  beforeAll(() => useKernels(mode));
-  afterAll(() => useKernels('relaxed'));
-
+describeEachKernelMode("wasm with solar's kernels", () => {
   it.each([
     // Leading axes (the column-sum path): a bias gradient, a vector, negative axes, keepDims.
     [[4, 5, 6, 7], [0, 1, 2], false],
