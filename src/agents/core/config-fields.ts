@@ -76,11 +76,13 @@ export const successModelFields = {
  * the cost fit's settings, the success memory and keep_best came later (at the behaviour from
  * before them); the dynamics offset, the potential scale, the cost memory, the policy's
  * covariance floor and `cost_fit` 'head' were removed in config version 2 (each measured no
- * gain: docs/experiments/2026-12-06-results-notebook.md).
+ * gain: docs/experiments/2026-12-06-results-notebook.md), and LQR-FLM's `cost_psd` became
+ * `cost_convex`, the latent agents' name for the same idea.
  */
 export const AGENT_SETTING_CHANGES: SettingChanges = {
   added: { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, keep_best: false },
-  removed: { dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1, cost_memory: 1, min_policy_var: 0 },
+  // cost_psd: LQR-FLM on the state's name for a PSD projection of C alone; version 2 has cost_convex there too.
+  removed: { dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1, cost_memory: 1, min_policy_var: 0, cost_psd: false },
   removedChoices: { cost_fit: ['head'] },
 };
 

@@ -57,8 +57,8 @@ export const lqrflmConfig = z
     terminal_weight: z.number().min(0).default(1),
     /** Goal for tasks whose state lacks it (car); absent: the task default. */
     goal: z.tuple([z.number(), z.number()]).optional(),
-    /** Project the fitted cost's C onto the PSD cone (nearest convex quadratic). */
-    cost_psd: z.boolean().default(false),
+    /** Project the fitted cost's C onto the PSD cone and refit c, c0 (as the latent agents' agent.cost_convex). */
+    cost_convex: z.boolean().default(false),
     /** Ridge of the fitted cost. */
     cost_ridge: z.number().min(0).default(1e-6),
     /** Fresh episodes of the final evaluation. */

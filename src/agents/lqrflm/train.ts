@@ -25,7 +25,6 @@ import {
   type TrajectoryBatch,
 } from '../../control/index.js';
 import { KlStep } from '../../control/kl-step.js';
-import { projectPSD } from '../../linalg/index.js';
 import { resolveLqrflmConfig, type LqrflmConfig } from './config.js';
 import { actionCostMatrix, knownTaskCost } from './task-cost.js';
 import { episodeStats, runEpisode, type EpisodeResult } from './rollouts.js';
@@ -81,8 +80,7 @@ function buildCost(env: Env, config: LqrflmConfig, batch: TrajectoryBatch, all: 
   if (config.cost === 'known') return knownTaskCost(env.spec, config, batch);
   const { T, dx, du } = batch;
   const pooled = all.length === 1 ? all[0] : concatBatches(all);
-  const fit = fitQuadraticStateCost(pooled, env.spec.cost.actionWeight, config.cost_ridge);
-  const q = config.cost_psd ? { ...fit, Cx: projectPSD(fit.Cx, dx) } : fit;
+  const q = fitQuadraticStateCost(pooled, env.spec.cost.actionWeight, config.cost_ridge, config.cost_convex);
   const cost = addActionQuadratic(zeroCost(T, dx, du), actionCostMatrix(env.spec));
   addStateQuadratic(cost, q, { to: T - 1 });
   if (config.terminal_weight > 0) addStateQuadratic(cost, q, { from: T, to: T, weight: config.terminal_weight });
