@@ -8,7 +8,8 @@
  * Wall times are per run on whatever else the machine is doing.
  */
 import { makeEnv } from '../src/envs/registry.js';
-import { lqrflmStatePreset, trainLqrflm } from '../src/agents/lqrflm/index.js';
+import { trainLqrflm } from '../src/agents/lqrflm/index.js';
+import { LQRFLM_BY_TASK } from '../src/config/presets.js';
 
 async function main(): Promise<void> {
   const [env = 'nav2d', seedList = '1,2,3', cfg = '{}', envp = '{}'] = process.argv.slice(2);
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const cli = JSON.parse(cfg) as Record<string, unknown>;
   const usePreset = cli.preset !== false;
   delete cli.preset;
-  const config = { ...(usePreset ? lqrflmStatePreset(env) : {}), ...cli };
+  const config = { ...(usePreset ? LQRFLM_BY_TASK[env.replace(/-sparse$/, '')]?.agent ?? {} : {}), ...cli };
   const envParams = JSON.parse(envp) as Record<string, unknown>;
   const verbose = process.env.VERBOSE === '1';
   const finals: number[] = [];

@@ -5,7 +5,8 @@
  * flags → `--set` overrides.
  */
 import { z } from 'zod';
-import { MODEL_DEFAULTS, modelConfigSchema, modelTaskDefaults } from '../model/index.js';
+import { MODEL_DEFAULTS, modelConfigSchema } from '../model/index.js';
+import { MODEL_BY_TASK, taskRow } from './presets.js';
 
 export const modelJobSchema = z
   .object({
@@ -45,7 +46,7 @@ export function modelJobDefaults(p: { env: string; seed: number; prior?: 'lds' |
     action_std: 0.5,
     steps: p.steps ?? 2000,
     backend: 'auto',
-    model: { ...MODEL_DEFAULTS, ...modelTaskDefaults(p.env), ...(p.prior ? { prior: p.prior } : {}) },
+    model: { ...MODEL_DEFAULTS, ...taskRow(MODEL_BY_TASK, p.env, {}), ...(p.prior ? { prior: p.prior } : {}) },
     output: { log_every: 50, checkpoint_every: 500, strip_frames: 10, strip_scale: 4 },
   };
 }

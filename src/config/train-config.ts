@@ -5,12 +5,13 @@
  * `--set` overrides.
  */
 import { z } from 'zod';
-import { lqrflmConfig, lqrflmStatePreset } from '../agents/lqrflm/index.js';
-import { PPO_PIXEL_DEFAULTS, ppoConfig } from '../agents/ppo/config.js';
+import { lqrflmConfig } from '../agents/lqrflm/index.js';
+import { ppoConfig } from '../agents/ppo/config.js';
 import { solarAgentConfig } from '../agents/solar/config.js';
 import { vaeAgentConfig } from '../agents/vae/config.js';
-import { MPC_PAPER_AGENT, mpcAgentConfig } from '../agents/mpc/config.js';
-import { MODEL_DEFAULTS, modelConfigSchema, modelTaskDefaults } from '../model/index.js';
+import { mpcAgentConfig } from '../agents/mpc/config.js';
+import { MODEL_DEFAULTS, modelConfigSchema } from '../model/index.js';
+import { LATENT_BY_TASK, LATENT_PAPER, LATENT_PAPER_BY_TASK, LQRFLM_BY_TASK, LQRFLM_PAPER, MODEL_BY_TASK, MPC_PAPER, PPO_PIXELS, PRETRAIN_DEFAULTS, QUICK, taskRow, type Layer } from './presets.js';
 import { resolveConfig } from './resolve-config.js';
 
 export const METHODS = {
@@ -92,106 +93,40 @@ export const trainConfigSchema = z
   });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
-/** Small settings for tests and a first look (minutes → seconds). */
-const QUICK = {
-  lqrflm: { agent: { iterations: 3, rollouts: 10, eval_episodes: 5 } },
-  ppo: { agent: { total_steps: 4096, eval_episodes: 5 } },
-  solar: {
-    agent: { iterations: 3, rollouts: 8, eval_episodes: 4, refine_steps: 20 },
-    model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, dynamics_start_step: 60, batch_sequences: 4 },
-    pretrain: { rollouts: 16, steps: 150, log_every: 25 },
-  },
-  vae: {
-    agent: { iterations: 3, rollouts: 8, eval_episodes: 4 },
-    model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, batch_sequences: 4 },
-    pretrain: { rollouts: 16, steps: 150, log_every: 25 },
-  },
-  mpc: {
-    agent: { iterations: 3, rollouts: 4, eval_episodes: 4, samples: 64, elites: 8, cem_iterations: 3, plan_horizon: 5, hidden: 64, initial_fit_steps: 500, fit_steps: 100 },
-    model: { network: 'mlp', hidden: 64, kl_warmup_steps: 60, dynamics_start_step: 60, batch_sequences: 4 },
-    pretrain: { rollouts: 16, steps: 150, log_every: 25 },
-  },
-} as const;
-
-/** parasol's values (docs/method.md): kl_step 2.0, data weight 50; the reacher's 100 / 40 rollouts, 10 iterations, ds = 10. */
-function paperValues(method: MethodName, env: string) {
-  const reacher = env.replace(/-sparse$/, '') === 'reacher';
-  if (method === 'lqrflm') return { agent: { kl_step: 2.0 } };
-  return {
-    agent: { kl_step: 2.0, data_weight: 50, iterations: 10, rollouts: reacher ? 40 : 20 },
-    // parasol fitted the cost after pretraining, not with the model.
-    model: { cost_head: false, ...(reacher ? { latent_dim: 10 } : {}) },
-    pretrain: { rollouts: 100 },
-  };
+/** `src` without the keys `schema` lacks (the ablations take SOLAR's task rows). */
+function only(schema: { shape: object }, src: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(src).filter(([k]) => k in schema.shape));
 }
 
 /**
- * Our per-task SOLAR defaults. The reacher: the paper's data budget (100 pretraining rollouts,
- * 10 iterations of 40: 25,000 steps), but kl_step 1 and the squared-distance cost
- * 10‖d‖² + ‖u‖² — the cone ‖d‖ + ‖u‖² is badly fitted by a quadratic (README, LQR-FLM).
+ * The config `solar train` starts from for a task, method and preset, before the task's own
+ * parameters and `--set`: the schema defaults, then the rows of presets.ts (the task's in the
+ * `default` preset, the paper's or the quick preset's).
  */
-function solarTaskDefaults(env: string): TaskDefaults {
-  const d = perTaskDefaults(env);
-  // Sparse tasks: the success model keeps every iteration's labels (agent.success_memory; README, reacher-sparse).
-  return env.endsWith('-sparse') ? { ...d, agent: { ...d.agent, success_memory: true } } : d;
-}
-
-type TaskDefaults = { env?: Record<string, unknown>; agent?: Record<string, unknown>; model?: Record<string, unknown>; pretrain?: Record<string, unknown> };
-
-function perTaskDefaults(env: string): TaskDefaults {
-  const base = env.replace(/-sparse$/, '');
-  // The reacher's latent cost per t in a 4-D chart (q, q̇) of the rollouts' latents, convex:
-  // with a perfect encoder 5 of 6 seeds against the global fit's 2 of 6 (bench/solar-oracle.ts).
-  // Its window ±10 steps, the terminal cost ×30 and the best-ending policy kept (README, 2026-12-06):
-  // from pixels 2 of 3 seeds ≤ 0.05 (0.049, 0.031, 0.119) against 1 of 3 without (0.067, 0.042, 0.132).
-  if (base === 'reacher') {
-    const dense = env === base ? { cost_convex: true, cost_fit: 'local', cost_window: 10, terminal_weight: 30, keep_best: true } : {};
-    return { env: env === 'reacher' ? { cost_form: 'squared' } : {}, agent: { rollouts: 40, iterations: 10, ...dense }, pretrain: { rollouts: 100 } };
-  }
-  if (base === 'car') return { agent: { rollouts: 20, iterations: 10 }, pretrain: { rollouts: 50 } };
-  // nav2d, measured (README): 100 rollouts × 2,000 steps encoded the agent with R² 0.85
-  // (50 × 1,500: 0.77) and SOLAR ended at 1.14 instead of 2.40, in less wall time.
-  // With the shared-dynamics model, 40 rollouts per iteration reached ≈ 0.2 by iteration 6 where
-  // 20 were at 0.38 after 10 (seed 1).
-  // Measured (README): the cost head, trained jointly, made seed 2's pretrained model encode the
-  // goal (held-out R² 0.61 → 0.93, agent 0.86 → 0.98); 200 refinement steps per iteration took
-  // seed 0's rollouts from 0.20 to 0.09 and seed 1's from 0.20 to 0.18 by iteration 10.
-  // The convex cost fit (C projected onto the PSD cone), 3 seeds: final 0.056 / 0.101 / 0.083
-  // (100 evaluation episodes: 0.079 / 0.086 / 0.075), rollouts ≤ 0.1 from 15,000 / 17,000 / 15,000
-  // env steps; the plain fit: 0.042 / 0.166 / 0.066, ≤ 0.1 from 19,000 / never / 23,000.
-  if (base === 'nav2d' && env === base) return { agent: { rollouts: 40, refine_steps: 200, cost_convex: true }, pretrain: { rollouts: 100, steps: 2000 } };
-  if (base === 'nav2d') return { agent: { rollouts: 40 }, pretrain: { rollouts: 100, steps: 2000 } };
-  return {};
-}
-
 export function trainDefaults(p: { env: string; method: MethodName; obs: 'state' | 'pixels'; preset: Preset; seed: number }) {
-  const paper = p.preset === 'paper' ? paperValues(p.method, p.env) : null;
-  const quick = p.preset === 'quick' ? QUICK[p.method] : null;
+  const paper = p.preset === 'paper';
+  const quick = p.preset === 'quick' ? QUICK[p.method] : {};
   const output = { gif_episodes: 2, gif_scale: 4, gif_fps: 10 };
   const base = { command: 'train', seed: p.seed, method: p.method, obs: p.obs, preset: p.preset, env: { name: p.env, render: p.obs === 'pixels' } };
   if (p.method === 'lqrflm') {
-    return { ...base, agent: { ...lqrflmConfig.parse({}), ...(paper ? {} : lqrflmStatePreset(p.env)), ...paper?.agent, ...quick?.agent }, output };
+    const task = paper ? LQRFLM_PAPER : taskRow(LQRFLM_BY_TASK, p.env.replace(/-sparse$/, ''), {});
+    return { ...base, agent: { ...lqrflmConfig.parse({}), ...task.agent, ...quick.agent }, output };
   }
   if (p.method === 'ppo') {
-    // The standard implementations' MuJoCo settings; from pixels with 8 envs in lockstep (agents/ppo/config.ts).
-    return { ...base, backend: 'wasm', agent: { ...ppoConfig.parse({}), ...(p.obs === 'pixels' ? PPO_PIXEL_DEFAULTS : {}), ...quick?.agent }, output };
+    return { ...base, backend: 'wasm', agent: { ...ppoConfig.parse({}), ...(p.obs === 'pixels' ? PPO_PIXELS.agent : {}), ...quick.agent }, output };
   }
-  const q = quick as (typeof QUICK)['solar'] | null;
-  const pp = paper as ReturnType<typeof paperValues> & { model?: object; pretrain?: object } | null;
-  const ours = p.preset === 'paper' ? {} : solarTaskDefaults(p.env);
-  // The VAE ablation: SOLAR's budget and model with the N(0, I) prior; agent keys SOLAR has and it lacks (data_weight) are dropped.
-  const vae = p.method === 'vae';
-  // The MPC ablation: SOLAR's budget and model; the paper preset adds parasol's CEM (1024 samples, 15 elites, 10 iterations, horizon 20).
-  const mpc = p.method === 'mpc';
-  const agentSchema = vae ? vaeAgentConfig : mpc ? mpcAgentConfig : solarAgentConfig;
-  const agent = Object.fromEntries(Object.entries({ ...ours.agent, ...pp?.agent, ...(mpc && pp ? MPC_PAPER_AGENT : {}), ...q?.agent }).filter(([k]) => k in agentSchema.shape));
+  // SOLAR and its ablations: one budget and model; the VAE's prior is N(0, I).
+  const task: Layer = paper ? {} : taskRow(LATENT_BY_TASK, p.env, {});
+  const pp: Layer = paper ? { ...taskRow(LATENT_PAPER_BY_TASK, p.env, LATENT_PAPER) } : {};
+  const agentSchema = p.method === 'vae' ? vaeAgentConfig : p.method === 'mpc' ? mpcAgentConfig : solarAgentConfig;
+  const planner = p.method === 'mpc' && paper ? MPC_PAPER.agent : {};
   return {
     ...base,
-    env: { ...base.env, ...ours.env },
+    env: { ...base.env, ...task.env },
     backend: 'wasm',
-    agent: { ...agentSchema.parse({}), ...agent },
-    model: { ...MODEL_DEFAULTS, ...modelTaskDefaults(p.env), ...(p.method === 'solar' ? ours.model : {}), ...pp?.model, ...q?.model, ...(vae ? { prior: 'normal' as const } : {}) },
-    pretrain: { rollouts: 50, action_std: 0.5, steps: 1500, log_every: 50, eval_rollouts: PRETRAINED_HELD_OUT, ...ours.pretrain, ...pp?.pretrain, ...q?.pretrain },
+    agent: { ...agentSchema.parse({}), ...only(agentSchema, { ...task.agent, ...pp.agent, ...planner, ...quick.agent }) },
+    model: { ...MODEL_DEFAULTS, ...taskRow(MODEL_BY_TASK, p.env, {}), ...pp.model, ...quick.model, ...(p.method === 'vae' ? { prior: 'normal' as const } : {}) },
+    pretrain: { ...PRETRAIN_DEFAULTS, eval_rollouts: PRETRAINED_HELD_OUT, ...task.pretrain, ...pp.pretrain, ...quick.pretrain },
     output,
   };
 }

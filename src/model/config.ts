@@ -112,24 +112,6 @@ export const MODEL_DEFAULTS: ModelConfig = {
   prior_v_scale: 0.1,
 };
 
-/** Per-task defaults (latent size as in the paper's reacher, ds = 10; frame stacks for motion). */
-export function modelTaskDefaults(envName: string): Partial<ModelConfig> {
-  const base = envName.replace(/-sparse$/, '');
-  // nav2d: ds = 4 (the state size) left the goal unencoded. One shared θ rather than T time-varying
-  // ones (the task is time-invariant): held-out agent R² 0.946 against 0.83, seed 1, 2,000 steps,
-  // and SOLAR's predicted improvements were then realised (README).
-  // The cost head (dense nav2d only: the sparse task's cost is a success flag) made the goal
-  // linear in the latent: seed 2's held-out goal R² 0.61 → 0.93 (README). A static goal is as
-  // static under any invertible code, so the LDS prior alone does not ask for a linear one.
-  if (base === 'nav2d') return { latent_dim: 6, dynamics: 'shared', ...(envName === base ? { cost_head: true } : {}) };
-  if (base === 'car') return { latent_dim: 6 };
-  // The reacher: a frame stack of 2, since SOLAR's local models need the arm's velocity (with a
-  // perfect encoder and the true cost: 6 of 6 seeds with q̇, 1 of 6 without, bench/solar-oracle.ts);
-  // one shared θ and the cost head as on nav2d, σ_c 0.05 for a state cost 10‖d‖² spanning 0–1.2.
-  if (base === 'reacher') return { latent_dim: 10, frame_stack: 2, dynamics: 'shared', ...(envName === base ? { cost_head: true, cost_std: 0.05 } : {}) };
-  return {};
-}
-
 /** KL weight at a training step. */
 export function klWeight(c: ModelConfig, step: number): number {
   if (c.kl_warmup_steps === 0 || step >= c.kl_warmup_steps) return 1;

@@ -4,7 +4,7 @@
  * networks, SVI for q(θ)), with the VAE ablation (N(0, I) prior per frame) by config.
  * Browser-safe: no Node APIs here (checkpoint files are written by src/run).
  */
-export { modelConfigSchema, MODEL_DEFAULTS, MODEL_SETTING_CHANGES, withoutAddedDefaults, modelTaskDefaults, klWeight, sviStepSize, type ModelConfig } from './config.js';
+export { modelConfigSchema, MODEL_DEFAULTS, MODEL_SETTING_CHANGES, withoutAddedDefaults, klWeight, sviStepSize, type ModelConfig } from './config.js';
 export { SolarModel, type ModelShape } from './model.js';
 export { sequencesFromEpisodes, toSequence, stackFrames, checkImage, type Sequence, type SequenceSet, type ImageShape, type StateCostFn } from './dataset.js';
 export { trainStep, checkData, type StepMetrics } from './train.js';

@@ -9,4 +9,3 @@ export {
 } from './train.js';
 export { runEpisode, episodeStats, type EpisodeResult, type EpisodeStats } from './rollouts.js';
 export { knownTaskCost, knownCostTasks, actionCostMatrix } from './task-cost.js';
-export { LQRFLM_STATE_PRESETS, lqrflmStatePreset } from './presets.js';

@@ -62,5 +62,3 @@ export const mpcAgentConfig = z
 
 export type MpcAgentConfig = z.infer<typeof mpcAgentConfig>;
 
-/** The paper's (parasol's) planner: 1024 samples, 15 elites, 10 CEM iterations, horizon 20, hidden 200 (the `paper` preset). */
-export const MPC_PAPER_AGENT = { samples: 1024, elites: 15, cem_iterations: 10, plan_horizon: 20, hidden: 200 } as const;

@@ -95,17 +95,6 @@ export const ppoConfig = z
 
 export type PpoConfig = z.infer<typeof ppoConfig>;
 
-/**
- * Defaults for learning from pixels: the same settings as from the state, with the 2048 steps
- * of an update collected by 8 envs in lockstep (256 each), so that the conv net acts on
- * batches of 8 images. Measured on nav2d (seed 1): the Atari settings of the same
- * implementations (8 × 128 steps, 4 epochs of 256, lr 2.5e-4, clip 0.1) ran ~3× more env steps
- * per second but reached only 0.72–0.77 final distance after 205k steps, these 0.39 after 102k.
- */
-export const PPO_PIXEL_DEFAULTS = {
-  num_envs: 8,
-} as const satisfies Partial<PpoConfig>;
-
 /** Defaults overridden by `overrides`; throws a readable error listing every bad field. */
 export function resolvePpoConfig(overrides: Record<string, unknown> = {}): PpoConfig {
   const r = ppoConfig.safeParse(overrides);
