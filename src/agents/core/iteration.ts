@@ -4,6 +4,7 @@
  * rollout loop, the time split of the stages, and the progress every iteration reports.
  */
 import { episodeStats, type EpisodeOutcome } from '../../envs/rollout.js';
+import type { Env } from '../../envs/types.js';
 
 // Every method's episode seeds (LQR-FLM's from the state too): the same task instances.
 export { evalEpisodeSeed, trainEpisodeSeed } from '../../envs/episode-seeds.js';
@@ -61,4 +62,16 @@ export function costFitReport(fit: { successLabels?: number; fitR2?: number }): 
 export function iterationProgress(iteration: number, envSteps: number, episodes: readonly EpisodeOutcome[]): IterationProgress {
   const s = episodeStats(episodes);
   return { iteration, env_steps: envSteps, mean_cost: s.mean_cost, mean_final_distance: s.mean_final_distance, success_rate: s.success_rate };
+}
+
+/** What a self-contained trainer (LQR-FLM on the state, PPO) is given: the task, the settings, the seed, progress callbacks. */
+export interface TrainerOptions<C, M, E> {
+  /** Makes the task (a trainer may call it more than once, e.g. one env per parallel rollout). */
+  readonly makeEnv: () => Env | Promise<Env>;
+  /** Overrides of the defaults in the method's config.ts (validated), or a resolved config. */
+  readonly config?: Partial<C> | Record<string, unknown>;
+  readonly seed: number;
+  readonly onIteration?: (m: M) => void | Promise<void>;
+  /** Called after each evaluation episode (for a progress bar). */
+  readonly onEvalEpisode?: (index: number, e: E) => void;
 }

@@ -25,6 +25,7 @@ import {
   type TrajectoryBatch,
 } from '../../control/index.js';
 import { KlStep } from '../../control/kl-step.js';
+import type { TrainerOptions } from '../core/iteration.js';
 import { resolveLqrflmConfig, type LqrflmConfig } from './config.js';
 import { actionCostMatrix, knownTaskCost } from './task-cost.js';
 import { episodeStats, runEpisode, type EpisodeResult } from './rollouts.js';
@@ -59,15 +60,7 @@ export interface LqrflmSummary {
   readonly wall_s: number;
 }
 
-export interface TrainLqrflmOptions {
-  readonly makeEnv: () => Env | Promise<Env>;
-  /** Overrides of the defaults in config.ts (validated), or a resolved config. */
-  readonly config?: Partial<LqrflmConfig>;
-  readonly seed: number;
-  readonly onIteration?: (m: LqrflmIterationMetrics) => void | Promise<void>;
-  /** Called after each evaluation episode (for a progress bar). */
-  readonly onEvalEpisode?: (index: number, e: EpisodeResult) => void;
-}
+export type TrainLqrflmOptions = TrainerOptions<LqrflmConfig, LqrflmIterationMetrics, EpisodeResult>;
 
 export interface TrainLqrflmResult {
   readonly config: LqrflmConfig;

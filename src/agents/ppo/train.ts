@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ClippedAdam, type AdamOptions } from '../../model/adam.js';
 import { evalEpisodeSeed } from '../../envs/episode-seeds.js';
+import type { TrainerOptions } from '../core/iteration.js';
 import { episodeStats, rollout, type EpisodeOutcome } from '../../envs/rollout.js';
 import type { BoxSpec, Env, TimeStep } from '../../envs/types.js';
 import { Rng, deriveSeed } from '../../random/rng.js';
@@ -64,17 +65,9 @@ export interface PpoSummary {
   readonly wall_s: number;
 }
 
-export interface TrainPpoOptions {
-  /** Called once per parallel env (`num_envs`) and once more for the evaluation episodes. */
-  readonly makeEnv: () => Env | Promise<Env>;
+export interface TrainPpoOptions extends TrainerOptions<PpoConfig, PpoIterationMetrics, EpisodeOutcome> {
   /** What the policy sees: the true state (normalised) or the camera image (env must render). */
   readonly obs: PpoObsKind;
-  /** Overrides of the defaults in config.ts (validated), or a resolved config. */
-  readonly config?: Partial<PpoConfig> | Record<string, unknown>;
-  readonly seed: number;
-  readonly onIteration?: (m: PpoIterationMetrics) => void | Promise<void>;
-  /** Called after each evaluation episode (for a progress bar). */
-  readonly onEvalEpisode?: (index: number, e: EpisodeOutcome) => void;
 }
 
 export interface TrainPpoResult {
