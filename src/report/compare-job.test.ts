@@ -5,6 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compiledWorker, runCompare } from './compare-job.js';
 import { planRun, resolveMethod } from './compare-plan.js';
+import { resolveConfig } from '../config/resolve-config.js';
+import { RunDir } from '../run/run-dir.js';
+import { rolloutConfigSchema, rolloutDefaults, runRolloutJob } from '../run/rollout-job.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'solar-compare-job-'));
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
@@ -49,6 +52,30 @@ describe('compare runs', () => {
     actions.length = 0;
     await runCompare(opts, { onPlan: (runs) => actions.push(...runs.map((r) => r.action)) });
     expect(actions).toEqual(['reuse']);
+  });
+
+  it("draws the random policy as solar rollout measures it, and reports a run's solar eval", async () => {
+    const out = join(tmp(), 'cmp');
+    const { report } = await runCompare({ env: 'nav2d', methods: 'lqrflm', seeds: '0,3', preset: 'quick', set: ['output.gif_episodes=0'], out, jobs: 1 });
+    // Independent reference: `solar rollout --seed S --episodes 100 --set env.render=false` for S = 0 and 3.
+    const rollouts = await Promise.all([0, 3].map(async (seed) => {
+      const config = resolveConfig(rolloutConfigSchema, { defaults: rolloutDefaults('nav2d', seed, 100), sets: ['env.render=false'] });
+      return runRolloutJob(config, RunDir.create(join(tmp(), `rollout-${seed}`)));
+    }));
+    const mean = (f: (s: { mean_final_distance: number; success_rate: number }) => number) => (f(rollouts[0]) + f(rollouts[1])) / 2;
+    expect(report.random_policy!.episodes).toBe(200);
+    expect(report.random_policy!.mean_final_distance).toBeCloseTo(mean((s) => s.mean_final_distance), 12);
+    expect(report.random_policy!.success_rate).toBeCloseTo(mean((s) => s.success_rate), 12);
+    expect(readFileSync(join(out, 'distance.svg'), 'utf8')).toMatch(/stroke-dasharray="2 3"\/>[\s\S]*random policy/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('Random policy u ~ N(0, 0.5²)');
+    // A run's largest `solar eval` is in the runs table.
+    const run = join(out, 'runs', 'lqrflm-state-s0');
+    writeFileSync(join(run, 'evaluation-100.json'), JSON.stringify({ mean_final_distance: 0.0123, success_rate: 0.97 }));
+    writeFileSync(join(run, 'evaluation-20.json'), JSON.stringify({ mean_final_distance: 0.5, success_rate: 0.1 }));
+    const again = await runCompare({ env: 'nav2d', methods: 'lqrflm', seeds: '0,3', preset: 'quick', set: ['output.gif_episodes=0'], out, jobs: 1, randomPolicy: false });
+    expect(again.report.methods[0].runs[0].evaluation).toEqual({ episodes: 100, mean_final_distance: 0.0123, success_rate: 0.97 });
+    expect(again.report.random_policy).toBeUndefined();
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('| 0.0123, 0.97 (100) |');
   });
 
   it('turns --budget into agent.iterations from pretraining and per-iteration steps; an explicit --set wins', async () => {

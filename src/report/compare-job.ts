@@ -15,6 +15,7 @@ import { buildReport, writeReport, type CompareReport, type RunStatus } from './
 import { executeRun, type RunTask, type WorkerMessage } from './compare-run.js';
 import type { RunSummary } from '../run/summary.js';
 import type { TrainHooks } from '../run/train-job.js';
+import { randomPolicyReference } from '../run/rollout-job.js';
 
 export interface CompareOptions {
   env: string;
@@ -33,6 +34,14 @@ export interface CompareOptions {
   force?: boolean;
   /** 'never': run in this process even when the compiled worker exists. */
   workers?: 'auto' | 'never';
+  /** false: no random-policy reference in the report (default: 100 episodes per seed, as `solar rollout`). */
+  randomPolicy?: boolean;
+}
+
+/** The random policy's final distance, cost and success on the task (the report's reference line). */
+async function randomReference(env: { name: string } & Record<string, unknown>, seeds: readonly number[]): Promise<CompareReport['random_policy']> {
+  const r = await randomPolicyReference(env, seeds);
+  return { episodes: r.episodes, mean_final_distance: r.mean_final_distance, mean_cost: r.mean_cost, success_rate: r.success_rate };
 }
 
 export interface RunOutcome {
@@ -157,7 +166,9 @@ export async function runCompare(opts: CompareOptions, events: CompareEvents = {
     }
   });
 
+  const randomPolicy = opts.randomPolicy === false ? undefined : await randomReference(methods[0].configs[0].env as { name: string } & Record<string, unknown>, seeds);
   const { report, histories } = buildReport({
+    randomPolicy,
     outDir: opts.out,
     env: opts.env,
     successDistance: facts.successDistance,

@@ -52,7 +52,7 @@ interface Line {
 export function compareCurveSvg(
   methods: readonly MethodCurves[],
   field: 'mean_final_distance' | 'mean_cost',
-  opts: { title: string; threshold?: number; width?: number; height?: number },
+  opts: { title: string; threshold?: number; reference?: { value: number; label: string }; width?: number; height?: number },
 ): string {
   const W = opts.width ?? 760, H = opts.height ?? 420;
   const m = { l: 70, r: 180, t: 40, b: 50 };
@@ -81,6 +81,7 @@ export function compareCurveSvg(
   const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`;
   if (xs.length === 0) return `${head}\n<rect width="${W}" height="${H}" fill="white"/>\n<text x="20" y="30">${esc(opts.title)}: no data</text>\n</svg>`;
   if (opts.threshold !== undefined && okY(opts.threshold)) ys.push(opts.threshold);
+  if (opts.reference !== undefined && okY(opts.reference.value)) ys.push(opts.reference.value);
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (x0 === x1) [x0, x1] = [x0 / 2, x1 * 2];
@@ -120,6 +121,11 @@ export function compareCurveSvg(
     const y = f(py(opts.threshold));
     out.push(`<line x1="${m.l}" y1="${y}" x2="${W - m.r}" y2="${y}" stroke="#555" stroke-width="1.5" stroke-dasharray="6 4"/>`);
     legend(lines.length, '#555', `success ≤ ${opts.threshold}`, ' stroke-dasharray="6 4"');
+  }
+  if (opts.reference !== undefined && okY(opts.reference.value)) {
+    const y = f(py(opts.reference.value));
+    out.push(`<line x1="${m.l}" y1="${y}" x2="${W - m.r}" y2="${y}" stroke="#999" stroke-width="1.5" stroke-dasharray="2 3"/>`);
+    legend(lines.length + (opts.threshold !== undefined && okY(opts.threshold) ? 1 : 0), '#999', opts.reference.label, ' stroke-dasharray="2 3"');
   }
   out.push('</svg>');
   return out.join('\n');

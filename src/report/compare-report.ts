@@ -4,7 +4,7 @@
  * curves as SVG files beside it) and a self-contained `report.html` (inline SVG, configs in
  * collapsible blocks, no external assets).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareCurveSvg } from './compare-plots.js';
 import type { PlannedRun, ResolvedMethod } from './compare-plan.js';
@@ -34,6 +34,8 @@ export interface RunRecord {
   wall_s?: number;
   /** Latent methods: the pretrained model's held-out R² per state group (summary.json's pretrained_model). */
   pretrained_r2?: Record<string, number>;
+  /** The largest `solar eval --episodes N` of the run (evaluation-N.json), when there is one. */
+  evaluation?: { episodes: number; mean_final_distance: number; success_rate: number };
 }
 
 export interface MethodRecord {
@@ -69,6 +71,8 @@ export interface CompareReport {
   budget?: number;
   /** Key of the method the ratios are relative to (SOLAR when compared, else the first). */
   reference: string;
+  /** The random policy u ~ N(0, 0.5²) on the task, `solar rollout`'s 100 episodes per seed (the plots' reference line). */
+  random_policy?: { episodes: number; mean_final_distance: number; mean_cost: number; success_rate: number };
   methods: MethodRecord[];
 }
 
@@ -99,6 +103,17 @@ export interface ReportInput {
   runs: readonly PlannedRun[];
   /** Status of each run of this invocation (by run name); absent: not attempted. */
   outcomes: ReadonlyMap<string, { status: RunStatus; error?: string }>;
+  randomPolicy?: CompareReport['random_policy'];
+}
+
+/** The run's largest evaluation-N.json (solar eval), if any. */
+function largestEvaluation(dir: string): RunRecord['evaluation'] | undefined {
+  if (!existsSync(dir)) return undefined;
+  const ns = readdirSync(dir).map((f) => /^evaluation-(\d+)\.json$/.exec(f)).filter((m) => m !== null).map((m) => Number(m![1])).sort((a, b) => b - a);
+  if (ns.length === 0) return undefined;
+  const e = JSON.parse(readFileSync(join(dir, `evaluation-${ns[0]}.json`), 'utf8')) as { mean_final_distance?: unknown; success_rate?: unknown };
+  if (typeof e.mean_final_distance !== 'number' || typeof e.success_rate !== 'number') return undefined;
+  return { episodes: ns[0], mean_final_distance: e.mean_final_distance, success_rate: e.success_rate };
 }
 
 /** Builds the report's numbers from the run directories and the plan. */
@@ -127,6 +142,8 @@ export function buildReport(input: ReportInput): { report: CompareReport; histor
       if (typeof summary.wall_s === 'number') rec.wall_s = summary.wall_s;
       const r2 = (summary as unknown as { pretrained_model?: { r2?: Record<string, number> } }).pretrained_model?.r2;
       if (r2 && typeof r2 === 'object') rec.pretrained_r2 = r2;
+      const evaluation = largestEvaluation(r.dir);
+      if (evaluation) rec.evaluation = evaluation;
       const cap = m.plannedSteps ?? input.budget;
       if (cap !== undefined && rec.training_env_steps !== undefined && rec.training_env_steps > cap) {
         warnings.push(`seed ${r.seed} trained on ${rec.training_env_steps} env steps, more than the ${cap} planned${input.budget !== undefined ? ` (budget ${input.budget})` : ''}`);
@@ -167,6 +184,7 @@ export function buildReport(input: ReportInput): { report: CompareReport; histor
     seeds: [...input.seeds],
     ...(input.budget !== undefined ? { budget: input.budget } : {}),
     reference: ref.key,
+    ...(input.randomPolicy ? { random_policy: input.randomPolicy } : {}),
     methods,
   };
   return { report, histories };
@@ -247,6 +265,11 @@ function notes(report: CompareReport): string[] {
     `Ratio: a method's median steps to threshold over ${report.reference}'s ("> r": a lower bound, the method did not reach it; "< r": an upper bound, the reference did not).`,
     'Final distance, success rate: the final evaluation over fresh episodes (summary.json), mean ± sample std over seeds. Env steps: summary.json (training and the evaluation episodes).',
   ];
+  if (report.random_policy) {
+    const r = report.random_policy;
+    out.push(`Random policy u ~ N(0, 0.5²) (the curves' dotted line; \`solar rollout\`'s episodes, ${r.episodes} in all): final distance ${num(r.mean_final_distance)}, cost ${num(r.mean_cost)}, success rate ${num(r.success_rate)}.`);
+  }
+  if (report.methods.some((m) => m.runs.some((r) => r.evaluation))) out.push('solar eval: the largest `solar eval RUN_DIR --episodes N` of a run (evaluation-N.json), the same policy on N fresh episodes.');
   return out;
 }
 
@@ -263,6 +286,7 @@ function runRows(report: CompareReport): string[][] {
       steps(r.steps_to_threshold),
       num(r.final_distance),
       num(r.success_rate),
+      r.evaluation ? `${num(r.evaluation.mean_final_distance)}, ${num(r.evaluation.success_rate)} (${r.evaluation.episodes})` : '–',
       num(r.mean_cost),
       num(r.env_steps),
       duration(r.wall_s),
@@ -270,7 +294,7 @@ function runRows(report: CompareReport): string[][] {
     ]),
   );
 }
-const RUN_HEADER = ['run', 'status', 'steps to threshold', 'final distance', 'success rate', 'mean cost', 'env steps', 'wall time', 'pretrained model: held-out R²'];
+const RUN_HEADER = ['run', 'status', 'steps to threshold', 'final distance', 'success rate', 'solar eval: final distance, success rate (episodes)', 'mean cost', 'env steps', 'wall time', 'pretrained model: held-out R²'];
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function mdTable(header: string[], rows: string[][]): string {
@@ -359,8 +383,14 @@ export function reportHtml(report: CompareReport, svgs: { distance: string; cost
 export function writeReport(outDir: string, report: CompareReport, histories: ReadonlyMap<string, CurvePoint[][]>): string[] {
   const curves = report.methods.map((m) => ({ label: m.key, runs: histories.get(m.key) ?? [] }));
   const svgs = {
-    distance: compareCurveSvg(curves, 'mean_final_distance', { title: `${report.env}: final distance (mean over seeds, min–max band)`, threshold: report.success_distance }),
-    cost: compareCurveSvg(curves, 'mean_cost', { title: `${report.env}: cost per episode (mean over seeds, min–max band)` }),
+    distance: compareCurveSvg(curves, 'mean_final_distance', {
+      title: `${report.env}: final distance (mean over seeds, min–max band)`, threshold: report.success_distance,
+      reference: report.random_policy && { value: report.random_policy.mean_final_distance, label: 'random policy' },
+    }),
+    cost: compareCurveSvg(curves, 'mean_cost', {
+      title: `${report.env}: cost per episode (mean over seeds, min–max band)`,
+      reference: report.random_policy && { value: report.random_policy.mean_cost, label: 'random policy' },
+    }),
   };
   writeFileAtomic(join(outDir, 'compare.json'), JSON.stringify(clean(report), null, 2) + '\n');
   writeFileAtomic(join(outDir, 'distance.svg'), svgs.distance + '\n');

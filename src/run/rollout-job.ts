@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { makeEnv } from '../envs/registry.js';
-import { rollout, type Episode } from '../envs/rollout.js';
+import { episodeStats, rollout, type Episode, type EpisodeStats, type RolloutOptions } from '../envs/rollout.js';
+import type { Env } from '../envs/types.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { encodeGif, encodePng, type Image } from './images.js';
 import type { RunDir } from './run-dir.js';
@@ -45,6 +46,26 @@ export function rolloutDefaults(envName: string, seed: number, episodes: number)
 
 export type RolloutSummary = RunSummary;
 
+/** Episode i of `solar rollout --seed seed`'s random policy u ~ N(0, std² I) (reset seed and noise both from `seed` and i). */
+export function randomPolicyEpisode(env: Env, seed: number, i: number, std: number, options: RolloutOptions = {}): Promise<Episode> {
+  const epSeed = deriveSeed(seed, i);
+  const noise = new Rng(deriveSeed(epSeed, 1));
+  return rollout(env, () => Array.from({ length: env.spec.action.dim }, () => std * noise.normal()), epSeed, options);
+}
+
+/** The random policy's statistics on a task, as `solar rollout --episodes n` measures them per seed, over all the seeds' episodes. */
+export async function randomPolicyReference(envConfig: { name: string } & Record<string, unknown>, seeds: readonly number[], episodes = 100, std = 0.5): Promise<EpisodeStats & { episodes: number }> {
+  const { name, ...params } = envConfig;
+  const env = await makeEnv(name, { ...params, render: false });
+  const all: Episode[] = [];
+  try {
+    for (const seed of seeds) for (let i = 0; i < episodes; i++) all.push(await randomPolicyEpisode(env, seed, i, std));
+  } finally {
+    env.close();
+  }
+  return { ...episodeStats(all), episodes: all.length };
+}
+
 export async function runRolloutJob(config: RolloutConfig, dir: RunDir, onStep: () => void = () => {}): Promise<RolloutSummary> {
   const start = performance.now();
   const { name, ...params } = config.env;
@@ -54,10 +75,8 @@ export async function runRolloutJob(config: RolloutConfig, dir: RunDir, onStep: 
   const episodes: Episode[] = [];
   try {
     for (let i = 0; i < config.episodes; i++) {
-      const seed = deriveSeed(config.seed, i);
-      const noise = new Rng(deriveSeed(seed, 1));
-      const policy = () => Array.from({ length: env.spec.action.dim }, () => config.policy.std * noise.normal());
-      const ep = await rollout(env, policy, seed, { keepObservations: config.output.png_frames || config.output.gif, onStep });
+      const ep = await randomPolicyEpisode(env, config.seed, i, config.policy.std, { keepObservations: config.output.png_frames || config.output.gif, onStep });
+      const seed = ep.seed;
       episodes.push(ep);
       dir.appendJsonl('episodes.jsonl', { episode: i, seed, total_cost: ep.totalCost, final_distance: ep.finalDistance, success: ep.success });
       const frames: Image[] = ep.observations.filter((o) => o.length > 0).map((data) => ({ data, height: H, width: W, channels: C }));
