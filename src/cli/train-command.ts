@@ -1,6 +1,6 @@
 import { defaultRunDir, RunDir } from '../run/run-dir.js';
 import { canResume, methodPretrains, plannedIterations, resumeTrainJob, runTrainJob } from '../run/train-job.js';
-import { METHODS, PRESETS, resolveTrainConfig, trainConfigSchema, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
+import { resolveTrainConfig, trainConfigSchema, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
 import { UserError, type Io } from './io.js';
 import { savedRunConfig } from './options.js';
 import { progressBar, type Progress } from './progress.js';
@@ -22,14 +22,11 @@ export interface TrainOptions {
 }
 
 function trainConfigOf(opts: TrainOptions): TrainConfig {
-  if (!(opts.method in METHODS)) throw new UserError(`unknown method '${opts.method}'; known methods: ${Object.keys(METHODS).join(', ')}`);
-  const method = opts.method as MethodName;
-  const obs = (opts.obs ?? METHODS[method].obs[0]) as 'state' | 'pixels';
-  if (!PRESETS.includes(opts.preset as Preset)) throw new UserError(`unknown preset '${opts.preset}'; known presets: ${PRESETS.join(', ')}`);
   const flags: string[] = [];
   if (opts.iterations !== undefined) flags.push(`agent.iterations=${opts.iterations}`);
   if (opts.rollouts !== undefined) flags.push(`agent.rollouts=${opts.rollouts}`);
-  return resolveTrainConfig({ env: opts.env, method, obs, preset: opts.preset as Preset, seed: opts.seed, set: [...flags, ...opts.set] });
+  // resolveTrainConfig names an unknown method or preset.
+  return resolveTrainConfig({ env: opts.env, method: opts.method as MethodName, obs: opts.obs as 'state' | 'pixels' | undefined, preset: opts.preset as Preset, seed: opts.seed, set: [...flags, ...opts.set] });
 }
 
 /** `solar train`: learn a task with a method; a run directory with metrics, summary and pictures. */

@@ -16,14 +16,13 @@
 import { AGENT_SETTING_CHANGES } from '../agents/core/config-fields.js';
 import { MODEL_SETTING_CHANGES } from '../model/index.js';
 import type { SettingChanges } from '../util/added-settings.js';
+import { isConfigObject } from './overrides.js';
 
 /** The version new runs write. */
 export const CONFIG_VERSION = 2;
 
 /** Where a setting's removal is explained. */
 const REMOVAL_NOTES = 'docs/experiments/2026-12-06-results-notebook.md';
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One section from version 1 to 2: removed settings at their no-op value dropped, others refused. */
 function migrateSection(section: Record<string, unknown>, name: string, changes: SettingChanges, where: string): Record<string, unknown> {
@@ -53,8 +52,8 @@ export function migrateSavedConfig(saved: Record<string, unknown>, where: string
   if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) throw new Error(`${where}: config_version ${JSON.stringify(v)} is not a version`);
   if (from > CONFIG_VERSION) throw new Error(`${where}: config version ${from} was written by a newer solar (this one reads up to ${CONFIG_VERSION})`);
   if (from === 1) {
-    if (isObject(config.agent)) config.agent = migrateSection(config.agent, 'agent', AGENT_SETTING_CHANGES, where);
-    if (isObject(config.model)) config.model = migrateSection(config.model, 'model', MODEL_SETTING_CHANGES, where);
+    if (isConfigObject(config.agent)) config.agent = migrateSection(config.agent, 'agent', AGENT_SETTING_CHANGES, where);
+    if (isConfigObject(config.model)) config.model = migrateSection(config.model, 'model', MODEL_SETTING_CHANGES, where);
   }
   return config;
 }

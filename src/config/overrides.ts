@@ -7,6 +7,11 @@
 
 export type ConfigObject = { [key: string]: unknown };
 
+/** Whether `v` is a config section (a plain object, not an array or null). */
+export function isConfigObject(v: unknown): v is ConfigObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -32,7 +37,7 @@ export function configKeys(config: ConfigObject, prefix = ''): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(config)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push(...configKeys(v as ConfigObject, key));
+    if (isConfigObject(v)) out.push(...configKeys(v, key));
     else out.push(key);
   }
   return out.sort();

@@ -12,6 +12,7 @@ import { vaeAgentConfig } from '../agents/vae/config.js';
 import { mpcAgentConfig } from '../agents/mpc/config.js';
 import { MODEL_DEFAULTS, modelConfigSchema } from '../model/index.js';
 import { LATENT_BY_TASK, LATENT_PAPER, LATENT_PAPER_BY_TASK, LQRFLM_BY_TASK, LQRFLM_PAPER, MODEL_BY_TASK, MPC_PAPER, PPO_PIXELS, PRETRAIN_DEFAULTS, QUICK, taskRow, type Layer } from './presets.js';
+import { isConfigObject } from './overrides.js';
 import { resolveConfig } from './resolve-config.js';
 
 export const METHODS = {
@@ -117,7 +118,7 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
   }
   // SOLAR and its ablations: one budget and model; the VAE's prior is N(0, I).
   const task: Layer = paper ? {} : taskRow(LATENT_BY_TASK, p.env, {});
-  const pp: Layer = paper ? { ...taskRow(LATENT_PAPER_BY_TASK, p.env, LATENT_PAPER) } : {};
+  const pp: Layer = paper ? taskRow(LATENT_PAPER_BY_TASK, p.env, LATENT_PAPER) : {};
   const agentSchema = p.method === 'vae' ? vaeAgentConfig : p.method === 'mpc' ? mpcAgentConfig : solarAgentConfig;
   const planner = p.method === 'mpc' && paper ? MPC_PAPER.agent : {};
   return {
@@ -164,8 +165,7 @@ export function withNewDefaults(saved: Record<string, unknown>): Record<string, 
 }
 
 function fillMissing(saved: unknown, defaults: unknown): unknown {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(saved) || !isObject(defaults)) return saved;
+  if (!isConfigObject(saved) || !isConfigObject(defaults)) return saved;
   const out: Record<string, unknown> = { ...saved };
   for (const [k, d] of Object.entries(defaults)) out[k] = k in saved ? fillMissing(saved[k], d) : d;
   return out;

@@ -1,9 +1,9 @@
 /** The per-example terms against float64 formulas written out independently. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './backend.js';
 import { bernoulliLogLik, klToStandardNormal } from './likelihoods.js';
-import { KERNEL_MODES, randn, useKernels } from './test-helpers.js';
+import { describeEachKernelMode, randn } from './test-helpers.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -46,9 +46,7 @@ it('klToStandardNormal is ½ Σ (m² + s² − 1 − log s²) per row', () => {
   expect(Math.abs(zero[0])).toBeLessThan(1e-7);
 });
 
-describe.each(KERNEL_MODES)('bernoulliLogLik with solar\'s kernels: %s (composite: tfjs ops)', (mode) => {
-  beforeAll(() => useKernels(mode));
-  afterAll(() => useKernels('relaxed'));
+describeEachKernelMode("bernoulliLogLik with solar's kernels (composite: tfjs ops)", () => {
 
   it('has the gradient w·(x − σ(l)) per element (float64 by hand), for large |l| too, and the value above', () => {
     const shape = [4, 6, 4];

@@ -38,12 +38,6 @@ export interface CompareOptions {
   randomPolicy?: boolean;
 }
 
-/** The random policy's final distance, cost and success on the task (the report's reference line). */
-async function randomReference(env: { name: string } & Record<string, unknown>, seeds: readonly number[]): Promise<CompareReport['random_policy']> {
-  const r = await randomPolicyReference(env, seeds);
-  return { episodes: r.episodes, mean_final_distance: r.mean_final_distance, mean_cost: r.mean_cost, success_rate: r.success_rate };
-}
-
 export interface RunOutcome {
   status: RunStatus;
   summary?: RunSummary;
@@ -166,7 +160,7 @@ export async function runCompare(opts: CompareOptions, events: CompareEvents = {
     }
   });
 
-  const randomPolicy = opts.randomPolicy === false ? undefined : await randomReference(methods[0].configs[0].env as { name: string } & Record<string, unknown>, seeds);
+  const randomPolicy = opts.randomPolicy === false ? undefined : await randomPolicyReference(methods[0].configs[0].env as { name: string } & Record<string, unknown>, seeds);
   const { report, histories } = buildReport({
     randomPolicy,
     outDir: opts.out,

@@ -10,6 +10,7 @@ import { compareCurveSvg } from './compare-plots.js';
 import type { PlannedRun, ResolvedMethod } from './compare-plan.js';
 import { readSummary } from './compare-plan.js';
 import { formatBounded, meanStd, medianSteps, stepsRatio, stepsToThreshold, type Bounded, type CurvePoint } from './compare-stats.js';
+import type { EpisodeStats } from '../envs/rollout.js';
 import { writeFileAtomic } from '../run/run-dir.js';
 import { packageVersion } from '../run/version.js';
 
@@ -72,7 +73,7 @@ export interface CompareReport {
   /** Key of the method the ratios are relative to (SOLAR when compared, else the first). */
   reference: string;
   /** The random policy u ~ N(0, 0.5²) on the task, `solar rollout`'s 100 episodes per seed (the plots' reference line). */
-  random_policy?: { episodes: number; mean_final_distance: number; mean_cost: number; success_rate: number };
+  random_policy?: EpisodeStats & { episodes: number };
   methods: MethodRecord[];
 }
 

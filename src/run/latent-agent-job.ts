@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IterationProgress } from '../agents/core/iteration.js';
-import { withoutAddedAgentDefaults } from '../agents/solar/config.js';
+import { withoutAddedAgentDefaults } from '../agents/core/config-fields.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
 import { episodeStats, type EpisodeOutcome, type EpisodeStats } from '../envs/rollout.js';

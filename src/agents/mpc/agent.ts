@@ -11,7 +11,7 @@
 import { concatBatches, type StateQuadratic, type TrajectoryBatch } from '../../control/index.js';
 import type { Env } from '../../envs/types.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
-import { evalEpisodeSeed, iterationProgress, playEpisodes, trainEpisodeSeed, type IterationProgress } from '../core/iteration.js';
+import { costFitReport, evalEpisodeSeed, iterationProgress, playEpisodes, trainEpisodeSeed, type IterationProgress } from '../core/iteration.js';
 import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from '../core/encoder.js';
 import { fitStateCost } from '../core/state-cost.js';
 import { cemPlan } from '../../control/cem.js';
@@ -159,8 +159,8 @@ export class MpcAgent {
       rollouts_s: rolloutsS,
       plan_ms_per_step: this.planMs / Math.max(1, this.planSteps),
       wall_s: (performance.now() - start) / 1000,
+      ...costFitReport(fit),
     };
-    if (fit.successLabels !== undefined) m.success_labels = fit.successLabels;
     return m;
   }
 

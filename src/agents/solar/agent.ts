@@ -79,11 +79,9 @@ export class SolarAgent {
   /** agent.keep_best: the policy whose rollouts ended best so far. */
   private readonly best = new BestPolicy();
 
-  private readonly model: LatentModel;
-
   constructor(
     private readonly env: Env,
-    model: LatentModel,
+    private readonly model: LatentModel,
     private readonly config: SolarAgentConfig,
     private readonly seed: number,
     /** Env steps already spent (pretraining). */
@@ -95,7 +93,6 @@ export class SolarAgent {
     private readonly knownStateCost: StateQuadratic | null = null,
   ) {
     this.T = env.spec.horizon;
-    this.model = model;
     const { ds, da } = model;
     if (da !== env.spec.action.dim) throw new Error(`solar: the model has da = ${da}, the task ${env.spec.action.dim} actions`);
     checkDenseCostSettings(config, ds, 'solar');

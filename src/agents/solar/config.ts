@@ -6,8 +6,6 @@
 import { z } from 'zod';
 import { latentCostFields, lqrflmLoopFields, successModelFields } from '../core/config-fields.js';
 
-export { withoutAddedAgentDefaults } from '../core/config-fields.js';
-
 export const solarAgentConfig = z
   .object({
     ...lqrflmLoopFields,
