@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { z } from 'zod';
 import type { RunDir } from '../run/run-dir.js';
 import { formatZodError } from '../util/zod.js';
 import { UserError } from './io.js';
-import { migrateSavedConfig } from '../config/migrations.js';
+import { readSavedConfig } from '../run/saved-config.js';
 
 export function intOption(name: string, { min }: { min?: number } = {}) {
   return (text: string): number => {
@@ -30,15 +29,9 @@ export function withRunOptions(cmd: Command, outHelp: string, setExample: string
 
 /** The config a run directory was started with, at the current config version, checked by `schema` (for --resume). */
 export function savedRunConfig<T>(dir: RunDir, schema: z.ZodType<T>, kind: string, purpose = 'resume'): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(dir.path('config.json'), 'utf8'));
-  } catch (e) {
-    throw new UserError(`cannot ${purpose} '${dir.display()}': no readable config.json (${(e as Error).message})`);
-  }
   let migrated: Record<string, unknown>;
   try {
-    migrated = migrateSavedConfig(raw as Record<string, unknown>, `cannot ${purpose} '${dir.display()}'`);
+    migrated = readSavedConfig(dir.path('config.json'), `cannot ${purpose} '${dir.display()}'`);
   } catch (e) {
     throw new UserError((e as Error).message);
   }

@@ -22,7 +22,7 @@ import { isConfigObject } from './overrides.js';
 export const CONFIG_VERSION = 2;
 
 /** Where a setting's removal is explained. */
-const REMOVAL_NOTES = 'docs/experiments/2026-12-06-results-notebook.md';
+const REMOVAL_NOTES = 'docs/experiments/2026-12-07-removed-settings.md';
 
 /** One section from version 1 to 2: removed settings at their no-op value dropped, others refused. */
 function migrateSection(section: Record<string, unknown>, name: string, changes: SettingChanges, where: string): Record<string, unknown> {

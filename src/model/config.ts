@@ -71,7 +71,7 @@ export type ModelConfig = z.infer<typeof modelConfigSchema>;
  * How the model's settings changed since runs were first saved (util/added-settings.ts):
  * `batch_shards` came later (before it: the whole minibatch at once); `decode_stack`, `beta_end`
  * and `network` 'broadcast' were removed in config version 2 (each measured no gain:
- * docs/experiments/2026-12-06-results-notebook.md).
+ * docs/experiments/2026-12-07-removed-settings.md).
  */
 export const MODEL_SETTING_CHANGES: SettingChanges = {
   added: { batch_shards: 1 },

@@ -11,7 +11,7 @@ import { canonicalJson, configDifferences } from '../config/config-diff.js';
 import { parseAssignment } from '../config/overrides.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { canResume } from '../run/train-job.js';
-import { migrateSavedConfig } from '../config/migrations.js';
+import { readSavedConfig } from '../run/saved-config.js';
 import { METHODS, PRESETS, trainConfigSchema, trainDefaults, withNewDefaults, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
 
 export type Obs = 'state' | 'pixels';
@@ -242,12 +242,19 @@ export function planRun(dir: string, config: TrainConfig, opts: { force?: boolea
   const entries = readdirSync(dir);
   if (entries.length === 0) return { action: 'run' };
   if (!entries.includes('config.json')) throw new Error(`'${opts.display}' is in the way: a non-empty directory without config.json (not a run directory); move it away`);
-  const saved = readJson(join(dir, 'config.json'));
-  const asSaved = saved === undefined ? {} : migrateSavedConfig(saved as Record<string, unknown>, `'${opts.display}'`);
+  let asSaved: Record<string, unknown>;
+  try {
+    asSaved = readSavedConfig(join(dir, 'config.json'), `'${opts.display}'`);
+  } catch (e) {
+    // Unreadable, or made with a setting solar no longer has: not a run this compare can reuse.
+    const why = (e as Error).message;
+    if (opts.force) return { action: 'restart', reason: `--force: replacing it (${why.split('\n')[0]})` };
+    throw new Error(`${why}\npass --force to replace it, or choose another --out`);
+  }
   const savedConfig = withNewDefaults(asSaved);
   const now = JSON.parse(JSON.stringify(config)) as unknown;
-  if (saved === undefined || canonicalJson(savedConfig) !== canonicalJson(now)) {
-    const why = saved === undefined ? 'its config.json is unreadable' : `its config differs:\n  ${configDifferences(savedConfig, now).join('\n  ')}`;
+  if (canonicalJson(savedConfig) !== canonicalJson(now)) {
+    const why = `its config differs:\n  ${configDifferences(savedConfig, now).join('\n  ')}`;
     if (opts.force) return { action: 'restart', reason: `--force: replacing it (${why.split('\n')[0]})` };
     throw new Error(`'${opts.display}' holds a different run: ${why}\npass --force to replace it, or choose another --out`);
   }

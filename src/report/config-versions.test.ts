@@ -4,7 +4,7 @@
  * setting is refused with a line naming it. Version-1 directories are made here as that version
  * wrote them: the removed settings present at the values every run had, no `config_version`.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { trainConfigSchema, trainDefaults, withNewDefaults, type TrainConfig } f
 import { RunDir } from '../run/run-dir.js';
 import { runSolarJob } from '../run/solar-job.js';
 import { evaluateRun } from '../run/train-job.js';
+import { readSavedConfig } from '../run/saved-config.js';
 import { planRun } from './compare-plan.js';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '../..');
@@ -81,5 +82,22 @@ describe('config versions', () => {
     const other = join(dirname(path), 'other');
     const summary = await runSolarJob(tinyConfig(['agent.kl_step=0.5']), RunDir.create(other), { pretrainedFrom: RunDir.open(path) });
     expect(summary.pretrained_from).toBe(RunDir.open(path).display());
+  });
+
+  it('refuses a run that used a removed setting with the same line in every reader of config.json', async () => {
+    const config = tinyConfig();
+    const base = mkdtempSync(join(tmpdir(), 'solar-v1-'));
+    const path = join(base, 'run');
+    mkdirSync(path);
+    writeFileSync(join(path, 'config.json'), JSON.stringify(asVersion1(config, { agent: { dynamics_offset: true } })));
+    const refusal = /: made with agent\.dynamics_offset = true, a setting solar no longer has/;
+    expect(() => readSavedConfig(join(path, 'config.json'), 'cannot resume')).toThrow(refusal);
+    expect(() => planRun(path, config, { display: 'run' })).toThrow(new RegExp(`^'run'${refusal.source}[^]*\npass --force`));
+    expect(planRun(path, config, { display: 'run', force: true })).toMatchObject({ action: 'restart', reason: expect.stringMatching(/^--force: replacing it \('run': made with/) });
+    await expect(runSolarJob(config, RunDir.create(join(base, 'other')), { pretrainedFrom: RunDir.open(path) })).rejects.toThrow(new RegExp(`^--pretrained-from '.*'${refusal.source}`));
+    writeFileSync(join(path, 'config.json'), '[1, 2]');
+    expect(() => readSavedConfig(join(path, 'config.json'), 'x')).toThrow(/^x: its config\.json is not a JSON object$/);
+    writeFileSync(join(path, 'config.json'), '{');
+    expect(() => readSavedConfig(join(path, 'config.json'), 'x')).toThrow(/^x: no readable config\.json \(/);
   });
 });

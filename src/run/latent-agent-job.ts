@@ -25,7 +25,7 @@ import { collectPretraining, latentGif, modelShapeOf, pretrainLatentModel, score
 import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
-import { migrateSavedConfig } from '../config/migrations.js';
+import { readSavedConfig } from './saved-config.js';
 import { withNewDefaults, type TrainConfig } from '../config/train-config.js';
 import { configRecord } from './version.js';
 import { attachShardWorkers, defaultThreads } from './shard-pool.js';
@@ -166,13 +166,7 @@ function pretrainingSettings(c: Pick<TrainConfig, 'seed' | 'env' | 'model' | 'pr
  */
 function adoptPretrained(source: RunDir, config: TrainConfig, model: SolarModel, dir: RunDir): number {
   const where = `--pretrained-from '${source.display()}'`;
-  let saved: TrainConfig;
-  try {
-    saved = JSON.parse(readFileSync(source.path('config.json'), 'utf8')) as TrainConfig;
-  } catch (e) {
-    throw new Error(`${where}: no readable config.json (${(e as Error).message})`);
-  }
-  saved = migrateSavedConfig(saved as unknown as Record<string, unknown>, where) as unknown as TrainConfig;
+  const saved = readSavedConfig(source.path('config.json'), where) as unknown as TrainConfig;
   const diffs = configDifferences(pretrainingSettings(withNewDefaults(saved) as TrainConfig), pretrainingSettings(config));
   if (diffs.length > 0) throw new Error(`${where}: its model was pretrained with other settings:\n  ${diffs.join('\n  ')}`);
   const ckpt = loadCheckpoint(source.path('checkpoints/pretrained.ckpt'), fingerprint(saved));

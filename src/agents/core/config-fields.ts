@@ -76,7 +76,7 @@ export const successModelFields = {
  * the cost fit's settings, the success memory and keep_best came later (at the behaviour from
  * before them); the dynamics offset, the potential scale, the cost memory, the policy's
  * covariance floor and `cost_fit` 'head' were removed in config version 2 (each measured no
- * gain: docs/experiments/2026-12-06-results-notebook.md), and LQR-FLM's `cost_psd` became
+ * gain: docs/experiments/2026-12-07-removed-settings.md), and LQR-FLM's `cost_psd` became
  * `cost_convex`, the latent agents' name for the same idea.
  */
 export const AGENT_SETTING_CHANGES: SettingChanges = {
