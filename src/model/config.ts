@@ -12,12 +12,8 @@ export const modelConfigSchema = z
     prior: z.enum(['lds', 'normal']),
     /** ds, the latent state's dimension. */
     latent_dim: z.number().int().min(1).max(64),
-    /**
-     * 'conv': stride-2 conv encoder/decoder (src/nn/networks.ts); 'keypoints': the same decoder,
-     * an encoder reading keypoints from a spatial softmax (src/nn/keypoint-encoder.ts); 'mlp':
-     * dense, for tests and quick looks.
-     */
-    network: z.enum(['conv', 'keypoints', 'mlp']),
+    /** 'conv': stride-2 conv encoder/decoder (src/nn); 'mlp': dense, for tests and quick looks. */
+    network: z.enum(['conv', 'mlp']),
     /** Dense width (mlp: every hidden layer; conv: the dense layer). */
     hidden: z.number().int().min(1).max(4096),
     /** Frames stacked along channels as encoder input (earlier-than-first frames repeat o_0). */

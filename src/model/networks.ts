@@ -5,7 +5,6 @@
  *   decoder: latents [B, ds] → Bernoulli logits [B, H, W, C] of o_t (the stack's last frame)
  */
 import type * as tf from '@tensorflow/tfjs';
-import { KeypointEncoder } from '../nn/keypoint-encoder.js';
 import { ImageDecoder, ImageEncoder } from '../nn/networks.js';
 import { deriveSeed } from '../random/rng.js';
 import type { ModelConfig } from './config.js';
@@ -38,12 +37,6 @@ export function buildNetworks(c: ModelConfig, imageShape: [number, number, numbe
     return {
       encoder: new MlpEncoder([h, w, ch * c.frame_stack], c.latent_dim, c.hidden, encSeed),
       decoder: new MlpDecoder(imageShape, c.latent_dim, c.hidden, decSeed),
-    };
-  }
-  if (c.network === 'keypoints') {
-    return {
-      encoder: new KeypointEncoder({ imageShape, latentDim: c.latent_dim, frameStack: c.frame_stack, hidden: c.hidden }, encSeed),
-      decoder: new ImageDecoder({ imageShape, latentDim: c.latent_dim, hidden: c.hidden }, decSeed),
     };
   }
   return {

@@ -2,7 +2,6 @@
 export { backendInfo, initBackend, type BackendInfo, type BackendName, type BackendRequest, type InitBackendOptions } from './backend.js';
 export { registerSolarKernels, restoreTfjsKernels, solarKernelsRegistered } from './kernels/register.js';
 export { defaultChannels, ImageDecoder, ImageEncoder, type DecoderConfig, type EncoderConfig, type ImageShape } from './networks.js';
-export { KeypointEncoder, keypointGrid, spatialSoftmax, type KeypointEncoderConfig } from './keypoint-encoder.js';
 export { ParamSet, type NamedWeights } from './params.js';
 export { bernoulliLogLik, klToStandardNormal } from './likelihoods.js';
 export { stackFrames } from './frames.js';

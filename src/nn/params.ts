@@ -35,11 +35,6 @@ export class ParamSet {
     return this.add(name, shape, values);
   }
 
-  /** Every entry `value` (e.g. a learned temperature's starting point). */
-  constant(name: string, shape: number[], value: number): tf.Variable {
-    return this.add(name, shape, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value));
-  }
-
   zeros(name: string, shape: number[]): tf.Variable {
     return this.add(name, shape, new Float32Array(shape.reduce((a, b) => a * b, 1)));
   }
