@@ -23,6 +23,7 @@ import { costFitReport, evalEpisodeSeed, iterationProgress, lqrflmStepReport, pl
 import { checkDenseCostSettings, denseLatentCost, latentCost, latentCostOnBatch } from '../core/latent-cost.js';
 import { filterR2 } from './filter-gap.js';
 import { potentialNoise } from './potential-noise.js';
+import { dynamicsR2, meanTransitions } from './dynamics-r2.js';
 import { latentEm } from './latent-em.js';
 import { sparseStateCost, SuccessMemory } from '../core/success-memory.js';
 import { BestPolicy, endScore, filterArrays, policyArrays, restoreFilter, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type FilterArrays, type PolicyArrays } from '../core/best-policy.js';
@@ -38,6 +39,10 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
   filter_r2: number;
   /** The encoder's potential scale against the rollouts' spread at each t (potential-noise.ts). */
   potential_noise: number;
+  /** The local dynamics just fitted, on this iteration's smoothed latents (dynamics-r2.ts). */
+  dynamics_r2: number;
+  /** The dynamics the policy was optimised with and acted on (the filter's), on the rollouts it produced (dynamics-r2.ts). */
+  dynamics_r2_before: number;
   /**
    * Time split of this iteration: rollouts (per-step encoding, online filtering, the env),
    * model refinement, encoding the whole episodes for smoothing, latent EM, cost fit, LQR-FLM.
@@ -136,6 +141,7 @@ export class SolarAgent {
     });
     const emS = clock();
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };
+    const dynamicsBefore = dynamicsR2(meanTransitions(this.filterDynamics, T), em.means, batch.U, batch.N, T);
     const fit = this.fitCost(batch, episodes);
     const costS = clock();
     const r = this.klStep.update(this.policy, em.dynamics, fit.cost, it);
@@ -151,6 +157,8 @@ export class SolarAgent {
       ...(config.keep_best ? { best_iteration: this.best.iteration } : {}),
       filter_r2: filterR2(episodes.map((e) => e.filtered), em.means, T, ds),
       potential_noise: noise,
+      dynamics_r2: dynamicsR2(em.dynamics, em.means, batch.U, batch.N),
+      dynamics_r2_before: dynamicsBefore,
       rollouts_s: rolloutsS,
       refine_s: refineS,
       encode_s: encodeS,
