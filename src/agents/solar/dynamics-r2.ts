@@ -24,13 +24,12 @@ export function meanTransitions(dyn: DynamicsExpectations, T: number): Transitio
   const { ds, da } = dyn;
   const q = ds + da;
   const n = T - 1;
+  if (dyn.count !== 1 && dyn.count < n) throw new Error(`meanTransitions: no dynamics block for transition ${dyn.count} (have ${dyn.count})`);
+  // One solve per block: a shared θ's M serves every t.
+  const M = Array.from({ length: Math.min(dyn.count, n) }, (_, k) =>
+    choleskySolve(choleskyOrThrow(dyn.Einv.slice(k * ds * ds, (k + 1) * ds * ds), ds, 'E[Σ⁻¹] of the filter dynamics'), ds, dyn.EinvF.slice(k * ds * q, (k + 1) * ds * q), q));
   const F = new Float64Array(n * ds * q);
-  for (let t = 0; t < n; t++) {
-    const k = dyn.count === 1 ? 0 : t;
-    if (k >= dyn.count) throw new Error(`meanTransitions: no dynamics block for transition ${t} (have ${dyn.count})`);
-    const L = choleskyOrThrow(dyn.Einv.slice(k * ds * ds, (k + 1) * ds * ds), ds, 'E[Σ⁻¹] of the filter dynamics');
-    F.set(choleskySolve(L, ds, dyn.EinvF.slice(k * ds * q, (k + 1) * ds * q), q), t * ds * q);
-  }
+  for (let t = 0; t < n; t++) F.set(M[dyn.count === 1 ? 0 : t], t * ds * q);
   return { T: n, dx: ds, du: da, F, f: new Float64Array(n * ds) };
 }
 
