@@ -4,6 +4,7 @@ import { resolveTrainConfig, trainConfigSchema, type MethodName, type Preset, ty
 import { UserError, type Io } from './io.js';
 import { savedRunConfig } from './options.js';
 import { progressBar, type Progress } from './progress.js';
+import type { ProgressLine } from '../run/summary.js';
 
 export interface TrainOptions {
   env: string;
@@ -49,7 +50,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     io.out(`training ${config.method} (${config.obs}) on ${config.env.name}, seed ${config.seed}, preset ${config.preset} → ${dir.display()}/`);
   }
   const iterations = plannedIterations(config);
-  const report = (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => {
+  const report = (m: ProgressLine) => {
     if (!process.stderr.isTTY) io.out(`iteration ${m.iteration}: mean final distance ${m.mean_final_distance.toFixed(4)}, mean cost ${m.mean_cost.toFixed(3)}`);
   };
   let summary;
@@ -66,7 +67,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
           bar = progressBar(`${config.method} ${config.env.name}`, iterations);
         }
       },
-      onIteration: (m: { iteration: number; mean_final_distance: number; mean_cost: number }) => (bar.tick(), report(m)),
+      onIteration: (m: ProgressLine) => (bar.tick(), report(m)),
       onWarning: (w: string) => io.err(`warning: ${w}`),
       pretrainedFrom,
       threads: opts.threads,

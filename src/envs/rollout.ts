@@ -80,6 +80,14 @@ export interface EpisodeStats {
   readonly success_rate: number;
 }
 
+/** A method's final evaluation as its summary.json holds it (run-directory contract). */
+export interface EvaluationSummary extends EpisodeStats {
+  /** Training env steps plus the evaluation's. */
+  readonly env_steps: number;
+  readonly episodes: number;
+  readonly wall_s: number;
+}
+
 /** Mean and median final distance, success rate and mean total cost over episodes. */
 export function episodeStats(episodes: readonly EpisodeOutcome[]): EpisodeStats {
   const n = episodes.length;

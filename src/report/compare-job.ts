@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { parseBudget, parseMethods, parseSeeds, parseSets, planRuns, resolveMethod, taskFacts, type PlannedRun, type ResolvedMethod } from './compare-plan.js';
 import { buildReport, writeReport, type CompareReport, type RunStatus } from './compare-report.js';
 import { executeRun, type RunTask, type WorkerMessage } from './compare-run.js';
-import type { RunSummary } from '../run/summary.js';
+import type { RunSummary, ProgressLine } from '../run/summary.js';
 import type { TrainHooks } from '../run/train-job.js';
 import { randomPolicyReference } from '../run/rollout-job.js';
 
@@ -48,7 +48,7 @@ export interface CompareEvents {
   /** Before anything runs: the plan and how it will execute. */
   onPlan?(runs: readonly PlannedRun[], exec: { parallel: number; workers: boolean }): void;
   onStart?(run: PlannedRun): void;
-  onIteration?(run: PlannedRun, m: { iteration: number; mean_final_distance: number; mean_cost: number }): void;
+  onIteration?(run: PlannedRun, m: ProgressLine): void;
   onWarning?(run: PlannedRun, message: string): void;
   /** After each run finishes (or is reused, or fails); `done` of `total`. */
   onFinish?(run: PlannedRun, outcome: RunOutcome, done: number, total: number): void;

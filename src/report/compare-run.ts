@@ -4,7 +4,7 @@
  * through the one train entry (`runTrainJob` / `resumeTrainJob`).
  */
 import { RunDir } from '../run/run-dir.js';
-import type { RunSummary } from '../run/summary.js';
+import type { RunSummary, ProgressLine } from '../run/summary.js';
 import { resumeTrainJob, runTrainJob, type TrainHooks } from '../run/train-job.js';
 import type { TrainConfig } from '../config/train-config.js';
 
@@ -19,7 +19,7 @@ export interface RunTask {
 
 /** Messages a compare worker posts to its parent. */
 export type WorkerMessage =
-  | { type: 'iteration'; iteration: number; mean_final_distance: number; mean_cost: number }
+  | ({ type: 'iteration' } & ProgressLine)
   | { type: 'warning'; message: string }
   | { type: 'done'; summary: RunSummary }
   | { type: 'error'; message: string };

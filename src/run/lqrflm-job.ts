@@ -14,9 +14,10 @@ import { learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import type { TrainConfig } from '../config/train-config.js';
 import { configRecord } from './version.js';
+import type { ProgressLine } from './summary.js';
 
 export interface TrainHooks {
-  onIteration?(m: { iteration: number; mean_final_distance: number; mean_cost: number }): void;
+  onIteration?(m: ProgressLine): void;
 }
 
 /** Metrics line as the run-directory contract wants it: no null/NaN fields, no empty notes. */

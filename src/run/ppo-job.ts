@@ -15,12 +15,12 @@ import { configFingerprint, saveCheckpoint, type StoredArray } from './checkpoin
 import { encodeGif } from './images.js';
 import { lineChartSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';
-import { runSummary, type RunSummary } from './summary.js';
+import { runSummary, type RunSummary, type ProgressLine } from './summary.js';
 import type { TrainConfig } from '../config/train-config.js';
 import { configRecord } from './version.js';
 
 export interface PpoHooks {
-  onIteration?(m: { iteration: number; mean_final_distance: number; mean_cost: number }): void;
+  onIteration?(m: ProgressLine): void;
   /** After each evaluation episode. */
   onEpisode?(): void;
   /** The task, if not the registry's (tests inject fakes). */

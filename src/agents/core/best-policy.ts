@@ -61,12 +61,12 @@ export function restorePolicy(a: PolicyArrays, T: number, ds: number, da: number
   return { ...checked, cholS: Float64Array.from(a.cholS), invS: Float64Array.from(a.invS), logDetS: Float64Array.from(a.logDetS) };
 }
 
-/** Saved filter dynamics; their inputs are the actions, plus the constant 1 after a local fit with an offset. */
+/** Saved filter dynamics, whose inputs are the actions. */
 export function restoreFilter(a: FilterArrays, ds: number, da: number, who: string): DynamicsExpectations {
   const count = a.Elogdet.length;
   const filterDa = a.EinvF.length / (count * ds) - ds;
-  if (filterDa !== da && filterDa !== da + 1) throw new Error(`${who}: agent state's filter dynamics have ${filterDa} inputs; expected ${da} or ${da + 1}`);
-  return { ds, da: filterDa, count, Einv: Float64Array.from(a.Einv), EinvF: Float64Array.from(a.EinvF), EFinvF: Float64Array.from(a.EFinvF), Elogdet: Float64Array.from(a.Elogdet) };
+  if (filterDa !== da) throw new Error(`${who}: agent state's filter dynamics have ${filterDa} inputs; expected ${da}`);
+  return { ds, da, count, Einv: Float64Array.from(a.Einv), EinvF: Float64Array.from(a.EinvF), EFinvF: Float64Array.from(a.EFinvF), Elogdet: Float64Array.from(a.Elogdet) };
 }
 
 export interface BestPolicyMeta {

@@ -7,6 +7,7 @@
  * Browser-safe: no Node APIs; the caller writes files and draws progress via callbacks.
  */
 import { evalEpisodeSeed, trainEpisodeSeed } from '../../envs/episode-seeds.js';
+import type { EvaluationSummary } from '../../envs/rollout.js';
 import type { Env } from '../../envs/types.js';
 import { Rng, deriveSeed } from '../../random/rng.js';
 import {
@@ -49,16 +50,7 @@ export interface LqrflmIterationMetrics {
   readonly wall_s: number;
 }
 
-export interface LqrflmSummary {
-  readonly mean_final_distance: number;
-  readonly median_final_distance: number;
-  readonly success_rate: number;
-  readonly mean_cost: number;
-  /** Training env steps plus the evaluation's. */
-  readonly env_steps: number;
-  readonly episodes: number;
-  readonly wall_s: number;
-}
+export type LqrflmSummary = EvaluationSummary;
 
 export type TrainLqrflmOptions = TrainerOptions<LqrflmConfig, LqrflmIterationMetrics, EpisodeResult>;
 

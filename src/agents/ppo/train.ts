@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ClippedAdam, type AdamOptions } from '../../model/adam.js';
 import { evalEpisodeSeed } from '../../envs/episode-seeds.js';
 import type { TrainerOptions } from '../core/iteration.js';
-import { episodeStats, rollout, type EpisodeOutcome } from '../../envs/rollout.js';
+import { episodeStats, rollout, type EpisodeOutcome, type EvaluationSummary } from '../../envs/rollout.js';
 import type { BoxSpec, Env, TimeStep } from '../../envs/types.js';
 import { Rng, deriveSeed } from '../../random/rng.js';
 import { plannedUpdates, resolvePpoConfig, type PpoConfig } from './config.js';
@@ -54,16 +54,7 @@ export interface PpoIterationMetrics {
   readonly wall_s: number;
 }
 
-export interface PpoSummary {
-  readonly mean_final_distance: number;
-  readonly median_final_distance: number;
-  readonly success_rate: number;
-  readonly mean_cost: number;
-  /** Training env steps plus the evaluation's (as LQR-FLM's summary). */
-  readonly env_steps: number;
-  readonly episodes: number;
-  readonly wall_s: number;
-}
+export type PpoSummary = EvaluationSummary;
 
 export interface TrainPpoOptions extends TrainerOptions<PpoConfig, PpoIterationMetrics, EpisodeOutcome> {
   /** What the policy sees: the true state (normalised) or the camera image (env must render). */

@@ -32,11 +32,8 @@ export async function actEpisode(
   if (policy.T !== T || policy.dx !== ds || policy.du !== da) {
     throw new Error(`solar: policy (T=${policy.T}, dx=${policy.dx}, du=${policy.du}) does not fit the task (T=${T}) and model (ds=${ds}, da=${da})`);
   }
-  // Dynamics fitted with an offset (latent-em.ts offsetVar) take the constant 1 as a last input.
-  const offset = dynamics.da === da + 1;
-  if (!offset && dynamics.da !== da) throw new Error(`solar: filter dynamics have ${dynamics.da} inputs, the task ${da} actions`);
-  const input = new Float64Array(dynamics.da);
-  if (offset) input[da] = 1;
+  if (dynamics.da !== da) throw new Error(`solar: filter dynamics have ${dynamics.da} inputs, the task ${da} actions`);
+  const input = new Float64Array(da);
   const { low, high } = env.spec.action;
   const filter = new GaussianFilter(ds, dynamics.da, model.initialState());
   let ts = await env.reset(seed);
