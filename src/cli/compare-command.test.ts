@@ -90,8 +90,9 @@ describe('solar compare', () => {
     expect(second.methods[0].runs.map((x: { status: string }) => x.status)).toEqual(['reused', 'reused']);
     expect(second.methods[0].final_distance).toEqual(m.final_distance);
 
-    // An unfinished run (no summary.json) of a method that cannot resume is started again.
+    // An unfinished run (no summary.json) with no checkpoint to resume from is started again.
     rmSync(join(out, 'runs', 'lqrflm-state-s1', 'summary.json'));
+    rmSync(join(out, 'runs', 'lqrflm-state-s1', 'checkpoints'), { recursive: true });
     const third = await run('compare', ...TINY, '--budget', '1000', '--out', out);
     expect(third.code).toBe(0);
     expect(third.out).toMatch(/started runs\/lqrflm-state-s1 \(unfinished, no checkpoint to resume from: starting again\)/);

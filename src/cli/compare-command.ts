@@ -5,7 +5,10 @@ import { runCompare, type CompareOptions, type RunOutcome } from '../report/comp
 import type { PlannedRun } from '../report/compare-plan.js';
 import { METHODS, PRESETS } from '../config/train-config.js';
 import { UserError, type Io } from './io.js';
-import { collect, intOption } from './options.js';
+import { collect, intOption, withEnvModule } from './options.js';
+import { etaSeconds, formatDuration } from './progress.js';
+import { plannedIterations } from '../run/train-job.js';
+import { resolveEnvModules } from '../run/env-module.js';
 
 export interface CompareCliOptions {
   env: string;
@@ -17,6 +20,7 @@ export interface CompareCliOptions {
   out?: string;
   jobs?: number;
   force?: boolean;
+  envModule?: string[];
 }
 
 const PROGRESS_EVERY_MS = 60_000;
@@ -34,13 +38,22 @@ function describe(run: PlannedRun, o: RunOutcome): string {
 export async function compareCommand(opts: CompareCliOptions, io: Io): Promise<number> {
   if (!opts.methods) throw new UserError(`--methods is required, e.g. --methods solar,lqrflm (known methods: ${Object.keys(METHODS).join(', ')})`);
   const out = opts.out ?? join('runs', `compare-${opts.env}`);
-  const options: CompareOptions = { env: opts.env, methods: opts.methods, seeds: opts.seeds, preset: opts.preset, budget: opts.budget, set: opts.set, out, jobs: opts.jobs, force: opts.force };
-  // Long runs (SOLAR from pixels, PPO) say how they are doing at most once a minute each.
+  const options: CompareOptions = { env: opts.env, methods: opts.methods, seeds: opts.seeds, preset: opts.preset, budget: opts.budget, set: opts.set, out, jobs: opts.jobs, force: opts.force, envModules: resolveEnvModules(opts.envModule ?? []) };
+  // Long runs (SOLAR from pixels, PPO) say how they are doing at most once a minute each, with
+  // the whole comparison's time left from the iterations done so far (pretraining counts as none).
   const lastLine = new Map<string, number>();
+  const done = new Map<string, number>();
+  let todo = 0;
+  const started = Date.now();
+  const eta = () => {
+    const f = todo > 0 ? [...done.values()].reduce((a, v) => a + v, 0) / todo : 0;
+    const left = etaSeconds(f, (Date.now() - started) / 1000);
+    return left === undefined ? '' : `; compare ${Math.round(100 * f)} % done, about ${formatDuration(left)} left`;
+  };
   const result = await runCompare(options, {
     onPlan: (runs, exec) => {
       const count = (a: string) => runs.filter((r) => r.action === a).length;
-      const todo = runs.length - count('reuse');
+      todo = runs.length - count('reuse');
       io.out(
         `compare on ${opts.env} → ${out}/: ${runs.length} runs (${count('reuse')} finished and reused, ${count('resume')} to resume, ${count('run') + count('restart')} to run)` +
           (todo > 0 ? (exec.workers ? `, ${exec.parallel} at a time in worker threads` : ', one at a time in this process') : ''),
@@ -51,12 +64,16 @@ export async function compareCommand(opts: CompareCliOptions, io: Io): Promise<n
       io.out(`started ${run.name}${run.reason ? ` (${run.reason})` : ''}`);
     },
     onIteration: (run, m) => {
+      done.set(run.name, Math.min(1, (m.iteration + 1) / Math.max(1, plannedIterations(run.config))));
       if (Date.now() - (lastLine.get(run.name) ?? 0) < PROGRESS_EVERY_MS) return;
       lastLine.set(run.name, Date.now());
-      io.out(`${run.name} iteration ${m.iteration}: mean final distance ${g(m.mean_final_distance)}, mean cost ${g(m.mean_cost)}`);
+      io.out(`${run.name} iteration ${m.iteration}: mean final distance ${g(m.mean_final_distance)}, mean cost ${g(m.mean_cost)}${eta()}`);
     },
     onWarning: (run, w) => io.err(`warning: ${run.name}: ${w}`),
-    onFinish: (run, o, done, total) => io.out(`[${done}/${total}] ${run.name} ${describe(run, o)}`),
+    onFinish: (run, o, finished, total) => {
+      if (o.status !== 'reused') done.set(run.name, 1);
+      io.out(`[${finished}/${total}] ${run.name} ${describe(run, o)}${o.status !== 'reused' && finished < total ? eta() : ''}`);
+    },
   });
   for (const m of result.report.methods) {
     const med = m.steps_to_threshold_median;
@@ -73,7 +90,7 @@ export async function compareCommand(opts: CompareCliOptions, io: Io): Promise<n
 
 /** Adds `solar compare` to the program. */
 export function registerCompare(program: Command, io: Io, done: (p: Promise<number>) => void): void {
-  program
+  const compare = program
     .command('compare')
     .description('run several methods × seeds on one task (in parallel worker threads) and write report.md, report.html and compare.json; finished runs are reused')
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
@@ -84,6 +101,6 @@ export function registerCompare(program: Command, io: Io, done: (p: Promise<numb
     .option('--jobs <n>', 'runs at a time (default: the number of cores)', intOption('--jobs', { min: 1 }))
     .option('--set <key=value>', 'override a config field of every run, or of one method with method:key=value (e.g. lqrflm:agent.kl_step=0.5) (repeatable)', collect, [])
     .option('--out <dir>', 'compare directory: runs/ and the reports (default runs/compare-<env>)')
-    .option('--force', 'replace run directories that hold a run with a different config')
-    .action((o: CompareCliOptions) => done(compareCommand(o, io)));
+    .option('--force', 'replace run directories that hold a run with a different config');
+  withEnvModule(compare).action((o: CompareCliOptions) => done(compareCommand(o, io)));
 }

@@ -42,6 +42,7 @@ export async function envsCommand(opts: { seed: number; out?: string; force?: bo
   for (const r of rows) io.out(line(cols.map((c) => String(r[c]))));
   if (dir) {
     dir.writeJson('envs.json', specs);
+    dir.release();
     io.out(`wrote ${dir.display()}/ (envs.json and a first frame per task, seed ${opts.seed})`);
   }
   return 0;

@@ -11,14 +11,17 @@ export interface EvalOptions {
 }
 
 export async function evalCommand(runDir: string, opts: EvalOptions, io: Io): Promise<number> {
-  const dir = RunDir.open(runDir);
-  const config = savedRunConfig(dir, trainConfigSchema, 'train', 'evaluate');
+  const config = savedRunConfig(RunDir.open(runDir), trainConfigSchema, 'train', 'evaluate');
+  // eval writes evaluation-N.json into the run and reads its final policy: it takes the
+  // writer's lock, so it never runs beside a --resume or a --force that replaces that policy.
+  const dir = RunDir.openForWriting(runDir, { onNotice: (l) => io.err(l) });
   const bar = progressBar(`eval ${config.method} ${config.env.name}`, opts.episodes);
   let r;
   try {
     r = await evaluateRun(config, dir, opts.episodes, { onEpisode: () => bar.tick() });
   } finally {
     bar.stop();
+    dir.release();
   }
   io.out(
     `${config.method} on ${config.env.name}, seed ${config.seed}: over ${r.episodes} evaluation episodes (the run's own ${config.agent.eval_episodes} first) ` +

@@ -4,10 +4,12 @@ import { registerCompare } from './compare-command.js';
 import { envsCommand } from './envs-command.js';
 import { evalCommand } from './eval-command.js';
 import { processIo, type Io } from './io.js';
-import { intOption, withRunOptions } from './options.js';
+import { givenOptions, intOption, withEnvModule, withRunOptions } from './options.js';
+import { loadEnvModules } from '../run/env-module.js';
 import { modelCommand } from './model-command.js';
 import { rolloutCommand } from './rollout-command.js';
 import { trainCommand } from './train-command.js';
+import { watchCommand } from './watch-command.js';
 import { packageVersion } from '../run/version.js';
 
 function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
@@ -18,20 +20,26 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run solar --help for usage)');
 
-  program
+  // Users' own tasks (--env-module) are registered before any command looks a task up.
+  program.hook('preAction', async (_program, action) => {
+    const files = (action.opts() as { envModule?: string[] }).envModule;
+    if (files && files.length > 0) await loadEnvModules(files);
+  });
+
+  const envs = program
     .command('envs')
     .description('list the tasks with their specs; with --out, also write envs.json and a first frame of each')
     .option('--seed <n>', 'seed of the first frames written with --out', intOption('--seed'), 0)
     .option('--out <dir>', 'directory to write envs.json and the frames to')
-    .option('--force', 'replace a previous run directory at --out')
-    .action((o) => done(envsCommand(o, io)));
+    .option('--force', 'replace a previous run directory at --out');
+  withEnvModule(envs).action((o) => done(envsCommand(o, io)));
 
   const rollout = program
     .command('rollout')
     .description('run a random policy u ~ N(0, std²) on a task; write PNG frames, a GIF per episode and episodes.jsonl')
     .option('--env <name>', 'task name (see solar envs)', 'nav2d')
     .option('--episodes <n>', 'number of episodes', intOption('--episodes', { min: 1 }), 4);
-  withRunOptions(rollout, 'run directory (default runs/rollout-<env>-random-s<seed>)', 'env.target=-0.1,-0.1 or policy.std=0.3').action((o) => done(rolloutCommand(o, io)));
+  withRunOptions(withEnvModule(rollout), 'run directory (default runs/rollout-<env>-random-s<seed>)', 'env.target=-0.1,-0.1 or policy.std=0.3').action((o) => done(rolloutCommand(o, io)));
 
   const train = program
     .command('train')
@@ -42,10 +50,10 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--preset <name>', 'default (our tuned values), paper (the paper\'s values) or quick (small, for a first look)', 'default')
     .option('--iterations <n>', 'training iterations (agent.iterations)', intOption('--iterations', { min: 1 }))
     .option('--rollouts <n>', 'rollouts per iteration (agent.rollouts)', intOption('--rollouts', { min: 1 }))
-    .option('--resume <dir>', 'continue a killed solar, vae or mpc run from its last completed iteration')
+    .option('--resume <dir>', 'continue a killed or interrupted run (any method) from its last checkpoint (pretraining included); its config.json decides every setting')
     .option('--pretrained-from <dir>', "start from another solar, vae or mpc run's pretrained model instead of pretraining (same task, model and pretraining settings and seed)")
     .option('--threads <n>', 'threads training the model (default: the cores, at most model.batch_shards); the result does not depend on it', intOption('--threads', { min: 1 }));
-  withRunOptions(train, 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)', 'agent.kl_step=0.5 or env.target=-0.1,-0.1').action((o) => done(trainCommand(o, io)));
+  withRunOptions(withEnvModule(train), 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)', 'agent.kl_step=0.5 or env.target=-0.1,-0.1').action((o, cmd: Command) => done(trainCommand({ ...o, given: givenOptions(cmd) }, io)));
 
   const model = program
     .command('model')
@@ -55,14 +63,22 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--rollouts <n>', 'training rollouts of the random policy', intOption('--rollouts', { min: 1 }))
     .option('--steps <n>', 'training steps', intOption('--steps', { min: 0 }))
     .option('--resume <dir>', 'continue a killed model run from its latest checkpoint');
-  withRunOptions(model, 'run directory (default runs/model-<env>-<prior>-s<seed>)', 'model.latent_dim=6 or backend=cpu').action((o) => done(modelCommand(o, io)));
+  withRunOptions(withEnvModule(model), 'run directory (default runs/model-<env>-<prior>-s<seed>)', 'model.latent_dim=6 or backend=cpu').action((o) => done(modelCommand(o, io)));
 
-  program
+  const evalCmd = program
     .command('eval')
-    .description("evaluate a finished solar, vae or mpc run's final policy on more fresh episodes (its own evaluation's are the first); writes evaluation-<n>.json")
+    .description("evaluate a finished run's final policy on more fresh episodes (its own evaluation's are the first); writes evaluation-<n>.json")
     .argument('<dir>', 'the run directory')
-    .option('--episodes <n>', 'evaluation episodes', intOption('--episodes', { min: 1 }), 100)
-    .action((d, o) => done(evalCommand(d, o, io)));
+    .option('--episodes <n>', 'evaluation episodes', intOption('--episodes', { min: 1 }), 100);
+  withEnvModule(evalCmd).action((d, o) => done(evalCommand(d, o, io)));
+
+  const watch = program
+    .command('watch')
+    .description("write a GIF of a finished run's final policy on its first evaluation episodes: camera (and decoded latent), step, distance, success, the task's colours")
+    .argument('<dir>', 'the run directory')
+    .option('--episodes <n>', 'episodes to film', intOption('--episodes', { min: 1 }), 3)
+    .option('--out <file>', 'the GIF to write (default <dir>/watch.gif)');
+  withEnvModule(watch).action((d, o) => done(watchCommand(d, o, io)));
 
   registerCompare(program, io, done);
 

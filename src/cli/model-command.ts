@@ -25,8 +25,8 @@ export async function modelCommand(opts: ModelOptions, io: Io): Promise<number> 
   }
   let config: ModelJobConfig, dir: RunDir;
   if (opts.resume) {
-    dir = RunDir.open(opts.resume);
-    config = savedRunConfig(dir, modelJobSchema, 'model');
+    config = savedRunConfig(RunDir.open(opts.resume), modelJobSchema, 'model');
+    dir = RunDir.openForWriting(opts.resume, { onNotice: (l) => io.err(l) });
     io.out(`resuming the ${config.model.prior} model on ${config.env.name}, seed ${config.seed} in ${dir.display()}/ (rollouts are regenerated from the seed)`);
   } else {
     const defaults = modelJobDefaults({ env: opts.env, seed: opts.seed, prior: opts.prior as 'lds' | 'normal' | undefined, rollouts: opts.rollouts, steps: opts.steps });
@@ -56,6 +56,7 @@ export async function modelCommand(opts: ModelOptions, io: Io): Promise<number> 
   } finally {
     data.stop();
     (bar as ReturnType<typeof progressBar> | null)?.stop();
+    dir.release();
   }
   const r2 = Object.entries(summary.r2).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
   const change = Object.entries(summary.r2_change).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');

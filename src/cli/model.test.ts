@@ -47,7 +47,9 @@ describe('solar model', () => {
     const { version: _v, config_version: _c, ...saved } = JSON.parse(readFileSync(join(whole, 'config.json'), 'utf8'));
     const config = modelJobSchema.parse(saved);
     let steps = 0;
-    await expect(runModelJob(config, RunDir.create(cut), { onStep: () => { if (++steps === 5) throw new Error('killed'); } })).rejects.toThrow('killed');
+    const killed = RunDir.create(cut);
+    await expect(runModelJob(config, killed, { onStep: () => { if (++steps === 5) throw new Error('killed'); } })).rejects.toThrow('killed');
+    killed.release(); // as the killed process's exit would: the resume below is its next writer
     expect(existsSync(join(cut, 'summary.json'))).toBe(false);
     const r = await run('model', '--resume', cut);
     expect(r.err).toBe('');

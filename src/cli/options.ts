@@ -18,6 +18,11 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The options the user typed (not commander's defaults), as their long flags (`--pretrained-from`): what --resume checks. */
+export function givenOptions(cmd: Command): string[] {
+  return cmd.options.filter((o) => cmd.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long ?? o.flags);
+}
+
 /** The options every run-directory command takes: --seed, --out, --set (repeatable), --force. */
 export function withRunOptions(cmd: Command, outHelp: string, setExample: string): Command {
   return cmd
@@ -38,4 +43,9 @@ export function savedRunConfig<T>(dir: RunDir, schema: z.ZodType<T>, kind: strin
   const r = schema.safeParse(migrated);
   if (!r.success) throw new UserError(`cannot ${purpose} '${dir.display()}': its config.json is not a ${kind} config:\n${formatZodError(r.error)}`);
   return r.data;
+}
+
+/** `--env-module FILE` (repeatable): a module exporting the user's own task(s); main.ts loads them before the command runs. */
+export function withEnvModule(cmd: Command): Command {
+  return cmd.option('--env-module <file>', "a module whose default export is your own task { name, description, params, create } (or an array of them); then --env NAME (repeatable)", collect, []);
 }

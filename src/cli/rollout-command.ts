@@ -25,6 +25,7 @@ export async function rolloutCommand(opts: RolloutOptions, io: Io): Promise<numb
     summary = await runRolloutJob(config, dir, () => bar.tick());
   } finally {
     bar.stop();
+    dir.release();
   }
   io.out(
     `${config.episodes} episode(s) of ${config.env.name}: mean final distance ${summary.mean_final_distance.toFixed(4)}, ` +

@@ -3,8 +3,10 @@ import { canResume, methodPretrains, plannedIterations, resumeTrainJob, runTrain
 import { resolveTrainConfig, trainConfigSchema, type MethodName, type Preset, type TrainConfig } from '../config/train-config.js';
 import { UserError, type Io } from './io.js';
 import { savedRunConfig } from './options.js';
-import { progressBar, type Progress } from './progress.js';
+import { etaSeconds, formatDuration, progressBar, type Progress } from './progress.js';
+import type { PretrainLogLine } from '../run/latent-pretrain.js';
 import type { ProgressLine } from '../run/summary.js';
+import { RunInterrupted } from '../run/interrupt.js';
 
 export interface TrainOptions {
   env: string;
@@ -20,6 +22,23 @@ export interface TrainOptions {
   resume?: string;
   pretrainedFrom?: string;
   threads?: number;
+  /** The long flags given on the command line (main.ts; options.ts givenOptions): --resume refuses those it would ignore. */
+  given?: readonly string[];
+}
+
+/**
+ * The only `solar train` flags --resume uses: --threads (the wall time only) and --env-module
+ * (it loads the run's task). Every other flag (--seed, --set, --out, …, and any added later)
+ * would be ignored, since the run's config.json decides, so it is refused.
+ */
+const USED_ON_RESUME = ['--resume', '--threads', '--env-module', '--pretrained-from'];
+
+/** One line naming the flags --resume would ignore, or nothing. */
+function refuseIgnoredOnResume(given: readonly string[], dir: RunDir, method: MethodName): void {
+  const flags = given.filter((f) => !USED_ON_RESUME.includes(f));
+  if (flags.length === 0) return;
+  const fresh = methodPretrains(method) ? `start a fresh run with --pretrained-from ${dir.display()} (it reuses the pretrained model)` : 'start a fresh run';
+  throw new UserError(`--resume continues '${dir.display()}' exactly as its saved config.json says, so ${flags.join(', ')} would be ignored: drop ${flags.length > 1 ? 'them' : 'it'}, or to change a setting ${fresh}`);
 }
 
 function trainConfigOf(opts: TrainOptions): TrainConfig {
@@ -36,9 +55,11 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
   let pretrainedFrom: RunDir | undefined;
   if (opts.resume && opts.pretrainedFrom) throw new UserError('--resume continues a run with its own model: drop --pretrained-from');
   if (opts.resume) {
-    dir = RunDir.open(opts.resume);
-    config = savedRunConfig(dir, trainConfigSchema, 'train');
-    if (!canResume(config.method)) throw new UserError(`--resume does not support ${config.method} runs ('${dir.display()}'): they are short, start it again`);
+    const saved = RunDir.open(opts.resume);
+    config = savedRunConfig(saved, trainConfigSchema, 'train');
+    if (!canResume(config.method)) throw new UserError(`--resume does not support ${config.method} runs ('${saved.display()}'): they are short, start it again`);
+    refuseIgnoredOnResume(opts.given ?? [], saved, config.method);
+    dir = RunDir.openForWriting(opts.resume, { onNotice: (l) => io.err(l) });
     io.out(`resuming ${config.method} on ${config.env.name}, seed ${config.seed} in ${dir.display()}/`);
   } else {
     config = trainConfigOf(opts);
@@ -46,7 +67,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     // Opened before the new run directory exists: a wrong path leaves nothing behind.
     pretrainedFrom = opts.pretrainedFrom ? RunDir.open(opts.pretrainedFrom) : undefined;
     const out = opts.out ?? defaultRunDir({ command: 'train', env: config.env.name, method: `${config.method}-${config.obs}`, seed: config.seed });
-    dir = RunDir.create(out, { force: opts.force });
+    dir = RunDir.create(out, { force: opts.force, onNotice: (l) => io.err(l), resumable: canResume(config.method) });
     io.out(`training ${config.method} (${config.obs}) on ${config.env.name}, seed ${config.seed}, preset ${config.preset} → ${dir.display()}/`);
   }
   const iterations = plannedIterations(config);
@@ -55,11 +76,21 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
   };
   let summary;
   let bar: Progress = progressBar(`${config.method} ${config.env.name}`, iterations);
+  let pretraining: Progress | null = null;
+  let resumedBar = false;
+  const interrupts = new InterruptHandler(config.method, dir, io, () => (bar.stop(), pretraining?.stop()));
   try {
-    let pretraining: Progress | null = methodPretrains(config.method) && !opts.resume && !pretrainedFrom ? progressBar('pretraining', config.pretrain?.steps ?? 0) : null;
+    pretraining = methodPretrains(config.method) && !opts.resume && !pretrainedFrom ? progressBar('pretraining', config.pretrain?.steps ?? 0) : null;
     if (pretraining) bar.stop();
     const hooks = {
       onPretrainStep: (s: number, total: number) => {
+        // A run resumed mid-pretraining: its bar starts at the saved step.
+        if (opts.resume && !resumedBar && s < total) {
+          resumedBar = true;
+          bar.stop();
+          pretraining = progressBar('pretraining', total);
+          pretraining.tick(s - 1);
+        }
         pretraining?.tick();
         if (s === total && pretraining) {
           pretraining.stop();
@@ -67,14 +98,30 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
           bar = progressBar(`${config.method} ${config.env.name}`, iterations);
         }
       },
-      onIteration: (m: ProgressLine) => (bar.tick(), report(m)),
+      // Where no bar is drawn (output piped or logged), a line per pretraining log step.
+      onPretrainLog: (l: PretrainLogLine, total: number) => {
+        if (process.stderr.isTTY) return;
+        const left = etaSeconds(l.step / total, l.wall_s);
+        io.out(`pretraining step ${l.step}/${total}: ELBO ${l.elbo.toPrecision(6)} (reconstruction ${l.recon.toPrecision(6)}, KL ${l.kl.toPrecision(4)})${left === undefined || l.step >= total ? '' : `, about ${formatDuration(left)} left`}`);
+      },
+      onIteration: (m: ProgressLine) => (bar.tick(1, `iteration ${m.iteration}: distance ${m.mean_final_distance.toPrecision(3)}, cost ${m.mean_cost.toPrecision(4)}`), report(m)),
       onWarning: (w: string) => io.err(`warning: ${w}`),
       pretrainedFrom,
       threads: opts.threads,
+      signal: interrupts.signal,
     };
     summary = await (opts.resume ? resumeTrainJob(config, dir, hooks) : runTrainJob(config, dir, hooks));
-  } finally {
+  } catch (e) {
+    if (!(e instanceof RunInterrupted)) throw e;
     bar.stop();
+    pretraining?.stop();
+    io.err(interrupts.message(e.saved));
+    return interrupts.exitCode;
+  } finally {
+    interrupts.uninstall();
+    bar.stop();
+    pretraining?.stop();
+    dir.release();
   }
   io.out(
     `final evaluation over ${summary.episodes} fresh episodes${'policy_from_iteration' in summary && summary.policy_from_iteration !== undefined ? ` (the policy rolled out at iteration ${summary.policy_from_iteration}, agent.keep_best)` : ''}: mean final distance ${summary.mean_final_distance.toFixed(4)}, ` +
@@ -82,4 +129,67 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
   );
   io.out(`wrote ${dir.display()}/ (config.json, metrics.jsonl, summary.json, learning-curve.svg and the method's checkpoints and GIFs)`);
   return 0;
+}
+
+/** `DIR` as a shell word: quoted when it holds anything but plain path characters. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM during `solar train`: the first asks the job to save what it can
+ * and stop (the latent jobs do so at their next pretraining step or episode; the others cannot,
+ * so the command exits at once); a second exits at once. Exit code 128 + the signal's number.
+ */
+class InterruptHandler {
+  private readonly controller = new AbortController();
+  private received: NodeJS.Signals | null = null;
+  private readonly handle = (signal: NodeJS.Signals) => this.onSignal(signal);
+
+  constructor(private readonly method: MethodName, private readonly dir: RunDir, private readonly io: Io, private readonly stopBars: () => void) {
+    process.on('SIGINT', this.handle);
+    process.on('SIGTERM', this.handle);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get exitCode(): number {
+    return this.received === 'SIGTERM' ? 143 : 130;
+  }
+
+  private get resumeCommand(): string {
+    return `npx solar train --resume ${shellWord(this.dir.display())}`;
+  }
+
+  /** The one line after a stop: what was saved and how to continue. */
+  message(saved: string | null): string {
+    const by = this.received === 'SIGTERM' ? 'stopped (SIGTERM)' : 'interrupted';
+    if (saved === null) return `${by}: nothing saved yet; start the run again (same command with --force)`;
+    return `${by}: saved ${saved} in ${this.dir.display()}/; continue with: ${this.resumeCommand}`;
+  }
+
+  private onSignal(signal: NodeJS.Signals): void {
+    const again = this.received !== null;
+    this.received ??= signal;
+    if (!again && methodPretrains(this.method)) {
+      this.controller.abort();
+      return;
+    }
+    this.stopBars();
+    this.io.err(
+      again
+        ? `${this.received === 'SIGTERM' ? 'stopped' : 'interrupted'} again: exiting at once; ${methodPretrains(this.method) ? `what was saved before still resumes: ${this.resumeCommand}` : 'nothing more saved'}`
+        : canResume(this.method)
+          ? `interrupted: ${this.method} runs stop at once; continue from their last checkpoint with: ${this.resumeCommand}`
+          : `interrupted: nothing saved (${this.method} runs cannot resume); start the run again`,
+    );
+    process.exit(this.exitCode);
+  }
+
+  uninstall(): void {
+    process.off('SIGINT', this.handle);
+    process.off('SIGTERM', this.handle);
+  }
 }

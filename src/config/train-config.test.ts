@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { modelJobDefaults } from './model-config.js';
 import { resolveConfig } from './resolve-config.js';
-import { trainConfigSchema, trainDefaults, withNewDefaults } from './train-config.js';
+import { envNames } from '../envs/registry.js';
+import { METHODS, PRESETS, resolveTrainConfig, trainConfigSchema, trainDefaults, withNewDefaults, type MethodName } from './train-config.js';
 
 const resolve = (env: string, preset: 'default' | 'paper' | 'quick', method: 'solar' | 'lqrflm' | 'vae' = 'solar', sets: string[] = []) =>
   resolveConfig(trainConfigSchema, { defaults: trainDefaults({ env, method, obs: method === 'lqrflm' ? 'state' : 'pixels', preset, seed: 0 }), sets });
@@ -78,5 +79,31 @@ describe('nav2d SOLAR default', () => {
     expect(filled.agent.refine_steps).toBe(0);
     expect(filled.model.cost_std).toBe(1);
     expect(filled.pretrain).toEqual(now.pretrain);
+  });
+});
+
+describe('settings a run would ignore', () => {
+  it('no task, preset and method (with each of its observations) resolves to one: every default config renders exactly when it observes pixels', () => {
+    let checked = 0;
+    for (const env of envNames()) {
+      for (const preset of PRESETS) {
+        for (const [method, { obs: kinds }] of Object.entries(METHODS) as [MethodName, { obs: readonly ('state' | 'pixels')[] }][]) {
+          for (const obs of kinds) {
+            const c = resolveConfig(trainConfigSchema, { defaults: trainDefaults({ env, method, obs, preset, seed: 0 }), sets: [] });
+            expect(c.env.render, `${env}/${preset}/${method}/${obs}`).toBe(obs === 'pixels');
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(envNames().length * PRESETS.length * 6);
+  });
+
+  it('refuses env.render against the observation at config time, naming the key', () => {
+    expect(() => resolve('nav2d', 'quick', 'solar', ['env.render=false'])).toThrow(/env\.render: set to false, which would be ignored: solar from pixels needs the camera, so it always renders; drop --set env\.render/);
+    expect(() => resolve('nav2d', 'quick', 'lqrflm', ['env.render=true'])).toThrow(/env\.render: set to true, which would be ignored: lqrflm from the state never renders/);
+    expect(() => resolveTrainConfig({ env: 'reacher', method: 'ppo', obs: 'pixels', set: ['env.render=false'] })).toThrow(/env\.render: set to false, which would be ignored/);
+    // The value it would have anyway is harmless.
+    expect(resolve('nav2d', 'quick', 'solar', ['env.render=true']).env.render).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
  * `--set` overrides.
  */
 import { z } from 'zod';
-import { lqrflmConfig } from '../agents/lqrflm/index.js';
+import { knownCostTasks, lqrflmConfig } from '../agents/lqrflm/index.js';
 import { ppoConfig } from '../agents/ppo/config.js';
 import { solarAgentConfig } from '../agents/solar/config.js';
 import { vaeAgentConfig } from '../agents/vae/config.js';
@@ -78,6 +78,13 @@ export const trainConfigSchema = z
     if (!allowed.includes(c.obs)) {
       ctx.addIssue({ code: 'custom', path: ['obs'], message: `method '${c.method}' runs on ${allowed.join(' or ')} observations, not '${c.obs}'` });
     }
+    // Every job renders exactly when it observes pixels; a different env.render would be
+    // ignored yet recorded in config.json, so it is refused here rather than silently kept.
+    const render = (c.env as Record<string, unknown>).render;
+    if (render !== undefined && render !== (c.obs === 'pixels')) {
+      const why = c.obs === 'pixels' ? `${c.method} from pixels needs the camera, so it always renders` : `${c.method} from the state never renders its training episodes`;
+      ctx.addIssue({ code: 'custom', path: ['env', 'render'], message: `set to ${String(render)}, which would be ignored: ${why}; drop --set env.render` });
+    }
     const check = (schema: z.ZodType, value: unknown, path: string) => {
       const r = schema.safeParse(value);
       if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: [path, ...issue.path] } as z.core.$ZodRawIssue);
@@ -111,7 +118,9 @@ export function trainDefaults(p: { env: string; method: MethodName; obs: 'state'
   const base = { command: 'train', seed: p.seed, method: p.method, obs: p.obs, preset: p.preset, env: { name: p.env, render: p.obs === 'pixels' } };
   if (p.method === 'lqrflm') {
     const task = paper ? LQRFLM_PAPER : taskRow(LQRFLM_BY_TASK, p.env.replace(/-sparse$/, ''), {});
-    return { ...base, agent: { ...lqrflmConfig.parse({}), ...task.agent, ...quick.agent }, output };
+    // A user's task has no analytic cost here: LQR-FLM fits one to the observed costs.
+    const fitted = knownCostTasks().includes(p.env.replace(/-sparse$/, '')) ? {} : { cost: 'fitted' as const };
+    return { ...base, agent: { ...lqrflmConfig.parse({}), ...task.agent, ...fitted, ...quick.agent }, output };
   }
   if (p.method === 'ppo') {
     return { ...base, backend: 'wasm', agent: { ...ppoConfig.parse({}), ...(p.obs === 'pixels' ? PPO_PIXELS.agent : {}), ...quick.agent }, output };

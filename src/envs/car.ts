@@ -27,7 +27,7 @@ export const carParams = z
   .strict();
 export type CarParams = z.infer<typeof carParams>;
 
-const PALETTE: Palette<'body' | 'nose' | 'goal'> = {
+export const PALETTE: Palette<'body' | 'nose' | 'goal'> = {
   body: { 1: [0.6], 3: [0, 0, 1] },
   nose: { 1: [1], 3: [0, 1, 0] },
   goal: { 1: [0.35], 3: [1, 0, 0] },

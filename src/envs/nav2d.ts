@@ -25,7 +25,7 @@ export const nav2dParams = z
   .strict();
 export type Nav2dParams = z.infer<typeof nav2dParams>;
 
-const PALETTE: Palette<'agent' | 'goal'> = {
+export const PALETTE: Palette<'agent' | 'goal'> = {
   agent: { 1: [1], 2: [1, 0], 3: [0, 1, 0] },
   goal: { 1: [0.5], 2: [0, 1], 3: [1, 0, 0] },
 };

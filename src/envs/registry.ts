@@ -8,6 +8,7 @@ import { formatZodError } from '../util/zod.js';
 import { carParams, createCar } from './car.js';
 import { createNav2d, nav2dParams } from './nav2d.js';
 import { createReacher, reacherParams } from './reacher/reacher.js';
+import { checkedEnv } from './checked-env.js';
 import type { Env } from './types.js';
 
 export interface EnvEntry {
@@ -45,6 +46,37 @@ for (const base of BASE) {
   }
 }
 
+/**
+ * A task a user brings (their own simulator or robot), as a module's default export for
+ * `--env-module`, or given to `registerEnv`: its name, a line of description, the strict zod
+ * schema of its parameters with their defaults (build it with the `z` solar-rl exports), and
+ * `create`, which gets the parsed parameters. Every method passes `render` (false when it needs
+ * no images); a schema without `render` gets one, which `create` may ignore.
+ */
+export interface TaskDefinition {
+  readonly name: string;
+  readonly description?: string;
+  readonly params?: z.ZodObject;
+  create(params: Record<string, unknown>): Env | Promise<Env>;
+}
+
+const TASK_NAME = /^[a-z][a-z0-9_-]*$/;
+
+/** Adds a task to the registry, so `makeEnv`, configs and every command know it; returns its entry. */
+export function registerEnv(task: TaskDefinition): EnvEntry {
+  const where = `task '${String((task as { name?: unknown })?.name)}'`;
+  if (typeof task !== 'object' || task === null) throw new Error('registerEnv: a task is an object with name, description, params and create');
+  if (typeof task.name !== 'string' || !TASK_NAME.test(task.name)) throw new Error(`registerEnv: a task name is lower-case letters, digits, '-' and '_', starting with a letter; got ${JSON.stringify(task.name)}`);
+  if (typeof task.create !== 'function') throw new Error(`registerEnv: ${where} has no create(params) function`);
+  if (REGISTRY.has(task.name)) throw new Error(`registerEnv: ${where} is already registered (${REGISTRY.get(task.name)!.description})`);
+  let params = task.params ?? z.object({});
+  if (!(params instanceof z.ZodObject)) throw new Error(`registerEnv: ${where}: params must be a zod object schema (z.object({...})) made with the z that solar-rl exports`);
+  if (!('render' in params.shape)) params = params.extend({ render: z.boolean().default(true) });
+  const entry: EnvEntry = { name: task.name, description: task.description ?? 'a task registered by the user', params: params.strict(), create: async (p) => checkedEnv(await task.create(p), task.name) };
+  REGISTRY.set(task.name, entry);
+  return entry;
+}
+
 export function envNames(): string[] {
   return [...REGISTRY.keys()];
 }
@@ -55,7 +87,7 @@ export function listEnvs(): EnvEntry[] {
 
 export function envEntry(name: string): EnvEntry {
   const entry = REGISTRY.get(name);
-  if (!entry) throw new Error(`unknown env '${name}'; known envs: ${envNames().join(', ')}`);
+  if (!entry) throw new Error(`unknown env '${name}'; known envs: ${envNames().join(', ')} (a task of your own: registerEnv, or --env-module FILE on the command line)`);
   return entry;
 }
 

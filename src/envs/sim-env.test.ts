@@ -15,6 +15,8 @@ describe('env input checking', () => {
     expect(() => env.step([0, Number.NaN])).toThrow(/action\[1\] is NaN/);
     expect(() => env.step([Number.POSITIVE_INFINITY, 0])).toThrow(/action\[0\] is Infinity/);
     expect(() => env.step([0, Number.NEGATIVE_INFINITY])).toThrow(/action\[1\] is -Infinity/);
+    // A string that looks like a number says what it is.
+    expect(() => env.step(['0.5', 0] as unknown as number[])).toThrow('action[0] is "0.5" (a string); actions must be finite numbers');
   });
 
   it('leaves the state untouched when it rejects an action', async () => {

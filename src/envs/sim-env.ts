@@ -42,7 +42,7 @@ export function checkAndClipAction(action: ArrayLike<number>, low: ArrayLike<num
   if (action.length !== low.length) throw new RangeError(`${envName}: action has length ${action.length}, expected ${low.length}`);
   for (let i = 0; i < low.length; i++) {
     const a = action[i];
-    if (typeof a !== 'number' || !Number.isFinite(a)) throw new RangeError(`${envName}: action[${i}] is ${a}; actions must be finite numbers`);
+    if (typeof a !== 'number' || !Number.isFinite(a)) throw new RangeError(`${envName}: action[${i}] is ${typeof a === 'number' ? a : `${JSON.stringify(a) ?? String(a)} (a ${typeof a})`}; actions must be finite numbers`);
     out[i] = a < low[i] ? low[i] : a > high[i] ? high[i] : a;
   }
   return out;

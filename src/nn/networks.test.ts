@@ -49,6 +49,25 @@ describe('shapes', () => {
     dec.params.dispose();
   });
 
+  it('adapts its layers to any camera with even sides: halving while the bottom stays ≥ 4', () => {
+    // Hand-counted: 48 → 24 → 12 → 6 (a fourth halving would give 3); 50 → 25; 40×24 → 20×12 → 10×6 (5×3 < 4).
+    expect(defaultChannels(48)).toEqual([32, 32, 64]);
+    expect(defaultChannels(50)).toEqual([32]);
+    expect(defaultChannels(40, 24)).toEqual([32, 32]);
+    expect(defaultChannels(8)).toEqual([32]);
+    for (const shape of [[48, 48, 1], [40, 24, 2]] as ImageShape[]) {
+      const enc = new ImageEncoder({ imageShape: shape, latentDim: 3, hidden: 8 }, 1);
+      const dec = new ImageDecoder({ imageShape: shape, latentDim: 3, hidden: 8 }, 1);
+      const shapes = tf.tidy(() => {
+        const { mean } = enc.apply(tf.zeros([2, ...shape]) as tf.Tensor4D);
+        return [mean.shape, dec.apply(mean).shape];
+      });
+      expect(shapes).toEqual([[2, 3], [2, ...shape]]);
+      enc.params.dispose();
+      dec.params.dispose();
+    }
+  });
+
   it('rejects wrong image shapes and impossible configs with clear errors', () => {
     const enc = new ImageEncoder({ imageShape: [16, 16, 1], latentDim: 3, frameStack: 2, ...small }, 1);
     const dec = new ImageDecoder({ imageShape: [16, 16, 1], latentDim: 3, ...small }, 1);
@@ -56,7 +75,8 @@ describe('shapes', () => {
     expect(() => enc.apply(x)).toThrow(/expected images \[B, 16, 16, 2\], got \[2,16,16,1\]/);
     expect(() => dec.apply(tf.zeros([2, 4]) as tf.Tensor2D)).toThrow(/expected latents \[B, 3\]/);
     expect(() => new ImageEncoder({ imageShape: [30, 30, 1], latentDim: 3, ...small }, 1)).toThrow(/divisible by 2\^2/);
-    expect(() => defaultChannels(48)).toThrow(/not 4·2\^L/);
+    expect(() => defaultChannels(6)).toThrow('the conv model halves the camera image at each layer: it needs even sides of at least 8 pixels, the task gives 6×6');
+    expect(() => defaultChannels(31, 32)).toThrow('the task gives 31×32');
     expect(() => new ImageDecoder({ imageShape: [16, 16, 1], latentDim: 0, ...small }, 1)).toThrow(/latentDim/);
     tf.dispose(x);
     enc.params.dispose();

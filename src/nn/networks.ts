@@ -38,13 +38,16 @@ const KERNEL = 4;
 const DEFAULT_HIDDEN = 256;
 
 /**
- * Conv channels for an image side: 32×32 → [32, 32, 64] (4×4×64 at the bottom); 64×64 →
- * [32, 32, 64, 64]. The bottom is always 4×4 so the dense layer stays small.
+ * Conv channels for an h×w image: one stride-2 layer per halving while both sides stay even
+ * and the smaller at least 4 after it — 32×32 → [32, 32, 64] (4×4×64 at the bottom); 64×64 →
+ * [32, 32, 64, 64]; 48×48 → [32, 32, 64] (6×6); 50×50 → [32] (25×25). Any camera with even
+ * sides of at least 8 pixels works; the 4·2^L sizes keep the bottom, and the dense layer, small.
  */
-export function defaultChannels(side: number): number[] {
-  const layers = Math.round(Math.log2(side / 4));
-  if (layers < 1 || 4 * 2 ** layers !== side) {
-    throw new Error(`defaultChannels: image side ${side} is not 4·2^L; pass channels explicitly`);
+export function defaultChannels(h: number, w: number = h): number[] {
+  let layers = 0;
+  for (let f = 2; h % f === 0 && w % f === 0 && Math.min(h, w) / f >= 4; f *= 2) layers++;
+  if (layers < 1) {
+    throw new Error(`the conv model halves the camera image at each layer: it needs even sides of at least 8 pixels, the task gives ${h}×${w} (use another image size, or model.network=mlp)`);
   }
   return Array.from({ length: layers }, (_, i) => (i < 2 ? 32 : 64));
 }
@@ -68,7 +71,7 @@ export class ImageEncoder {
     const [h, w, c] = config.imageShape;
     const stack = config.frameStack ?? 1;
     if (!(Number.isInteger(stack) && stack >= 1)) throw new Error(`ImageEncoder: frameStack must be a positive integer, got ${stack}`);
-    const channels = config.channels ?? defaultChannels(Math.min(h, w));
+    const channels = config.channels ?? defaultChannels(h, w);
     checkConfig('ImageEncoder', config.imageShape, config.latentDim, channels.length);
     this.inputShape = [h, w, c * stack];
     this.params = new ParamSet(seed);
@@ -111,7 +114,7 @@ export class ImageDecoder {
 
   constructor(readonly config: DecoderConfig, seed: number) {
     const [h, w, c] = config.imageShape;
-    const channels = config.channels ?? [...defaultChannels(Math.min(h, w))].reverse();
+    const channels = config.channels ?? [...defaultChannels(h, w)].reverse();
     const L = channels.length;
     checkConfig('ImageDecoder', config.imageShape, config.latentDim, L);
     this.params = new ParamSet(seed);

@@ -108,6 +108,9 @@ describe('compare runs', () => {
     writeFileSync(join(base, 's', 'checkpoints', 'latest.ckpt'), 'x');
     writeFileSync(join(base, 'l', 'checkpoints', 'latest.ckpt'), 'x');
     expect(planRun(join(base, 's'), solar, { display: 's' }).action).toBe('resume');
+    // LQR-FLM keeps checkpoints/latest.ckpt too (lqrflm-job.ts): it resumes.
+    expect(planRun(join(base, 'l'), lqr, { display: 'l' }).action).toBe('resume');
+    rmSync(join(base, 'l', 'checkpoints', 'latest.ckpt'));
     expect(planRun(join(base, 'l'), lqr, { display: 'l' }).action).toBe('restart');
     // The package version is not part of the comparison; a half-written summary is not finished.
     writeFileSync(join(base, 'l', 'summary.json'), '{"mean_final_distance": 0.1');

@@ -36,6 +36,8 @@ export interface CompareOptions {
   workers?: 'auto' | 'never';
   /** false: no random-policy reference in the report (default: 100 episodes per seed, as `solar rollout`). */
   randomPolicy?: boolean;
+  /** Absolute paths of the user's task modules (--env-module), loaded again in every worker thread. */
+  envModules?: readonly string[];
 }
 
 export interface RunOutcome {
@@ -145,7 +147,7 @@ export async function runCompare(opts: CompareOptions, events: CompareEvents = {
     events.onStart?.(run);
     // The cores are shared among the runs at a time (a run's threads do not change its result).
     const threads = Math.max(1, Math.floor(availableParallelism() / parallel));
-    const task: RunTask = { config: run.config, dir: run.dir, action: run.action as RunTask['action'], threads };
+    const task: RunTask = { config: run.config, dir: run.dir, action: run.action as RunTask['action'], threads, envModules: [...(opts.envModules ?? [])] };
     const hooks: TrainHooks = {
       onIteration: (m) => events.onIteration?.(run, m),
       onWarning: (w) => events.onWarning?.(run, w),

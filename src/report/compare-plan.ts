@@ -260,7 +260,9 @@ export function planRun(dir: string, config: TrainConfig, opts: { force?: boolea
   }
   if (readSummary(join(dir, 'summary.json'))) return { action: 'reuse' };
   // Resume with the config as saved: its checkpoints are fingerprinted with it.
-  if (canResume(config.method) && existsSync(join(dir, 'checkpoints', 'latest.ckpt'))) return { action: 'resume', reason: 'unfinished, resuming from checkpoints/latest.ckpt', config: trainConfigSchema.parse(asSaved) };
+  // The checkpoints a resume starts from, latest first (the latent methods save pretraining too).
+  const ckpt = canResume(config.method) ? ['latest.ckpt', 'pretrained.ckpt', 'pretraining.ckpt'].find((f) => existsSync(join(dir, 'checkpoints', f))) : undefined;
+  if (ckpt) return { action: 'resume', reason: `unfinished, resuming from checkpoints/${ckpt}`, config: trainConfigSchema.parse(asSaved) };
   return { action: 'restart', reason: 'unfinished, no checkpoint to resume from: starting again' };
 }
 

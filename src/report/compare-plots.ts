@@ -8,7 +8,7 @@
  * otherwise show a single tick.
  */
 import { meanCurve, type CurvePoint, type MeanCurve } from './compare-stats.js';
-import { ticks } from '../run/plots.js';
+import { tickLabel, ticks } from '../run/plots.js';
 
 export interface MethodCurves {
   /** Legend label, e.g. "solar-pixels". */
@@ -21,21 +21,9 @@ export const METHOD_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Ticks of a log axis: decades; with fewer than three in range, also 2× and 5× of each decade. */
+/** Ticks of a log axis: decades; with fewer than three in range, 1, 2 and 5 × 10^k (plots.ts). */
 export function logTicks(lo: number, hi: number): number[] {
-  const inRange = (v: number) => v >= lo * 0.999 && v <= hi * 1.001;
-  const decades: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) decades.push(10 ** e);
-  const major = decades.filter(inRange);
-  if (major.length >= 3) return major;
-  return decades.flatMap((d) => [d, 2 * d, 5 * d]).map((v) => Number(v.toPrecision(12))).filter(inRange);
-}
-
-export function tickLabel(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
-  return String(Number(v.toPrecision(3)));
+  return ticks(lo, hi, true);
 }
 
 interface Line {

@@ -3,6 +3,7 @@
  * both execute it: everything it needs is plain data (structured-clonable), and it goes
  * through the one train entry (`runTrainJob` / `resumeTrainJob`).
  */
+import { loadEnvModules } from '../run/env-module.js';
 import { RunDir } from '../run/run-dir.js';
 import type { RunSummary, ProgressLine } from '../run/summary.js';
 import { resumeTrainJob, runTrainJob, type TrainHooks } from '../run/train-job.js';
@@ -15,6 +16,8 @@ export interface RunTask {
   action: 'run' | 'restart' | 'resume';
   /** Threads for the run's model training (cores shared among the runs at a time). */
   threads?: number;
+  /** The user's task modules (--env-module), registered first: a worker thread starts with only the built-in tasks. */
+  envModules?: string[];
 }
 
 /** Messages a compare worker posts to its parent. */
@@ -24,9 +27,14 @@ export type WorkerMessage =
   | { type: 'done'; summary: RunSummary }
   | { type: 'error'; message: string };
 
-export function executeRun(task: RunTask, hooks: TrainHooks = {}): Promise<RunSummary> {
+export async function executeRun(task: RunTask, hooks: TrainHooks = {}): Promise<RunSummary> {
   if (task.threads !== undefined) hooks = { ...hooks, threads: task.threads };
-  if (task.action === 'resume') return resumeTrainJob(task.config, RunDir.open(task.dir), hooks);
-  const dir = RunDir.create(task.dir, { force: task.action === 'restart' });
-  return runTrainJob(task.config, dir, hooks);
+  if (task.envModules?.length) await loadEnvModules(task.envModules);
+  // The run's writer's lock, held for the job: a train or --resume of the same directory is refused meanwhile.
+  const dir = task.action === 'resume' ? RunDir.openForWriting(task.dir) : RunDir.create(task.dir, { force: task.action === 'restart' });
+  try {
+    return await (task.action === 'resume' ? resumeTrainJob(task.config, dir, hooks) : runTrainJob(task.config, dir, hooks));
+  } finally {
+    dir.release();
+  }
 }

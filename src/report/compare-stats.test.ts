@@ -72,7 +72,7 @@ describe('learning curves over seeds', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('environment steps (log)');
     // Decade ticks of the log x axis from 1,000 to 1,000,000.
-    for (const t of ['>1000<', '>1e4<', '>1e5<', '>1e6<']) expect(svg).toContain(t);
+    for (const t of ['>1000<', '>10k<', '>100k<', '>1M<']) expect(svg).toContain(t);
     expect((svg.match(/<polygon/g) ?? []).length).toBe(2);
     expect((svg.match(/<polyline/g) ?? []).length).toBe(2);
     expect(svg).toContain('stroke-dasharray="6 4"');

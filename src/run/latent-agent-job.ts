@@ -3,14 +3,18 @@
  * latent model on random rollouts, build the method's agent on it, then iterate. Writes
  * config.json, pretrain.jsonl, metrics.jsonl (a flushed line per iteration), a learning
  * curve, the policy per iteration (agents with a linear-Gaussian policy), a GIF per
- * iteration (camera | decoded latent), summary.json, and checkpoints: `pretrained.ckpt`,
- * `latest.ckpt` (model + agent, after each iteration) and `final.ckpt`. A resume continues
- * from `latest.ckpt`: every completed iteration is kept, none is repeated.
+ * iteration (camera | decoded latent), summary.json, and checkpoints: `pretraining.ckpt`
+ * (the model mid-pretraining, every PRETRAIN_CHECKPOINT_EVERY steps; removed once
+ * `latest.ckpt` exists), `pretrained.ckpt` (its last step), `latest.ckpt` (model + agent,
+ * after each iteration) and `final.ckpt`. A resume continues from `latest.ckpt`, else from
+ * `pretrained.ckpt`, else `pretraining.ckpt`: every completed iteration is kept, none is
+ * repeated, and pretraining goes on from its last saved step exactly as it would have. A stop request (`hooks.signal`)
+ * is noticed at the next pretraining step or episode, after saving what it can.
  *
  * A method is a `LatentMethod`: its agent config, a check of the model config, how its agent
  * is built on the pretrained model, and which latents its GIF decodes.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { IterationProgress } from '../agents/core/iteration.js';
 import { withoutAddedAgentDefaults } from '../agents/core/config-fields.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
@@ -21,8 +25,11 @@ import { getModelState, modelConfigSchema, setModelState, SolarModel, withoutAdd
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
 import { configDifferences } from '../config/config-diff.js';
-import { collectPretraining, latentGif, modelShapeOf, pretrainLatentModel, scorePretrained, type PretrainedScore, type Pretraining } from './latent-pretrain.js';
-import { learningCurveSvg } from './plots.js';
+import { collectPretraining, filmedLatentEpisode, latentGif, modelShapeOf, pretrainLatentModel, scorePretrained, type LatentFilm, type PretrainedScore, type Pretraining, type PretrainLogLine } from './latent-pretrain.js';
+import { recordingEnv, type FilmedEpisode, type RecordingEnv, type StepRecord } from './video.js';
+import { RunInterrupted, yieldToEvents } from './interrupt.js';
+import type { PretrainProgress } from './latent-pretrain.js';
+import { curveReferences, learningCurveSvg, type CurveReferences } from './plots.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
 import { readSavedConfig } from './saved-config.js';
@@ -34,16 +41,23 @@ import { attachShardWorkers, defaultThreads } from './shard-pool.js';
 type IterationReport = IterationProgress & { wall_s: number };
 /** The agent settings the job itself reads. */
 type LoopConfig = { iterations: number; eval_episodes: number };
-/** An episode the GIF can show: its camera images o_0..o_T. */
-type Filmed = { frames: Float32Array[] };
+/** An episode the GIF can show: its camera images o_0..o_T (and its reset seed, which finds its recorded steps). */
+type Filmed = { frames: Float32Array[]; seed: number };
 
 /** The hooks of every latent-agent job; `onIteration` receives the method's iteration metrics M. */
 export interface LatentJobHooks<M = Pick<IterationProgress, 'iteration' | 'mean_final_distance' | 'mean_cost'>> {
   onPretrainStep?(step: number, total: number): void;
+  /** Every `pretrain.log_every` steps: the line pretrain.jsonl gets. */
+  onPretrainLog?(line: PretrainLogLine, total: number): void;
   onIteration?(m: M): void;
   onEpisode?(): void;
   /** Something the user should know that does not stop the run (e.g. blank images). */
   onWarning?(message: string): void;
+  /**
+   * Asks the run to stop (Ctrl-C): it saves what it can at the next pretraining step or
+   * episode and rejects with RunInterrupted, whose `saved` says what a resume starts from.
+   */
+  signal?: AbortSignal;
   /** The task, if not the registry's (tests inject fakes; a real robot plugs in here). */
   makeEnv?(name: string, params: Record<string, unknown>): Promise<Env>;
   /**
@@ -129,17 +143,25 @@ function fingerprint(config: TrainConfig): string {
   return configFingerprint({ ...rest, model: rest.model && withoutAddedDefaults(rest.model), agent: withoutAddedAgentDefaults(agentRest) });
 }
 
-function pack(model: SolarModel, agent: { getState(): AgentState } | null, history: unknown[], wall: number): Checkpoint {
+/** What a checkpoint's meta holds besides the model, agent and history. */
+interface PackExtra {
+  /** The warnings so far, for summary.json after a resume (absent in older checkpoints). */
+  warnings?: string[];
+  /** pretraining.ckpt only: how far pretraining got. */
+  pretraining?: PretrainProgress;
+}
+
+function pack(model: SolarModel, agent: { getState(): AgentState } | null, history: unknown[], wall: number, extra: PackExtra = {}): Checkpoint {
   const ms = getModelState(model);
   const arrays: Record<string, StoredArray> = {};
   for (const [k, v] of Object.entries(ms.arrays)) arrays[`model/${k}`] = v;
   const as = agent?.getState() ?? null;
   if (as) for (const [k, v] of Object.entries(as.arrays)) arrays[`agent/${k}`] = v as StoredArray;
-  return { meta: { model: ms.meta, agent: as?.meta ?? null, history, wall_s: wall }, arrays };
+  return { meta: { model: ms.meta, agent: as?.meta ?? null, history, wall_s: wall, ...extra }, arrays };
 }
 
 function unpack<M, S>(ckpt: Checkpoint) {
-  const meta = ckpt.meta as { model: unknown; agent: unknown; history: M[]; wall_s: number };
+  const meta = ckpt.meta as { model: unknown; agent: unknown; history: M[]; wall_s: number } & PackExtra;
   const model: Record<string, StoredArray> = {}, agent: Record<string, StoredArray> = {};
   for (const [k, v] of Object.entries(ckpt.arrays)) {
     if (k.startsWith('model/')) model[k.slice(6)] = v;
@@ -150,6 +172,8 @@ function unpack<M, S>(ckpt: Checkpoint) {
     agent: meta.agent ? ({ meta: meta.agent, arrays: agent } as unknown as S) : null,
     history: meta.history,
     wall: meta.wall_s,
+    warnings: meta.warnings ?? [],
+    pretraining: meta.pretraining ?? null,
   };
 }
 
@@ -185,20 +209,42 @@ export async function runLatentAgentJob<C extends LoopConfig, M extends Iteratio
   return continueLatentAgentJob(method, config, dir, null, hooks);
 }
 
-/** Continues the run in `dir` from its latest checkpoint (or from scratch after pretraining if that was all it saved). */
+const LATEST = 'checkpoints/latest.ckpt';
+const PRETRAINED = 'checkpoints/pretrained.ckpt';
+const PRETRAINING = 'checkpoints/pretraining.ckpt';
+
+/**
+ * Continues the run in `dir` from its latest checkpoint: `latest.ckpt` (iterations), else
+ * `pretrained.ckpt` (pretraining done; those of runs made before this resume or adopted with
+ * --pretrained-from hold no pretraining progress and are passed over), else
+ * `pretraining.ckpt` (pretraining from its last saved step); a run stopped before any is
+ * refused in one line.
+ */
 export async function resumeLatentAgentJob<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
   method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, hooks: LatentJobHooks<M>,
 ): Promise<LatentJobSummary> {
-  const ckpt = loadCheckpoint(dir.path('checkpoints/latest.ckpt'), fingerprint(config));
-  return continueLatentAgentJob(method, config, dir, ckpt, hooks);
+  if (existsSync(dir.path(LATEST))) return continueLatentAgentJob(method, config, dir, loadCheckpoint(dir.path(LATEST), fingerprint(config)), hooks);
+  if (existsSync(dir.path(PRETRAINED))) {
+    const done = loadCheckpoint(dir.path(PRETRAINED), fingerprint(config));
+    if (unpack(done).pretraining) return continueLatentAgentJob(method, config, dir, null, hooks, done);
+  }
+  if (existsSync(dir.path(PRETRAINING))) return continueLatentAgentJob(method, config, dir, null, hooks, loadCheckpoint(dir.path(PRETRAINING), fingerprint(config)));
+  throw new Error(`'${dir.display()}' has no checkpoint to resume from (it stopped before its first, while setting up): start it again with --out ${dir.display()} --force`);
 }
 
 async function continueLatentAgentJob<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
-  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, ckpt: Checkpoint | null, hooks: LatentJobHooks<M>,
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, ckpt: Checkpoint | null, hooks: LatentJobHooks<M>, partial: Checkpoint | null = null,
 ): Promise<LatentJobSummary> {
   const start = performance.now();
   const fp = fingerprint(config);
-  const { backend, env, agentConfig, model, pretrainSteps } = await setUp(method, config, hooks);
+  const { backend, env: taskEnv, agentConfig, model, pretrainSteps } = await setUp(method, config, hooks);
+  // What a resume would start from now: the interruption message names it.
+  let saved: string | null = null;
+  // Each episode starts by letting a stop request in (a signal handler runs only between tasks).
+  const env = stoppableAtReset(taskEnv, async () => {
+    await yieldToEvents();
+    if (hooks.signal?.aborted) throw new RunInterrupted(saved);
+  });
   const name = config.env.name;
   let agent: LatentAgent<M, E, S> | null = null;
   let history: M[] = [];
@@ -212,9 +258,11 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
   try {
     if (ckpt) {
       const st = unpack<M, S>(ckpt);
+      warnings.push(...st.warnings);
       const pretraining = method.pretrainingOnResume?.(agentConfig) ? await collectPretraining(env, config) : null;
       agent = await restoreAgent(method, { env, agentConfig, model, pretrainSteps }, config, st, pretraining, `${dir.display()}/checkpoints/latest.ckpt`);
       const done = agent.iteration;
+      saved = latestSaved(done, agentConfig.iterations);
       history = st.history.filter((m) => m.iteration < done);
       wallBefore = st.wall;
       // The metrics file holds exactly the checkpointed iterations (a line written after the
@@ -222,31 +270,74 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
       dir.writeFile('metrics.jsonl', history.map((m) => JSON.stringify(m) + '\n').join(''));
     } else {
       let pretraining: Pretraining;
+      // Pretraining's last step, saved with pretrained.ckpt.
+      let finished: PretrainProgress | null = null;
       if (hooks.pretrainedFrom) {
         wallBefore = adoptPretrained(hooks.pretrainedFrom, config, model, dir);
         pretraining = await collectPretraining(env, config);
-      } else pretraining = await pretrainLatentModel(env, model, config, dir, hooks, warn, start);
-      saveCheckpoint(dir.path('checkpoints/pretrained.ckpt'), pack(model, null, [], 0), fp);
+      } else {
+        const steps = config.pretrain!.steps;
+        const st = partial ? unpack<M, S>(partial) : null;
+        const from = st?.pretraining ?? undefined;
+        if (st && from) {
+          setModelState(model, st.model);
+          wallBefore = st.wall;
+          if (from.step === steps) finished = from;
+          saved = from.step === steps ? `${PRETRAINED} (pretraining done)` : `${PRETRAINING} (pretraining step ${from.step} of ${steps})`;
+          // Exactly the checkpointed lines: those written after it belong to steps that run again.
+          if (from.log.length > 0) dir.writeFile('pretrain.jsonl', from.log.map((l) => l + '\n').join(''));
+          else rmSync(dir.path('pretrain.jsonl'), { force: true });
+        }
+        pretraining = await pretrainLatentModel(env, model, config, dir, hooks, warn, start - wallBefore * 1000, {
+          from,
+          save: (p) => {
+            finished = p;
+            // The last step's state is pretrained.ckpt, written next: not written twice.
+            if (p.step === steps) return `${PRETRAINED} (pretraining done)`;
+            // Pretraining warnings are not saved: the rollouts and the last step give them again.
+            saveCheckpoint(dir.path(PRETRAINING), pack(model, null, [], wall(), { pretraining: p }), fp);
+            return (saved = `${PRETRAINING} (pretraining step ${p.step} of ${steps})`);
+          },
+          stopRequested: () => hooks.signal?.aborted ?? false,
+        });
+      }
+      // With the progress of the last step (when pretrained here), from which a resume goes on.
+      saveCheckpoint(dir.path(PRETRAINED), pack(model, null, [], wall(), { warnings, pretraining: finished ?? undefined }), fp);
+      if (finished) saved = `${PRETRAINED} (pretraining done)`;
       const score = await scorePretrained(env, model, config, pretraining);
       if (score) dir.writeJson('pretrained-model.json', score);
       agent = await method.newAgent(env, model, agentConfig, config.seed, pretrainSteps, pretraining);
-      saveCheckpoint(dir.path('checkpoints/latest.ckpt'), pack(model, agent, [], wall()), fp);
+      saveCheckpoint(dir.path(LATEST), pack(model, agent, [], wall(), { warnings }), fp);
+      saved = latestSaved(0, agentConfig.iterations);
+      rmSync(dir.path(PRETRAINING), { force: true });
     }
+    // The curve's success and random-policy lines: made once, on their own env and RNGs.
+    let curveRefs: CurveReferences | undefined;
     while (agent.iteration < agentConfig.iterations) {
-      const m = await iterateOrExplain(method.name, agent, dir, wall, config.output.gif_episodes, hooks);
+      const m = await iterateOrExplain(method.name, agent, dir, wall, config.output.gif_episodes, hooks, env);
       m.report.wall_s = wall();
       history.push(m.report);
       const tag = String(m.report.iteration).padStart(3, '0');
       const p = agent.policy;
       if (p) saveCheckpoint(dir.path(`policies/iter-${tag}.ckpt`), { meta: { iteration: m.report.iteration, T: p.T, dx: p.dx, du: p.du }, arrays: { K: p.K, k: p.k, S: p.S } }, fp);
-      if (m.shown.length > 0) dir.writeFile(`rollouts/iter-${tag}.gif`, await latentGif(model, env, m.shown.map((e) => ({ frames: e.frames, latents: method.gifLatents(e) })), config));
-      saveCheckpoint(dir.path('checkpoints/latest.ckpt'), pack(model, agent, history, wall()), fp);
+      if (m.shown.length > 0) {
+        const films = m.shown.map(({ e, steps }) => ({ frames: e.frames, latents: method.gifLatents(e), steps }));
+        dir.writeFile(`rollouts/iter-${tag}.gif`, await latentGif(model, env, films, config, `${method.name} on ${name}, iteration ${m.report.iteration}`));
+      }
+      saveCheckpoint(dir.path(LATEST), pack(model, agent, history, wall(), { warnings }), fp);
+      saved = latestSaved(history.length, agentConfig.iterations);
       dir.appendJsonl('metrics.jsonl', m.report);
-      dir.writeFile('learning-curve.svg', learningCurveSvg(history, `${method.name} on ${name} (pixels), seed ${config.seed}`));
+      curveRefs ??= await curveReferences(config.env, config.seed, { successDistance: env.spec.successDistance, randomPolicy: !hooks.makeEnv, pretrainSteps });
+      dir.writeFile('learning-curve.svg', learningCurveSvg(history, `${method.name} on ${name} (pixels), seed ${config.seed}`, curveRefs));
       hooks.onIteration?.(m.report);
     }
-    const evals = await agent.evaluate(agentConfig.eval_episodes, () => hooks.onEpisode?.());
-    saveCheckpoint(dir.path('checkpoints/final.ckpt'), pack(model, agent, history, wall()), fp);
+    // The video of the final policy shows the first of these very episodes (nothing is drawn again).
+    const watched: LatentFilm[] = [];
+    const evals = await agent.evaluate(agentConfig.eval_episodes, (e) => {
+      if (watched.length < config.output.gif_episodes) watched.push({ frames: e.frames, latents: method.gifLatents(e), steps: env.recorded(e.seed) });
+      hooks.onEpisode?.();
+    });
+    saveCheckpoint(dir.path('checkpoints/final.ckpt'), pack(model, agent, history, wall(), { warnings }), fp);
     const summary: LatentJobSummary = {
       ...runSummary(evals, agent.envSteps, wall()), pretrain_env_steps: pretrainSteps, backend: backendInfo()?.name ?? backend, threads: 1 + (model.shardWorkers?.size ?? 0),
     };
@@ -258,6 +349,14 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     const score = dir.readJsonIfExists('pretrained-model.json') as PretrainedScore | undefined;
     if (score) summary.pretrained_model = score;
     dir.writeJson('summary.json', summary);
+    // After summary.json, so the run is finished (and its wall time measured) whatever the video does.
+    if (watched.length > 0) {
+      try {
+        dir.writeFile('watch.gif', await latentGif(model, env, watched, config, `${method.name} on ${name}, seed ${config.seed}: final policy`));
+      } catch (e) {
+        hooks.onWarning?.(`could not write watch.gif: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     return summary;
   } finally {
     env.close();
@@ -266,13 +365,34 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
   }
 }
 
+/** What latest.ckpt lets a resume start from, for the interruption message. */
+function latestSaved(done: number, iterations: number): string {
+  return `${LATEST} (${done} of ${iterations} iterations done)`;
+}
+
+/**
+ * `env` with `check` awaited before each reset (its other members as they are, bound to it):
+ * a check that throws stops the caller there.
+ */
+function stoppableAtReset<T extends Env>(env: T, check: () => Promise<void>): T {
+  return new Proxy(env, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      const f = value as (...args: unknown[]) => unknown;
+      return key === 'reset' ? async (...args: unknown[]) => (await check(), f.apply(target, args)) : f.bind(target);
+    },
+  });
+}
+
 /** The backend, task, agent settings and (untrained) model of a run, as its config says. */
 async function setUp<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
   method: LatentMethod<C, M, E, S>, config: TrainConfig, hooks: Pick<LatentJobHooks<M>, 'makeEnv' | 'threads'>,
 ) {
   const backend = await initBackend(config.backend ?? 'wasm');
   const { name, ...envParams } = config.env;
-  const env = await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: true });
+  // Recording only notes each step's distance and success for the videos' captions.
+  const env = recordingEnv(await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: true }));
   let agentConfig: C, modelConfig: ModelConfig;
   try {
     agentConfig = method.agentConfig.parse(config.agent);
@@ -313,37 +433,56 @@ export async function evaluateLatentAgentRun<C extends LoopConfig, M extends Ite
   method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, episodes: number, hooks: Pick<LatentJobHooks<M>, 'makeEnv' | 'onEpisode'> = {},
 ): Promise<RunEvaluation> {
   if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`evaluation episodes must be a positive integer, got ${episodes}`);
+  const run = await openLatentAgentRun(method, config, dir, hooks);
+  try {
+    const evals = await run.agent.evaluate(episodes, () => hooks.onEpisode?.());
+    return { ...episodeStats(evals), episodes, final_distances: evals.map((e) => e.finalDistance), backend: backendInfo()?.name ?? run.backend };
+  } finally {
+    run.close();
+  }
+}
+
+/** A finished run's final agent (`checkpoints/final.ckpt`) on the task `hooks.makeEnv` makes (default: the registry's); `close` frees the task and the model. */
+export async function openLatentAgentRun<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, hooks: Pick<LatentJobHooks<M>, 'makeEnv'> = {},
+): Promise<{ agent: LatentAgent<M, E, S>; backend: string; close(): void }> {
   const label = `${dir.display()}/checkpoints/final.ckpt`;
   if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
   const ckpt = loadCheckpoint(dir.path('checkpoints/final.ckpt'), fingerprint(config));
-  const run = await setUp(method, config, { ...hooks, threads: 1 }); // evaluation trains nothing
+  const run = await setUp(method, config, { ...hooks, threads: 1 }); // acting trains nothing
   let agent: LatentAgent<M, E, S> | null = null;
-  try {
-    agent = await restoreAgent(method, run, config, unpack<M, S>(ckpt), null, label);
-    const evals = await agent.evaluate(episodes, () => hooks.onEpisode?.());
-    return { ...episodeStats(evals), episodes, final_distances: evals.map((e) => e.finalDistance), backend: backendInfo()?.name ?? run.backend };
-  } finally {
+  const close = () => {
     run.env.close();
     agent?.dispose?.();
     run.model.dispose();
+  };
+  try {
+    agent = await restoreAgent(method, run, config, unpack<M, S>(ckpt), null, label);
+  } catch (e) {
+    close();
+    throw e;
   }
+  const restored = agent;
+  return { agent: restored, backend: run.backend, close };
 }
 
 /**
  * One iteration, keeping the first `gifEpisodes` episodes for the GIF. A failure leaves
  * error.json and says how to resume: the completed iterations are in latest.ckpt.
  */
-async function iterateOrExplain<M extends IterationReport, E>(
-  name: string, agent: LatentAgent<M, E, AgentState>, dir: RunDir, wall: () => number, gifEpisodes: number, hooks: LatentJobHooks<M>,
-): Promise<{ report: M; shown: E[] }> {
-  const shown: E[] = [];
+async function iterateOrExplain<M extends IterationReport, E extends Filmed>(
+  name: string, agent: LatentAgent<M, E, AgentState>, dir: RunDir, wall: () => number, gifEpisodes: number, hooks: LatentJobHooks<M>, env: RecordingEnv,
+): Promise<{ report: M; shown: { e: E; steps: StepRecord }[] }> {
+  const shown: { e: E; steps: StepRecord }[] = [];
   try {
     const report = await agent.iterate((e) => {
-      if (shown.length < gifEpisodes) shown.push(e);
+      if (shown.length < gifEpisodes) shown.push({ e, steps: env.recorded(e.seed) });
       hooks.onEpisode?.();
     });
     return { report, shown };
   } catch (e) {
+    // A stop request is no failure: nothing to fix, no error.json.
+    if (e instanceof RunInterrupted) throw e;
     const message = e instanceof Error ? e.message : String(e);
     dir.writeJson('error.json', { iteration: agent.iteration, message, wall_s: wall() });
     throw new Error(
@@ -351,5 +490,29 @@ async function iterateOrExplain<M extends IterationReport, E>(
         `${dir.display()} keeps the ${agent.iteration} completed iteration(s) and checkpoints/latest.ckpt; ` +
         `once the cause is fixed, continue with: solar train --resume ${dir.display()}`,
     );
+  }
+}
+
+/**
+ * `solar watch`: a finished run's final policy (`checkpoints/final.ckpt`) on its first
+ * `episodes` evaluation episodes, as the evaluation plays them, each passed to `onFilmed` with
+ * its decoded latents and per-step distances. Writes nothing in the run directory.
+ */
+export async function filmLatentAgentRun<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, episodes: number, onFilmed: (f: FilmedEpisode) => void,
+  hooks: Pick<LatentJobHooks<M>, 'makeEnv'> = {},
+): Promise<void> {
+  if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`episodes must be a positive integer, got ${episodes}`);
+  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
+  const ckpt = loadCheckpoint(dir.path('checkpoints/final.ckpt'), fingerprint(config));
+  const run = await setUp(method, config, { ...hooks, threads: 1 }); // acting trains nothing
+  let agent: LatentAgent<M, E, S> | null = null;
+  try {
+    agent = await restoreAgent(method, run, config, unpack<M, S>(ckpt), null, `${dir.display()}/checkpoints/final.ckpt`);
+    await agent.evaluate(episodes, (e) => onFilmed(filmedLatentEpisode(run.model, run.env, { frames: e.frames, latents: method.gifLatents(e), steps: run.env.recorded(e.seed) })));
+  } finally {
+    run.env.close();
+    agent?.dispose?.();
+    run.model.dispose();
   }
 }

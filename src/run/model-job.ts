@@ -8,6 +8,7 @@
  * goes on exactly as the uninterrupted run would (same minibatches, same ε).
  */
 import { makeEnv } from '../envs/registry.js';
+import type { Env } from '../envs/types.js';
 import { collectRandomRollouts } from '../envs/rollout.js';
 import { stateCostFn } from '../envs/state-cost.js';
 import {
@@ -27,6 +28,8 @@ export interface ModelJobHooks {
   onLog?(line: Record<string, number>): void;
   /** Threads that train the model (default: the cores, at most model.batch_shards); no effect on the result. */
   threads?: number;
+  /** The task, if not the registry's. */
+  makeEnv?(name: string, params: Record<string, unknown>): Promise<Env>;
 }
 
 export interface ModelSummary {
@@ -74,7 +77,7 @@ async function continueModelJob(config: ModelJobConfig, dir: RunDir, hooks: Mode
   const ckpt = resume ? loadCheckpoint(dir.path('checkpoints/latest.ckpt'), fp) : null;
   await initBackend(config.backend);
   const { name, ...envParams } = config.env;
-  const env = await makeEnv(name, { ...envParams, render: true });
+  const env = await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: true });
   let train: SequenceSet, test: SequenceSet;
   const spec = env.spec;
   const shape = [...spec.observation.shape] as [number, number, number];

@@ -9,8 +9,10 @@
 import { MpcAgent, type MpcAgentState, type MpcIterationMetrics } from '../agents/mpc/agent.js';
 import { mpcAgentConfig, type MpcAgentConfig } from '../agents/mpc/config.js';
 import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/core/encoder.js';
-import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
+import { evaluateLatentAgentRun, openLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
+import { filmLatentAgentRun } from './latent-agent-job.js';
+import type { FilmedEpisode } from './video.js';
 import type { TrainConfig } from '../config/train-config.js';
 
 const MPC: LatentMethod<MpcAgentConfig, MpcIterationMetrics, EncodedEpisode, MpcAgentState> = {
@@ -38,4 +40,14 @@ export function resumeMpcJob(config: TrainConfig, dir: RunDir, hooks: LatentJobH
 /** The finished run's final policy on `episodes` evaluation episodes (`solar eval`). */
 export function evaluateMpcRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: LatentJobHooks = {}): Promise<RunEvaluation> {
   return evaluateLatentAgentRun(MPC, config, dir, episodes, hooks);
+}
+
+/** The finished run's final agent, for acting step by step (load-policy.ts). */
+export function openMpcRun(config: TrainConfig, dir: RunDir, hooks: Pick<LatentJobHooks, 'makeEnv'> = {}) {
+  return openLatentAgentRun(MPC, config, dir, hooks);
+}
+
+/** The finished run's final policy on its first `episodes` evaluation episodes, each filmed (`solar watch`). */
+export function filmMpcRun(config: TrainConfig, dir: RunDir, episodes: number, onFilmed: (f: FilmedEpisode) => void): Promise<void> {
+  return filmLatentAgentRun(MPC, config, dir, episodes, onFilmed);
 }

@@ -6,7 +6,7 @@ import { configFingerprint, loadCheckpoint } from './checkpoint.js';
 import { runPpoJob } from './ppo-job.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { RunDir } from './run-dir.js';
-import { runTrainJob } from './train-job.js';
+import { evaluateRun, resumeTrainJob, runTrainJob } from './train-job.js';
 import { trainConfigSchema, trainDefaults } from '../config/train-config.js';
 
 function tinyConfig(obs: 'state' | 'pixels', sets: string[] = []) {
@@ -57,11 +57,54 @@ describe('ppo train job', () => {
     expect(metrics.map((m) => 'mean_final_distance' in m)).toEqual([false, true, false, true]);
     expect(metrics.every((m) => Number.isFinite(m.policy_loss))).toBe(true);
     expect(JSON.parse(readFileSync(dir.path('summary.json'), 'utf8')).episodes).toBe(3);
-    await expect(runPpoJob(tinyConfig('pixels', ['env.render=false']), freshDir())).rejects.toThrow(/render/);
+    expect(() => tinyConfig('pixels', ['env.render=false'])).toThrow(/env\.render: set to false, which would be ignored/);
   });
 
   it('refuses unknown agent keys by name', () => {
     expect(() => tinyConfig('state', ['agent.clip=0.1'])).toThrow(/clip/);
     expect(() => tinyConfig('state', ['agent.num_envs=3'])).toThrow(/multiple of num_envs/);
+  });
+});
+
+/** A file's JSON (one value, or one per line) without the wall-clock fields (the run-directory contract: they end in _s). */
+const noWall = (k: string, v: unknown) => (k.endsWith('_s') ? undefined : v);
+const withoutWall = (dir: RunDir, f: string) => {
+  const text = readFileSync(dir.path(f), 'utf8');
+  return f.endsWith('.jsonl') ? text.trim().split('\n').map((l) => JSON.parse(l, noWall)) : JSON.parse(text, noWall);
+};
+
+describe('ppo: resume and eval', () => {
+  const cases: [string, ReturnType<typeof tinyConfig>, number][] = [
+    ['the state', tinyConfig('state', ['output.gif_episodes=0']), 1],
+    // One env whose updates of 10 steps straddle episodes of 20: the episode in progress is replayed.
+    ['pixels, mid-episode', tinyConfig('pixels', ['agent.num_envs=1', 'agent.steps_per_update=10', 'agent.minibatch_size=10', 'agent.total_steps=40', 'agent.frame_stack=2', 'output.gif_episodes=0']), 2],
+  ];
+  for (const [what, config, cutAt] of cases) {
+    it(`resumes an interrupted run (${what}) to the same metrics, summary and policy as an uninterrupted one`, async () => {
+      const whole = freshDir();
+      await runTrainJob(config, whole);
+      const cut = freshDir();
+      await expect(runTrainJob(config, cut, { onIteration: (m) => { if (m.iteration === cutAt) throw new Error('killed'); } })).rejects.toThrow('killed');
+      expect(existsSync(cut.path('summary.json'))).toBe(false);
+      const seen: number[] = [];
+      await resumeTrainJob(config, cut, { onIteration: (m) => void seen.push(m.iteration) });
+      expect(seen[0]).toBe(cutAt + 1);
+      expect(withoutWall(cut, 'metrics.jsonl')).toEqual(withoutWall(whole, 'metrics.jsonl'));
+      expect(withoutWall(cut, 'summary.json')).toEqual(withoutWall(whole, 'summary.json'));
+      expect(readFileSync(cut.path('policy.ckpt')).equals(readFileSync(whole.path('policy.ckpt')))).toBe(true);
+    });
+  }
+
+  it('solar eval: the first agent.eval_episodes of N reproduce summary.json; an unfinished run is refused', async () => {
+    const config = tinyConfig('state', ['output.gif_episodes=0']);
+    const dir = freshDir();
+    const summary = await runTrainJob(config, dir);
+    const three = await evaluateRun(config, dir, 3);
+    expect(three).toMatchObject({ mean_final_distance: summary.mean_final_distance, success_rate: summary.success_rate, mean_cost: summary.mean_cost, episodes: 3 });
+    const five = await evaluateRun(config, dir, 5);
+    expect(five.final_distances.slice(0, 3)).toEqual(three.final_distances);
+    const cut = freshDir();
+    await expect(runTrainJob(config, cut, { onIteration: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
+    await expect(evaluateRun(config, cut, 3)).rejects.toThrow(/has not finished/);
   });
 });

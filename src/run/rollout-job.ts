@@ -7,7 +7,8 @@ import { makeEnv } from '../envs/registry.js';
 import { episodeStats, rollout, type Episode, type EpisodeStats, type RolloutOptions } from '../envs/rollout.js';
 import type { Env } from '../envs/types.js';
 import { deriveSeed, Rng } from '../random/rng.js';
-import { encodeGif, encodePng, type Image } from './images.js';
+import { encodePng, type Image } from './images.js';
+import { encodeVideo, filmedRollout, recordingEnv, videoStyle } from './video.js';
 import type { RunDir } from './run-dir.js';
 import { runSummary, type RunSummary } from './summary.js';
 import { configRecord } from './version.js';
@@ -69,7 +70,7 @@ export async function randomPolicyReference(envConfig: { name: string } & Record
 export async function runRolloutJob(config: RolloutConfig, dir: RunDir, onStep: () => void = () => {}): Promise<RolloutSummary> {
   const start = performance.now();
   const { name, ...params } = config.env;
-  const env = await makeEnv(name, params);
+  const env = recordingEnv(await makeEnv(name, params));
   dir.writeJson('config.json', configRecord(config));
   const [H, W, C] = env.spec.observation.shape;
   const episodes: Episode[] = [];
@@ -82,7 +83,10 @@ export async function runRolloutJob(config: RolloutConfig, dir: RunDir, onStep: 
       const frames: Image[] = ep.observations.filter((o) => o.length > 0).map((data) => ({ data, height: H, width: W, channels: C }));
       const tag = `ep-${String(i).padStart(3, '0')}`;
       if (config.output.png_frames) frames.forEach((f, t) => dir.writeFile(`frames/${tag}/t-${String(t).padStart(3, '0')}.png`, encodePng(f)));
-      if (config.output.gif && frames.length > 0) dir.writeFile(`${tag}.gif`, encodeGif(frames, config.output.gif_scale, Math.round(1000 / config.output.gif_fps)));
+      if (config.output.gif && frames.length > 0) {
+        const style = { ...videoStyle(env.spec, config.output, `random policy on ${name}, seed ${config.seed}`), firstEpisode: i + 1, totalEpisodes: config.episodes };
+        dir.writeFile(`${tag}.gif`, encodeVideo([filmedRollout(env.spec, ep, env.recorded(seed))], style));
+      }
     }
   } finally {
     env.close();

@@ -10,8 +10,10 @@ import { solarAgentConfig, type SolarAgentConfig } from '../agents/solar/config.
 import { checkDenseCostSettings } from '../agents/core/latent-cost.js';
 import { StructuredLatentModel } from '../agents/solar/model-adapter.js';
 import { stateCostFn } from '../envs/state-cost.js';
-import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
+import { evaluateLatentAgentRun, openLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
+import { filmLatentAgentRun } from './latent-agent-job.js';
+import type { FilmedEpisode } from './video.js';
 import type { TrainConfig } from '../config/train-config.js';
 
 export { imageVariation } from './latent-pretrain.js';
@@ -48,4 +50,14 @@ export function resumeSolarJob(config: TrainConfig, dir: RunDir, hooks: SolarHoo
 /** The finished run's final policy on `episodes` evaluation episodes (`solar eval`). */
 export function evaluateSolarRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: LatentJobHooks = {}): Promise<RunEvaluation> {
   return evaluateLatentAgentRun(SOLAR, config, dir, episodes, hooks);
+}
+
+/** The finished run's final agent, for acting step by step (load-policy.ts). */
+export function openSolarRun(config: TrainConfig, dir: RunDir, hooks: Pick<LatentJobHooks, 'makeEnv'> = {}) {
+  return openLatentAgentRun(SOLAR, config, dir, hooks);
+}
+
+/** The finished run's final policy on its first `episodes` evaluation episodes, each filmed (`solar watch`). */
+export function filmSolarRun(config: TrainConfig, dir: RunDir, episodes: number, onFilmed: (f: FilmedEpisode) => void): Promise<void> {
+  return filmLatentAgentRun(SOLAR, config, dir, episodes, onFilmed);
 }

@@ -3,9 +3,9 @@
  * threads call `runTrainJob` / `resumeTrainJob` and never a method's job directly, so adding
  * a method is one entry in METHODS (train-config.ts) and one in JOBS below.
  */
-import { runLqrflmJob } from './lqrflm-job.js';
+import { evaluateLqrflmRun, resumeLqrflmJob, runLqrflmJob } from './lqrflm-job.js';
 import { plannedUpdates, resolvePpoConfig } from '../agents/ppo/config.js';
-import { runPpoJob } from './ppo-job.js';
+import { evaluatePpoRun, resumePpoJob, runPpoJob } from './ppo-job.js';
 import type { RunDir } from './run-dir.js';
 import type { RunEvaluation } from './latent-agent-job.js';
 import { evaluateSolarRun, resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
@@ -31,8 +31,8 @@ interface JobEntry {
 
 const JOBS: Record<MethodName, JobEntry> = {
   solar: { run: runSolarJob, resume: resumeSolarJob, evaluate: evaluateSolarRun, pretrains: true },
-  lqrflm: { run: runLqrflmJob, pretrains: false },
-  ppo: { run: runPpoJob, pretrains: false, iterations: (c) => plannedUpdates(resolvePpoConfig(c.agent)) },
+  lqrflm: { run: runLqrflmJob, resume: resumeLqrflmJob, evaluate: evaluateLqrflmRun, pretrains: false },
+  ppo: { run: runPpoJob, resume: resumePpoJob, evaluate: evaluatePpoRun, pretrains: false, iterations: (c) => plannedUpdates(resolvePpoConfig(c.agent)) },
   vae: { run: runVaeJob, resume: resumeVaeJob, evaluate: evaluateVaeRun, pretrains: true },
   mpc: { run: runMpcJob, resume: resumeMpcJob, evaluate: evaluateMpcRun, pretrains: true },
 };

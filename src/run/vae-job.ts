@@ -10,8 +10,10 @@ import { VaeAgent, type VaeAgentState, type VaeIterationMetrics } from '../agent
 import { checkDenseCostSettings } from '../agents/core/latent-cost.js';
 import { vaeAgentConfig, type VaeAgentConfig } from '../agents/vae/config.js';
 import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/core/encoder.js';
-import { evaluateLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
+import { evaluateLatentAgentRun, openLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
 import type { RunDir } from './run-dir.js';
+import { filmLatentAgentRun } from './latent-agent-job.js';
+import type { FilmedEpisode } from './video.js';
 import type { TrainConfig } from '../config/train-config.js';
 
 const VAE: LatentMethod<VaeAgentConfig, VaeIterationMetrics, EncodedEpisode, VaeAgentState> = {
@@ -40,4 +42,14 @@ export function resumeVaeJob(config: TrainConfig, dir: RunDir, hooks: LatentJobH
 /** The finished run's final policy on `episodes` evaluation episodes (`solar eval`). */
 export function evaluateVaeRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: LatentJobHooks = {}): Promise<RunEvaluation> {
   return evaluateLatentAgentRun(VAE, config, dir, episodes, hooks);
+}
+
+/** The finished run's final agent, for acting step by step (load-policy.ts). */
+export function openVaeRun(config: TrainConfig, dir: RunDir, hooks: Pick<LatentJobHooks, 'makeEnv'> = {}) {
+  return openLatentAgentRun(VAE, config, dir, hooks);
+}
+
+/** The finished run's final policy on its first `episodes` evaluation episodes, each filmed (`solar watch`). */
+export function filmVaeRun(config: TrainConfig, dir: RunDir, episodes: number, onFilmed: (f: FilmedEpisode) => void): Promise<void> {
+  return filmLatentAgentRun(VAE, config, dir, episodes, onFilmed);
 }

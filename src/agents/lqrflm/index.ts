@@ -6,6 +6,7 @@ export {
   type TrainLqrflmResult,
   type LqrflmIterationMetrics,
   type LqrflmSummary,
+  type LqrflmTrainState,
 } from './train.js';
 export { runEpisode, episodeStats, type EpisodeResult, type EpisodeStats } from './rollouts.js';
 export { knownTaskCost, knownCostTasks, actionCostMatrix } from './task-cost.js';

@@ -25,7 +25,7 @@ import {
   type QuadraticCost,
   type TrajectoryBatch,
 } from '../../control/index.js';
-import { KlStep } from '../../control/kl-step.js';
+import { KlStep, type KlStepState } from '../../control/kl-step.js';
 import type { TrainerOptions } from '../core/iteration.js';
 import { resolveLqrflmConfig, type LqrflmConfig } from './config.js';
 import { actionCostMatrix, knownTaskCost } from './task-cost.js';
@@ -52,7 +52,29 @@ export interface LqrflmIterationMetrics {
 
 export type LqrflmSummary = EvaluationSummary;
 
-export type TrainLqrflmOptions = TrainerOptions<LqrflmConfig, LqrflmIterationMetrics, EpisodeResult>;
+/**
+ * Everything the next iteration depends on (the job checkpoints it after each iteration, so
+ * a resumed run continues exactly): the policy, the step's state, the noise RNG, the batches
+ * the next dynamics prior pools, the history and the wall time so far.
+ */
+export interface LqrflmTrainState {
+  /** The next iteration (0-based). */
+  readonly iteration: number;
+  readonly policy: LinearGaussianPolicy;
+  readonly klStep: KlStepState;
+  readonly noise: number[];
+  readonly envSteps: number;
+  readonly batches: readonly TrajectoryBatch[];
+  readonly history: readonly LqrflmIterationMetrics[];
+  readonly wall_s: number;
+}
+
+export type TrainLqrflmOptions = TrainerOptions<LqrflmConfig, LqrflmIterationMetrics, EpisodeResult> & {
+  /** Continue from this state (a checkpoint of the same config and seed) instead of from the start. */
+  readonly resumeFrom?: LqrflmTrainState;
+  /** After each iteration, before `onIteration`: the state to continue from. */
+  readonly onCheckpoint?: (s: LqrflmTrainState) => void | Promise<void>;
+};
 
 export interface TrainLqrflmResult {
   readonly config: LqrflmConfig;
@@ -77,20 +99,22 @@ function buildCost(env: Env, config: LqrflmConfig, batch: TrajectoryBatch, all: 
 export async function trainLqrflm(opts: TrainLqrflmOptions): Promise<TrainLqrflmResult> {
   const config = resolveLqrflmConfig(opts.config ?? {});
   const start = performance.now();
-  const wall = (): number => (performance.now() - start) / 1000;
+  const from = opts.resumeFrom;
+  const wall = (): number => (from?.wall_s ?? 0) + (performance.now() - start) / 1000;
   const env = await opts.makeEnv();
   try {
     const T = env.spec.horizon;
     const dx = env.spec.stateDim;
     const du = env.spec.action.dim;
     if (env.spec.cost.kind !== 'dense') throw new Error(`lqrflm: task '${env.spec.name}' has a sparse cost; state LQR-FLM needs a dense one`);
-    const noise = new Rng(deriveSeed(opts.seed, 0));
+    const noise = from ? Rng.fromState(from.noise) : new Rng(deriveSeed(opts.seed, 0));
     const klStep = new KlStep(config, T, dx, du);
-    let policy = initialPolicy(T, dx, du, config.init_var);
-    let envSteps = 0;
-    const batches: TrajectoryBatch[] = [];
-    const history: LqrflmIterationMetrics[] = [];
-    for (let it = 0; it < config.iterations; it++) {
+    if (from) klStep.setState(from.klStep);
+    let policy = from?.policy ?? initialPolicy(T, dx, du, config.init_var);
+    let envSteps = from?.envSteps ?? 0;
+    const batches: TrajectoryBatch[] = [...(from?.batches ?? [])];
+    const history: LqrflmIterationMetrics[] = [...(from?.history ?? [])];
+    for (let it = from?.iteration ?? 0; it < config.iterations; it++) {
       const episodes: EpisodeResult[] = [];
       for (let n = 0; n < config.rollouts; n++) episodes.push(await runEpisode(env, policy, trainEpisodeSeed(opts.seed, it, n), noise));
       envSteps += config.rollouts * T;
@@ -128,6 +152,11 @@ export async function trainLqrflm(opts: TrainLqrflmOptions): Promise<TrainLqrflm
         wall_s: wall(),
       };
       history.push(m);
+      // Only the batches a later prior pools are kept (all of them when prior_history is 0).
+      if (opts.onCheckpoint) {
+        const keep = config.prior_history > 0 ? batches.slice(-config.prior_history) : batches;
+        await opts.onCheckpoint({ iteration: it + 1, policy, klStep: klStep.getState(), noise: noise.getState(), envSteps, batches: keep, history, wall_s: wall() });
+      }
       await opts.onIteration?.(m);
     }
     const evalNoise = config.eval_noise ? new Rng(deriveSeed(opts.seed, 7)) : null;

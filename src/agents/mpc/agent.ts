@@ -35,7 +35,7 @@ export interface MpcIterationMetrics extends IterationProgress {
 }
 
 export interface MpcAgentState {
-  meta: { kind: 'mpc-agent'; iteration: number; envSteps: number; rng: (number | null)[]; T: number; ds: number; da: number; batchSizes: number[]; model: ForwardModelState['meta'] };
+  meta: { kind: 'mpc-agent'; iteration: number; envSteps: number; rng: (number | null)[]; T: number; ds: number; da: number; batchSizes: number[]; model: ForwardModelState['meta']; /** Batches the forward model was last fitted on (absent: unknown). */ fittedOn?: number };
   arrays: Record<string, Float64Array | Float32Array | Uint8Array>;
 }
 
@@ -71,6 +71,10 @@ export class MpcAgent {
   private readonly da: number;
   private planMs = 0;
   private planSteps = 0;
+  /** How many of `data`'s batches the forward model was last fitted on (−1: not known, refit). */
+  private fittedOn = -1;
+  /** Evaluation episodes played since this agent was made or restored (each plans with its own seed). */
+  private evaluated = 0;
 
   constructor(
     private readonly env: Env,
@@ -103,13 +107,21 @@ export class MpcAgent {
     if (this.data.length === 0) throw new Error('mpc: no data to fit the forward model on (pretrain.rollouts ≥ 1 is needed)');
     const all = concatBatches(this.data);
     const nll = this.model.fit(transitionsOf([all]), this.model.fitted ? c.fit_steps : c.initial_fit_steps, c.batch_size);
-    const fit = fitStateCost(this.env.spec.cost.kind, all, this.finals.flat(), { actionWeight: this.actionWeight(), costRidge: c.cost_ridge, convex: c.cost_convex, successRidge: c.success_ridge });
-    this.cost = fit.q;
+    this.fittedOn = this.data.length;
+    const fit = this.fitCost(all);
     return { nll, successLabels: fit.successLabels };
   }
 
+  /** The latent cost on all data (deterministic, no training). */
+  private fitCost(all: TrajectoryBatch): { successLabels?: number } {
+    const c = this.config;
+    const fit = fitStateCost(this.env.spec.cost.kind, all, this.finals.flat(), { actionWeight: this.actionWeight(), costRidge: c.cost_ridge, convex: c.cost_convex, successRidge: c.success_ridge });
+    this.cost = fit.q;
+    return { successLabels: fit.successLabels };
+  }
+
   /** One MPC episode: CEM from the current encoder mean at every step. */
-  private async episode(seed: number, explore: boolean): Promise<EncodedEpisode> {
+  private async episode(seed: number, explore: boolean, rng: Rng = this.rng): Promise<EncodedEpisode> {
     const { config: c, da, T } = this;
     const { low, high } = this.env.spec.action;
     const q = this.cost!;
@@ -123,10 +135,10 @@ export class MpcAgent {
       if (prev) init.set(prev.subarray(da, Math.min(prev.length, (H + 1) * da)));
       const r = await cemPlan(latentSequenceCost(this.model, q, w, m), H, da, init, {
         samples: c.samples, elites: c.elites, iterations: c.cem_iterations, initStd: c.init_std, minStd: c.min_std, low, high,
-      }, this.rng);
+      }, rng);
       prev = r.plan;
       const u = Float64Array.from(r.plan.subarray(0, da));
-      if (explore && c.explore_std > 0) for (let i = 0; i < da; i++) u[i] += c.explore_std * this.rng.normal();
+      if (explore && c.explore_std > 0) for (let i = 0; i < da; i++) u[i] += c.explore_std * rng.normal();
       this.planMs += performance.now() - start;
       this.planSteps += 1;
       return u;
@@ -164,10 +176,18 @@ export class MpcAgent {
     return m;
   }
 
-  /** Fresh episodes without exploration noise, with the model and cost refitted on all data first. */
+  /**
+   * Fresh episodes without exploration noise, with the model refitted on all data first (once:
+   * a restored final agent is already fitted). Each evaluation episode k plans with its own
+   * random stream, so `solar eval` and loadPolicy replay the run's own evaluation exactly.
+   */
   async evaluate(episodes: number, onEpisode?: (e: EncodedEpisode) => void): Promise<EncodedEpisode[]> {
-    this.refit();
-    const out = await playEpisodes(episodes, (j) => this.episode(evalEpisodeSeed(this.seed, j), false), onEpisode);
+    if (this.fittedOn !== this.data.length) this.refit();
+    else if (!this.cost) this.fitCost(concatBatches(this.data));
+    const out = await playEpisodes(episodes, (j) => {
+      const k = this.evaluated++;
+      return this.episode(evalEpisodeSeed(this.seed, j), false, new Rng(deriveSeed(evalEpisodeSeed(this.seed, k), 11)));
+    }, onEpisode);
     this.envSteps += episodes * this.T;
     return out;
   }
@@ -178,7 +198,7 @@ export class MpcAgent {
     const arrays: MpcAgentState['arrays'] = { X: all.X, U: all.U, cost: all.cost, success: Uint8Array.from(this.finals.flat(), (b) => (b ? 1 : 0)) };
     for (const [k, v] of Object.entries(fm.arrays)) arrays[`model/${k}`] = v;
     return {
-      meta: { kind: 'mpc-agent', iteration: this.iteration, envSteps: this.envSteps, rng: this.rng.getState(), T: this.T, ds: this.encoder.ds, da: this.da, batchSizes: this.data.map((b) => b.N), model: fm.meta },
+      meta: { kind: 'mpc-agent', iteration: this.iteration, envSteps: this.envSteps, rng: this.rng.getState(), T: this.T, ds: this.encoder.ds, da: this.da, batchSizes: this.data.map((b) => b.N), model: fm.meta, fittedOn: this.fittedOn },
       arrays,
     };
   }
@@ -211,6 +231,8 @@ export class MpcAgent {
     this.envSteps = m.envSteps;
     this.rng = Rng.fromState(m.rng as number[]);
     this.cost = null;
+    this.fittedOn = m.fittedOn ?? -1;
+    this.evaluated = 0;
   }
 
   dispose(): void {

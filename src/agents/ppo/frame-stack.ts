@@ -19,6 +19,16 @@ export class FrameStack {
     return this.stacked();
   }
 
+  /** For checkpoints: the frames held, oldest first. */
+  getFrames(): Float32Array[] {
+    return this.frames.map((f) => f.slice());
+  }
+
+  setFrames(frames: readonly Float32Array[]): void {
+    this.frames.length = 0;
+    for (const f of frames) this.frames.push(f.slice());
+  }
+
   private stacked(): Float32Array {
     const { k, channels: C } = this;
     if (k === 1) return this.frames[0];

@@ -11,4 +11,5 @@ export {
   type PpoSummary,
   type TrainPpoOptions,
   type TrainPpoResult,
+  type PpoTrainState,
 } from './train.js';

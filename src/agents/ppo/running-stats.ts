@@ -59,4 +59,15 @@ export class RewardScaler {
     if (done) this.ret[e] = 0;
     return Math.max(-this.clip, Math.min(this.clip, r / Math.sqrt(this.rms.var[0] + 1e-8)));
   }
+
+  /** For checkpoints: the return statistics and each env's running return. */
+  getState(): { rms: ReturnType<RunningMeanStd['getState']>; ret: number[] } {
+    return { rms: this.rms.getState(), ret: Array.from(this.ret) };
+  }
+
+  setState(s: { rms: ReturnType<RunningMeanStd['getState']>; ret: ArrayLike<number> }): void {
+    if (s.ret.length !== this.ret.length) throw new Error(`RewardScaler.setState: expected ${this.ret.length} envs`);
+    this.rms.setState(s.rms);
+    this.ret.set(Array.from(s.ret));
+  }
 }

@@ -59,6 +59,33 @@ export type PpoSummary = EvaluationSummary;
 export interface TrainPpoOptions extends TrainerOptions<PpoConfig, PpoIterationMetrics, EpisodeOutcome> {
   /** What the policy sees: the true state (normalised) or the camera image (env must render). */
   readonly obs: PpoObsKind;
+  /** Continue from this state (a checkpoint of the same config and seed) instead of from the start. */
+  readonly resumeFrom?: PpoTrainState;
+  /** After each update, before `onIteration`: the state to continue from. */
+  readonly onCheckpoint?: (s: PpoTrainState) => void | Promise<void>;
+}
+
+/**
+ * Everything the next update depends on, so that a resumed run continues exactly: weights,
+ * Adam's moments, both RNGs, the reward and observation statistics, and each env's episode
+ * in progress (its seed and the actions taken so far, replayed on resume: an env has no
+ * state to save, but the same seed and actions give the same episode), its running cost,
+ * network input and frame stack.
+ */
+export interface PpoTrainState {
+  /** The next update (0-based). */
+  readonly iteration: number;
+  readonly weights: { name: string; shape: number[]; values: Float32Array }[];
+  readonly adam: { step: number; m: Float32Array[]; v: Float32Array[] };
+  readonly noiseRng: number[];
+  readonly batchRng: number[];
+  readonly rewards: ReturnType<RewardScaler['getState']>;
+  readonly obsNorm: ReturnType<RunningMeanStd['getState']> | null;
+  readonly episodeCount: number;
+  readonly envs: readonly { seed: number; actions: Float64Array[]; cost: number; input: Float32Array; frames: Float32Array[] }[];
+  readonly envSteps: number;
+  readonly history: readonly PpoIterationMetrics[];
+  readonly wall_s: number;
 }
 
 export interface TrainPpoResult {
@@ -194,7 +221,8 @@ function explainedVariance(values: Float64Array, returns: Float64Array): number 
 export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
   const config = resolvePpoConfig((opts.config ?? {}) as Record<string, unknown>);
   const start = performance.now();
-  const wall = (): number => (performance.now() - start) / 1000;
+  const from = opts.resumeFrom;
+  const wall = (): number => (from?.wall_s ?? 0) + (performance.now() - start) / 1000;
   const E = config.num_envs;
   const envs: Env[] = [];
   let evalEnv: Env | null = null;
@@ -219,8 +247,8 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
     const vars = nets.variables();
     const adam: AdamOptions = { lr: config.lr, clipNorm: config.max_grad_norm, epsilon: config.adam_epsilon };
     optimiser = new ClippedAdam(vars, adam);
-    const noiseRng = new Rng(deriveSeed(opts.seed, 0));
-    const batchRng = new Rng(deriveSeed(opts.seed, 1));
+    const noiseRng = from ? Rng.fromState(from.noiseRng) : new Rng(deriveSeed(opts.seed, 0));
+    const batchRng = from ? Rng.fromState(from.batchRng) : new Rng(deriveSeed(opts.seed, 1));
     const rewards = new RewardScaler(E, config.gamma, config.reward_clip, config.normalize_reward);
     const obsSize = trained.obsSize;
 
@@ -228,7 +256,32 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
     const current: Float32Array[] = [];
     const stacks = envs.map(() => trained.frameStack());
     const episodeCost = new Float64Array(E);
-    for (let e = 0; e < E; e++) current.push(stacks[e].reset(trained.observe(await envs[e].reset(trainEpisodeSeed(opts.seed, episodeCount++)), true)));
+    // Each env's episode in progress (its seed and actions): what a checkpoint replays.
+    const episodeSeed: number[] = [];
+    const episodeActions: Float64Array[][] = envs.map(() => []);
+    if (from) {
+      if (from.envs.length !== E) throw new Error(`ppo: the checkpoint has ${from.envs.length} envs, the config ${E}`);
+      nets.params.setWeights(from.weights);
+      optimiser.setState(from.adam);
+      rewards.setState(from.rewards);
+      if (trained.obsNorm && from.obsNorm) trained.obsNorm.setState(from.obsNorm);
+      episodeCount = from.episodeCount;
+      for (let e = 0; e < E; e++) {
+        const st = from.envs[e];
+        await envs[e].reset(st.seed);
+        for (const u of st.actions) await envs[e].step(u);
+        episodeSeed.push(st.seed);
+        episodeActions[e] = st.actions.map((u) => u.slice());
+        episodeCost[e] = st.cost;
+        stacks[e].setFrames(st.frames);
+        current.push(st.input.slice());
+      }
+    } else {
+      for (let e = 0; e < E; e++) {
+        episodeSeed.push(trainEpisodeSeed(opts.seed, episodeCount++));
+        current.push(stacks[e].reset(trained.observe(await envs[e].reset(episodeSeed[e]), true)));
+      }
+    }
 
     const evaluate = async (episodes: number, onEpisode?: (j: number, e: EpisodeOutcome) => void): Promise<EpisodeOutcome[]> => {
       const out: EpisodeOutcome[] = [];
@@ -240,9 +293,9 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
       return out;
     };
     const updates = plannedUpdates(config);
-    const history: PpoIterationMetrics[] = [];
-    let envSteps = 0;
-    for (let it = 0; it < updates; it++) {
+    const history: PpoIterationMetrics[] = [...(from?.history ?? [])];
+    let envSteps = from?.envSteps ?? 0;
+    for (let it = from?.iteration ?? 0; it < updates; it++) {
       const remaining = config.total_steps - envSteps;
       const nSteps = Math.ceil(Math.min(config.steps_per_update, remaining) / E);
       const n = E * nSteps;
@@ -270,7 +323,9 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
           actBuf.set(a, idx * du);
           logpBuf[idx] = gaussianLogProbFromNoise(noise, logStd);
           valBuf[idx] = value[e];
-          const ts = await envs[e].step(trained.squash(a));
+          const u = trained.squash(a);
+          const ts = await envs[e].step(u);
+          episodeActions[e].push(u);
           episodeCost[e] += ts.cost;
           rewBuf[idx] = rewards.scale(e, -ts.cost, ts.done);
           if (ts.done) {
@@ -278,7 +333,9 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
             episodeCost[e] = 0;
             endBuf[idx] = 1;
             finals.push({ idx, obs: stacks[e].push(trained.observe(ts, false)).slice() });
-            current[e] = stacks[e].reset(trained.observe(await envs[e].reset(trainEpisodeSeed(opts.seed, episodeCount++)), true));
+            episodeSeed[e] = trainEpisodeSeed(opts.seed, episodeCount++);
+            episodeActions[e] = [];
+            current[e] = stacks[e].reset(trained.observe(await envs[e].reset(episodeSeed[e]), true));
           } else {
             current[e] = stacks[e].push(trained.observe(ts, true));
           }
@@ -388,6 +445,14 @@ export async function trainPpo(opts: TrainPpoOptions): Promise<TrainPpoResult> {
         wall_s: wall(),
       };
       history.push(m);
+      if (opts.onCheckpoint) {
+        await opts.onCheckpoint({
+          iteration: it + 1, weights: nets.params.getWeights(), adam: optimiser.getState(), noiseRng: noiseRng.getState(), batchRng: batchRng.getState(),
+          rewards: rewards.getState(), obsNorm: trained.obsNorm?.getState() ?? null, episodeCount,
+          envs: envs.map((_, e) => ({ seed: episodeSeed[e], actions: episodeActions[e], cost: episodeCost[e], input: current[e], frames: stacks[e].getFrames() })),
+          envSteps, history, wall_s: wall(),
+        });
+      }
       await opts.onIteration?.(m);
     }
 

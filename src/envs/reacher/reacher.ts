@@ -35,7 +35,7 @@ export const reacherParams = z
   .strict();
 export type ReacherParams = z.infer<typeof reacherParams>;
 
-const PALETTE: Palette<'arm' | 'tip' | 'target' | 'base'> = {
+export const PALETTE: Palette<'arm' | 'tip' | 'target' | 'base'> = {
   arm: { 1: [0.7], 3: [0, 0, 1] },
   tip: { 1: [1], 3: [0, 1, 0] },
   target: { 1: [0.4], 3: [1, 0, 0] },
