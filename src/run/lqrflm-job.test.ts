@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveTrainConfig } from '../config/train-config.js';
 import { RunDir } from './run-dir.js';
-import { evaluateRun, resumeTrainJob, runTrainJob } from './train-job.js';
+import { expectEvalReproducesSummary } from './test-helpers.js';
+import { resumeTrainJob, runTrainJob } from './train-job.js';
 
 const config = resolveTrainConfig({ env: 'nav2d', method: 'lqrflm', preset: 'quick', seed: 4, set: ['agent.iterations=4', 'agent.eval_episodes=3', 'output.gif_episodes=0'] });
 const freshDir = () => RunDir.create(join(mkdtempSync(join(tmpdir(), 'lqrflm-job-')), 'run'));
@@ -41,15 +42,6 @@ describe('lqrflm job: resume and eval', () => {
   });
 
   it('solar eval: the first agent.eval_episodes of N reproduce summary.json; an unfinished run is refused', async () => {
-    const dir = freshDir();
-    const summary = await runTrainJob(config, dir);
-    const three = await evaluateRun(config, dir, 3);
-    expect(three).toMatchObject({ mean_final_distance: summary.mean_final_distance, success_rate: summary.success_rate, mean_cost: summary.mean_cost, episodes: 3 });
-    const five = await evaluateRun(config, dir, 5);
-    expect(five.final_distances.slice(0, 3)).toEqual(three.final_distances);
-    expect(JSON.parse(readFileSync(dir.path('evaluation-5.json'), 'utf8')).final_distances).toEqual(five.final_distances);
-    const cut = freshDir();
-    await expect(runTrainJob(config, cut, { onIteration: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
-    await expect(evaluateRun(config, cut, 3)).rejects.toThrow(/has not finished \(no summary\.json/);
+    await expectEvalReproducesSummary(config, freshDir);
   });
 });

@@ -6,7 +6,8 @@ import { configFingerprint, loadCheckpoint } from './checkpoint.js';
 import { runPpoJob } from './ppo-job.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { RunDir } from './run-dir.js';
-import { evaluateRun, resumeTrainJob, runTrainJob } from './train-job.js';
+import { expectEvalReproducesSummary } from './test-helpers.js';
+import { resumeTrainJob, runTrainJob } from './train-job.js';
 import { trainConfigSchema, trainDefaults } from '../config/train-config.js';
 
 function tinyConfig(obs: 'state' | 'pixels', sets: string[] = []) {
@@ -97,14 +98,6 @@ describe('ppo: resume and eval', () => {
 
   it('solar eval: the first agent.eval_episodes of N reproduce summary.json; an unfinished run is refused', async () => {
     const config = tinyConfig('state', ['output.gif_episodes=0']);
-    const dir = freshDir();
-    const summary = await runTrainJob(config, dir);
-    const three = await evaluateRun(config, dir, 3);
-    expect(three).toMatchObject({ mean_final_distance: summary.mean_final_distance, success_rate: summary.success_rate, mean_cost: summary.mean_cost, episodes: 3 });
-    const five = await evaluateRun(config, dir, 5);
-    expect(five.final_distances.slice(0, 3)).toEqual(three.final_distances);
-    const cut = freshDir();
-    await expect(runTrainJob(config, cut, { onIteration: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
-    await expect(evaluateRun(config, cut, 3)).rejects.toThrow(/has not finished/);
+    await expectEvalReproducesSummary(config, freshDir);
   });
 });
