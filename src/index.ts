@@ -30,3 +30,6 @@ export { train, type TrainOptions } from './run/train-run.js';
 export { readRun, type RunRecord } from './run/read-run.js';
 export { loadPolicy, type LoadedPolicy, type LoadPolicyOptions } from './run/load-policy.js';
 export { loadEnvModules } from './run/env-module.js';
+export { serveEnv, type EnvServer, type EnvServerOptions } from './remote/env-server.js';
+export { connectRemoteEnv, type RemoteEnvOptions } from './remote/remote-env.js';
+export { enableRemoteEnvs, nodeSocket } from './remote/remote-tasks.js';

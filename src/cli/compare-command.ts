@@ -9,6 +9,7 @@ import { collect, intOption, withEnvModule } from './options.js';
 import { etaSeconds, formatDuration } from './progress.js';
 import { plannedIterations } from '../run/train-job.js';
 import { resolveEnvModules } from '../run/env-module.js';
+import { taskDirName } from '../run/run-dir.js';
 
 export interface CompareCliOptions {
   env: string;
@@ -37,7 +38,7 @@ function describe(run: PlannedRun, o: RunOutcome): string {
 
 export async function compareCommand(opts: CompareCliOptions, io: Io): Promise<number> {
   if (!opts.methods) throw new UserError(`--methods is required, e.g. --methods solar,lqrflm (known methods: ${Object.keys(METHODS).join(', ')})`);
-  const out = opts.out ?? join('runs', `compare-${opts.env}`);
+  const out = opts.out ?? join('runs', `compare-${taskDirName(opts.env)}`);
   const options: CompareOptions = { env: opts.env, methods: opts.methods, seeds: opts.seeds, preset: opts.preset, budget: opts.budget, set: opts.set, out, jobs: opts.jobs, force: opts.force, envModules: resolveEnvModules(opts.envModule ?? []) };
   // Long runs (SOLAR from pixels, PPO) say how they are doing at most once a minute each, with
   // the whole comparison's time left from the iterations done so far (pretraining counts as none).

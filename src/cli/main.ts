@@ -2,15 +2,18 @@
 import { Command, CommanderError } from 'commander';
 import { registerCompare } from './compare-command.js';
 import { envsCommand } from './envs-command.js';
+import { envServerCommand } from './env-server-command.js';
 import { evalCommand } from './eval-command.js';
 import { processIo, type Io } from './io.js';
-import { givenOptions, intOption, withEnvModule, withRunOptions } from './options.js';
+import { collect, givenOptions, intOption, withEnvModule, withRunOptions } from './options.js';
 import { loadEnvModules } from '../run/env-module.js';
 import { modelCommand } from './model-command.js';
 import { rolloutCommand } from './rollout-command.js';
 import { trainCommand } from './train-command.js';
 import { watchCommand } from './watch-command.js';
 import { packageVersion } from '../run/version.js';
+import { isRemoteUrl } from '../remote/protocol.js';
+import { enableRemoteEnvs, probeRemoteEnv } from '../remote/remote-tasks.js';
 
 function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
   const program = new Command('solar')
@@ -24,6 +27,11 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
   program.hook('preAction', async (_program, action) => {
     const files = (action.opts() as { envModule?: string[] }).envModule;
     if (files && files.length > 0) await loadEnvModules(files);
+    // A task served by `solar env-server` is named by its URL (docs/remote-env.md); a given
+    // one is checked to answer before the command makes a run directory.
+    enableRemoteEnvs();
+    const env = (action.opts() as { env?: unknown }).env;
+    if (typeof env === 'string' && isRemoteUrl(env) && action.name() !== 'env-server') await probeRemoteEnv(env);
   });
 
   const envs = program
@@ -79,6 +87,16 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--episodes <n>', 'episodes to film', intOption('--episodes', { min: 1 }), 3)
     .option('--out <file>', 'the GIF to write (default <dir>/watch.gif)');
   withEnvModule(watch).action((d, o) => done(watchCommand(d, o, io)));
+
+  const envServer = program
+    .command('env-server')
+    .description('serve a task over a WebSocket (docs/remote-env.md), so that any solar command can use it as --env ws://HOST:PORT/')
+    .requiredOption('--env <name>', 'task name (see solar envs)')
+    .option('--port <n>', 'port; 0 picks a free one', intOption('--port', { min: 0 }), 8765)
+    .option('--host <address>', 'address to listen on; beyond 127.0.0.1 a --token is required', '127.0.0.1')
+    .option('--token <secret>', 'required of every client (ws://HOST:PORT/?token=SECRET, or SOLAR_ENV_TOKEN)')
+    .option('--set <key=value>', 'a task parameter, e.g. env.horizon=100 (repeatable)', collect, []);
+  withEnvModule(envServer).action((o) => done(envServerCommand(o, io)));
 
   registerCompare(program, io, done);
 

@@ -61,12 +61,20 @@ export interface TaskDefinition {
 }
 
 const TASK_NAME = /^[a-z][a-z0-9_-]*$/;
+/** A task served over a WebSocket is named by its URL (docs/remote-env.md). */
+const REMOTE_NAME = /^wss?:\/\/\S+$/;
+/** Makes the task of a URL name on first use; src/remote installs it (Node-side, so this file stays browser-safe). */
+let remoteTaskMaker: ((url: string) => TaskDefinition) | null = null;
+
+export function setRemoteTaskMaker(make: ((url: string) => TaskDefinition) | null): void {
+  remoteTaskMaker = make;
+}
 
 /** Adds a task to the registry, so `makeEnv`, configs and every command know it; returns its entry. */
 export function registerEnv(task: TaskDefinition): EnvEntry {
   const where = `task '${String((task as { name?: unknown })?.name)}'`;
   if (typeof task !== 'object' || task === null) throw new Error('registerEnv: a task is an object with name, description, params and create');
-  if (typeof task.name !== 'string' || !TASK_NAME.test(task.name)) throw new Error(`registerEnv: a task name is lower-case letters, digits, '-' and '_', starting with a letter; got ${JSON.stringify(task.name)}`);
+  if (typeof task.name !== 'string' || !(TASK_NAME.test(task.name) || REMOTE_NAME.test(task.name))) throw new Error(`registerEnv: a task name is lower-case letters, digits, '-' and '_', starting with a letter (or a ws:// URL); got ${JSON.stringify(task.name)}`);
   if (typeof task.create !== 'function') throw new Error(`registerEnv: ${where} has no create(params) function`);
   if (REGISTRY.has(task.name)) throw new Error(`registerEnv: ${where} is already registered (${REGISTRY.get(task.name)!.description})`);
   let params = task.params ?? z.object({});
@@ -86,7 +94,7 @@ export function listEnvs(): EnvEntry[] {
 }
 
 export function envEntry(name: string): EnvEntry {
-  const entry = REGISTRY.get(name);
+  const entry = REGISTRY.get(name) ?? (remoteTaskMaker && REMOTE_NAME.test(name) ? registerEnv(remoteTaskMaker(name)) : undefined);
   if (!entry) throw new Error(`unknown env '${name}'; known envs: ${envNames().join(', ')} (a task of your own: registerEnv, or --env-module FILE on the command line)`);
   return entry;
 }

@@ -4,6 +4,7 @@
  * through the one train entry (`runTrainJob` / `resumeTrainJob`).
  */
 import { loadEnvModules } from '../run/env-module.js';
+import { enableRemoteEnvs } from '../remote/remote-tasks.js';
 import { RunDir } from '../run/run-dir.js';
 import type { RunSummary, ProgressLine } from '../run/summary.js';
 import { resumeTrainJob, runTrainJob, type TrainHooks } from '../run/train-job.js';
@@ -30,6 +31,8 @@ export type WorkerMessage =
 export async function executeRun(task: RunTask, hooks: TrainHooks = {}): Promise<RunSummary> {
   if (task.threads !== undefined) hooks = { ...hooks, threads: task.threads };
   if (task.envModules?.length) await loadEnvModules(task.envModules);
+  // A worker thread starts without the ws:// task maker (a remote task: docs/remote-env.md).
+  enableRemoteEnvs();
   // The run's writer's lock, held for the job: a train or --resume of the same directory is refused meanwhile.
   const dir = task.action === 'resume' ? RunDir.openForWriting(task.dir) : RunDir.create(task.dir, { force: task.action === 'restart' });
   try {

@@ -142,9 +142,15 @@ function acquireLock(root: string, display: string, onNotice: (line: string) => 
   return token;
 }
 
+/** A task's name as part of a directory name: a remote task's URL by its host and port (no slashes, no token). */
+export function taskDirName(env: string): string {
+  return env.replace(/^wss?:\/\/([^/?#]*).*$/, 'remote-$1').replace(/[^\w.-]+/g, '-');
+}
+
 /** Default directory name: runs/<command>-<task>-<method>-s<seed>; a suffix -2, -3… avoids clobbering. */
 export function defaultRunDir(parts: { command: string; env?: string; method?: string; seed: number }, root = 'runs'): string {
-  const base = join(root, [parts.command, parts.env, parts.method, `s${parts.seed}`].filter(Boolean).join('-'));
+  const env = parts.env === undefined ? undefined : taskDirName(parts.env);
+  const base = join(root, [parts.command, env, parts.method, `s${parts.seed}`].filter(Boolean).join('-'));
   let dir = base;
   for (let k = 2; existsSync(dir) && readdirSync(dir).length > 0; k++) dir = `${base}-${k}`;
   return dir;
