@@ -11,7 +11,7 @@ import { basename, dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Bottom to top: each may import only from those before it. */
-const LAYERS = ['random', 'util', 'linalg', 'render', 'envs', 'gaussian', 'nn', 'model', 'control', 'agents', 'config', 'run', 'remote', 'report', 'cli'];
+const LAYERS = ['random', 'util', 'linalg', 'render', 'envs', 'gaussian', 'nn', 'model', 'control', 'agents', 'config', 'run', 'remote', 'report', 'web', 'cli'];
 const SRC = dirname(new URL(import.meta.url).pathname);
 
 function sourceFiles(dir: string): string[] {

@@ -2,6 +2,7 @@ import { applyOverrides } from '../config/overrides.js';
 import { resolveEnvParams } from '../envs/registry.js';
 import { DEFAULT_PORT, serveEnv, type EnvServer } from '../remote/env-server.js';
 import { UserError, type Io } from './io.js';
+import { untilStopped } from './until-stopped.js';
 
 export interface EnvServerOptions {
   env: string;
@@ -31,16 +32,7 @@ export async function envServerCommand(opts: EnvServerOptions, io: Io, stop?: Ab
   const [h, w, c] = server.spec.observation.shape;
   io.out(`serving '${opts.env}' (${h}×${w}×${c} images, ${server.spec.action.dim}-D actions, horizon ${server.spec.horizon}) at ${server.url}`);
   io.out(`connect with: solar train --env ${server.url}${opts.token ? '?token=…' : ''}${server.host === '0.0.0.0' || server.host === '::' ? ' (with this machine\'s address for the host)' : ''}`);
-  let done = () => {};
-  await new Promise<void>((resolve) => {
-    done = () => resolve();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    if (stop?.aborted) done();
-    stop?.addEventListener('abort', done, { once: true });
-  });
-  process.off('SIGINT', done);
-  process.off('SIGTERM', done);
+  await untilStopped(stop);
   await server.close();
   io.out('env-server stopped');
   return 0;

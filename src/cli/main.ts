@@ -98,6 +98,16 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--set <key=value>', 'a task parameter, e.g. env.horizon=100 (repeatable)', collect, []);
   withEnvModule(envServer).action((o) => done(envServerCommand(o, io)));
 
+  program
+    .command('serve')
+    .description('a local web app to watch the runs under a folder: list them, follow one live (metrics, learning curve, GIFs, config)')
+    .option('--runs <dir>', 'folder of run directories (searched 3 levels deep, e.g. runs/x and runs/compare-y/runs/z)', 'runs')
+    .option('--port <n>', 'port; 0 picks a free one', intOption('--port', { min: 0 }), 7860)
+    .option('--host <address>', 'address to listen on; beyond 127.0.0.1 a --token is required', '127.0.0.1')
+    .option('--token <secret>', 'required of every request (http://HOST:PORT/?token=SECRET, or Authorization: Bearer SECRET)')
+    // Loaded on use: the web server's modules stay out of every other command's start-up.
+    .action((o) => done(import('./serve-command.js').then((m) => m.serveCommand(o, io))));
+
   registerCompare(program, io, done);
 
   return program;
