@@ -14,19 +14,19 @@
  * A method is a `LatentMethod`: its agent config, a check of the model config, how its agent
  * is built on the pretrained model, and which latents its GIF decodes.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { IterationProgress } from '../agents/core/iteration.js';
 import { withoutAddedAgentDefaults } from '../agents/core/config-fields.js';
 import type { LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
-import { episodeStats, type EpisodeOutcome, type EpisodeStats } from '../envs/rollout.js';
+import type { EpisodeOutcome } from '../envs/rollout.js';
 import type { Env, EnvSpec } from '../envs/types.js';
 import { getModelState, modelConfigSchema, setModelState, SolarModel, withoutAddedDefaults, type ModelConfig } from '../model/index.js';
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
 import { configDifferences } from '../config/config-diff.js';
-import { collectPretraining, filmedLatentEpisode, latentGif, modelShapeOf, pretrainLatentModel, scorePretrained, type LatentFilm, type PretrainedScore, type Pretraining, type PretrainLogLine } from './latent-pretrain.js';
-import { recordingEnv, type FilmedEpisode, type RecordingEnv, type StepRecord } from './video.js';
+import { collectPretraining, latentGif, modelShapeOf, pretrainLatentModel, scorePretrained, type LatentFilm, type PretrainedScore, type Pretraining, type PretrainLogLine } from './latent-pretrain.js';
+import { recordingEnv, type RecordingEnv, type StepRecord } from './video.js';
 import { RunInterrupted, yieldToEvents } from './interrupt.js';
 import type { PretrainProgress } from './latent-pretrain.js';
 import { curveReferences, learningCurveSvg, type CurveReferences } from './plots.js';
@@ -38,11 +38,11 @@ import { configRecord } from './version.js';
 import { attachShardWorkers, defaultThreads } from './shard-pool.js';
 
 /** What every iteration reports at least (the learning curve and the CLI read these); the job sets wall_s. */
-type IterationReport = IterationProgress & { wall_s: number };
+export type IterationReport = IterationProgress & { wall_s: number };
 /** The agent settings the job itself reads. */
-type LoopConfig = { iterations: number; eval_episodes: number };
+export type LoopConfig = { iterations: number; eval_episodes: number };
 /** An episode the GIF can show: its camera images o_0..o_T (and its reset seed, which finds its recorded steps). */
-type Filmed = { frames: Float32Array[]; seed: number };
+export type Filmed = { frames: Float32Array[]; seed: number };
 
 /** The hooks of every latent-agent job; `onIteration` receives the method's iteration metrics M. */
 export interface LatentJobHooks<M = Pick<IterationProgress, 'iteration' | 'mean_final_distance' | 'mean_cost'>> {
@@ -92,7 +92,7 @@ export type LatentJobSummary = RunSummary & {
 };
 
 /** An agent's checkpointable state: `meta` as JSON, `arrays` of typed arrays (stored under `agent/`). */
-interface AgentState {
+export interface AgentState {
   meta: unknown;
   arrays: object;
 }
@@ -137,7 +137,7 @@ export interface LatentMethod<C extends LoopConfig, M extends IterationReport, E
 }
 
 /** What a checkpoint must match: everything but the output settings, the iteration and evaluation counts. */
-function fingerprint(config: TrainConfig): string {
+export function fingerprint(config: TrainConfig): string {
   const { output: _o, agent, ...rest } = config;
   const { iterations: _i, eval_episodes: _e, ...agentRest } = agent;
   return configFingerprint({ ...rest, model: rest.model && withoutAddedDefaults(rest.model), agent: withoutAddedAgentDefaults(agentRest) });
@@ -160,7 +160,7 @@ function pack(model: SolarModel, agent: { getState(): AgentState } | null, histo
   return { meta: { model: ms.meta, agent: as?.meta ?? null, history, wall_s: wall, ...extra }, arrays };
 }
 
-function unpack<M, S>(ckpt: Checkpoint) {
+export function unpack<M, S>(ckpt: Checkpoint) {
   const meta = ckpt.meta as { model: unknown; agent: unknown; history: M[]; wall_s: number } & PackExtra;
   const model: Record<string, StoredArray> = {}, agent: Record<string, StoredArray> = {};
   for (const [k, v] of Object.entries(ckpt.arrays)) {
@@ -386,7 +386,7 @@ function stoppableAtReset<T extends Env>(env: T, check: () => Promise<void>): T 
 }
 
 /** The backend, task, agent settings and (untrained) model of a run, as its config says. */
-async function setUp<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+export async function setUp<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
   method: LatentMethod<C, M, E, S>, config: TrainConfig, hooks: Pick<LatentJobHooks<M>, 'makeEnv' | 'threads'>,
 ) {
   const backend = await initBackend(config.backend ?? 'wasm');
@@ -409,7 +409,7 @@ async function setUp<C extends LoopConfig, M extends IterationReport, E extends 
 }
 
 /** The model and agent of a checkpoint, on the set-up's model. */
-async function restoreAgent<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
+export async function restoreAgent<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
   method: LatentMethod<C, M, E, S>, run: { env: Env; agentConfig: C; model: SolarModel; pretrainSteps: number }, config: TrainConfig,
   st: ReturnType<typeof unpack<M, S>>, pretraining: Pretraining | null, label: string,
 ): Promise<LatentAgent<M, E, S>> {
@@ -418,52 +418,6 @@ async function restoreAgent<C extends LoopConfig, M extends IterationReport, E e
   if (st.agent) agent.setState(st.agent);
   else if (method.needsAgentState) throw new Error(`${label} holds no ${method.name.toUpperCase()} agent state`);
   return agent;
-}
-
-/** `solar eval`'s result: the final policy on the first `episodes` evaluation episodes. */
-export type RunEvaluation = EpisodeStats & { episodes: number; final_distances: number[]; backend: string };
-
-/**
- * Evaluates a finished run's final policy (`checkpoints/final.ckpt`) on `episodes` fresh
- * episodes with the mean action, exactly as the run's own evaluation does: its evaluation
- * episodes are the first `agent.eval_episodes` of these (same seeds), so on the same backend
- * the first ones reproduce summary.json and more episodes only narrow the estimate.
- */
-export async function evaluateLatentAgentRun<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
-  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, episodes: number, hooks: Pick<LatentJobHooks<M>, 'makeEnv' | 'onEpisode'> = {},
-): Promise<RunEvaluation> {
-  if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`evaluation episodes must be a positive integer, got ${episodes}`);
-  const run = await openLatentAgentRun(method, config, dir, hooks);
-  try {
-    const evals = await run.agent.evaluate(episodes, () => hooks.onEpisode?.());
-    return { ...episodeStats(evals), episodes, final_distances: evals.map((e) => e.finalDistance), backend: backendInfo()?.name ?? run.backend };
-  } finally {
-    run.close();
-  }
-}
-
-/** A finished run's final agent (`checkpoints/final.ckpt`) on the task `hooks.makeEnv` makes (default: the registry's); `close` frees the task and the model. */
-export async function openLatentAgentRun<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
-  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, hooks: Pick<LatentJobHooks<M>, 'makeEnv'> = {},
-): Promise<{ agent: LatentAgent<M, E, S>; backend: string; close(): void }> {
-  const label = `${dir.display()}/checkpoints/final.ckpt`;
-  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
-  const ckpt = loadCheckpoint(dir.path('checkpoints/final.ckpt'), fingerprint(config));
-  const run = await setUp(method, config, { ...hooks, threads: 1 }); // acting trains nothing
-  let agent: LatentAgent<M, E, S> | null = null;
-  const close = () => {
-    run.env.close();
-    agent?.dispose?.();
-    run.model.dispose();
-  };
-  try {
-    agent = await restoreAgent(method, run, config, unpack<M, S>(ckpt), null, label);
-  } catch (e) {
-    close();
-    throw e;
-  }
-  const restored = agent;
-  return { agent: restored, backend: run.backend, close };
 }
 
 /**
@@ -490,29 +444,5 @@ async function iterateOrExplain<M extends IterationReport, E extends Filmed>(
         `${dir.display()} keeps the ${agent.iteration} completed iteration(s) and checkpoints/latest.ckpt; ` +
         `once the cause is fixed, continue with: solar train --resume ${dir.display()}`,
     );
-  }
-}
-
-/**
- * `solar watch`: a finished run's final policy (`checkpoints/final.ckpt`) on its first
- * `episodes` evaluation episodes, as the evaluation plays them, each passed to `onFilmed` with
- * its decoded latents and per-step distances. Writes nothing in the run directory.
- */
-export async function filmLatentAgentRun<C extends LoopConfig, M extends IterationReport, E extends Filmed, S extends AgentState>(
-  method: LatentMethod<C, M, E, S>, config: TrainConfig, dir: RunDir, episodes: number, onFilmed: (f: FilmedEpisode) => void,
-  hooks: Pick<LatentJobHooks<M>, 'makeEnv'> = {},
-): Promise<void> {
-  if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`episodes must be a positive integer, got ${episodes}`);
-  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
-  const ckpt = loadCheckpoint(dir.path('checkpoints/final.ckpt'), fingerprint(config));
-  const run = await setUp(method, config, { ...hooks, threads: 1 }); // acting trains nothing
-  let agent: LatentAgent<M, E, S> | null = null;
-  try {
-    agent = await restoreAgent(method, run, config, unpack<M, S>(ckpt), null, `${dir.display()}/checkpoints/final.ckpt`);
-    await agent.evaluate(episodes, (e) => onFilmed(filmedLatentEpisode(run.model, run.env, { frames: e.frames, latents: method.gifLatents(e), steps: run.env.recorded(e.seed) })));
-  } finally {
-    run.env.close();
-    agent?.dispose?.();
-    run.model.dispose();
   }
 }

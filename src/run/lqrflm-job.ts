@@ -12,7 +12,7 @@ import type { Env } from '../envs/types.js';
 import { episodeStats, rollout } from '../envs/rollout.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
-import type { RunEvaluation } from './latent-agent-job.js';
+import type { RunEvaluation } from './summary.js';
 import { encodeVideo, filmedRollout, recordingEnv, videoStyle, type FilmedEpisode } from './video.js';
 import { curveReferences, learningCurveSvg } from './plots.js';
 import type { RunDir } from './run-dir.js';

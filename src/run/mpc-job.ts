@@ -9,9 +9,11 @@
 import { MpcAgent, type MpcAgentState, type MpcIterationMetrics } from '../agents/mpc/agent.js';
 import { mpcAgentConfig, type MpcAgentConfig } from '../agents/mpc/config.js';
 import { encodeEpisodes, ModelEncoder, type EncodedEpisode } from '../agents/core/encoder.js';
-import { evaluateLatentAgentRun, openLatentAgentRun, resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod, type RunEvaluation } from './latent-agent-job.js';
+import { resumeLatentAgentJob, runLatentAgentJob, type LatentJobHooks, type LatentJobSummary, type LatentMethod } from './latent-agent-job.js';
+import { evaluateLatentAgentRun, openLatentAgentRun } from './latent-agent-final.js';
+import type { RunEvaluation } from './summary.js';
 import type { RunDir } from './run-dir.js';
-import { filmLatentAgentRun } from './latent-agent-job.js';
+import { filmLatentAgentRun } from './latent-agent-final.js';
 import type { FilmedEpisode } from './video.js';
 import type { TrainConfig } from '../config/train-config.js';
 

@@ -13,7 +13,7 @@ import { episodeStats, rollout } from '../envs/rollout.js';
 import type { Env } from '../envs/types.js';
 import { backendInfo, initBackend } from '../nn/index.js';
 import { configFingerprint, loadCheckpoint, saveCheckpoint, type Checkpoint, type StoredArray } from './checkpoint.js';
-import type { RunEvaluation } from './latent-agent-job.js';
+import type { RunEvaluation } from './summary.js';
 import { encodeVideo, filmedRollout, recordingEnv, videoStyle, type FilmedEpisode } from './video.js';
 import { curveReferenceOptions, curveReferences, lineChartSvg, type CurveReferences } from './plots.js';
 import type { RunDir } from './run-dir.js';

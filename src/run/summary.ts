@@ -1,5 +1,5 @@
 import type { IterationProgress } from '../agents/core/iteration.js';
-import { episodeStats, type EpisodeOutcome, type EvaluationSummary } from '../envs/rollout.js';
+import { episodeStats, type EpisodeOutcome, type EpisodeStats, type EvaluationSummary } from '../envs/rollout.js';
 
 /** summary.json's common fields (docs/run-directory.md): the evaluation over fresh episodes. */
 export type RunSummary = EvaluationSummary;
@@ -10,3 +10,6 @@ export type ProgressLine = Pick<IterationProgress, 'iteration' | 'mean_final_dis
 export function runSummary(episodes: readonly EpisodeOutcome[], envSteps: number, wallS: number): RunSummary {
   return { ...episodeStats(episodes), env_steps: envSteps, episodes: episodes.length, wall_s: wallS };
 }
+
+/** `solar eval`'s result: the final policy on the first `episodes` evaluation episodes. */
+export type RunEvaluation = EpisodeStats & { episodes: number; final_distances: number[]; backend: string };

@@ -7,7 +7,7 @@ import { evaluateLqrflmRun, resumeLqrflmJob, runLqrflmJob } from './lqrflm-job.j
 import { plannedUpdates, resolvePpoConfig } from '../agents/ppo/config.js';
 import { evaluatePpoRun, resumePpoJob, runPpoJob } from './ppo-job.js';
 import type { RunDir } from './run-dir.js';
-import type { RunEvaluation } from './latent-agent-job.js';
+import type { RunEvaluation } from './summary.js';
 import { evaluateSolarRun, resumeSolarJob, runSolarJob, type SolarHooks } from './solar-job.js';
 import { evaluateVaeRun, resumeVaeJob, runVaeJob } from './vae-job.js';
 import { evaluateMpcRun, resumeMpcJob, runMpcJob } from './mpc-job.js';

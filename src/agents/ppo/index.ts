@@ -3,10 +3,9 @@ export { ppoConfig, resolvePpoConfig, plannedUpdates, type PpoConfig } from './c
 export { PpoNetworks, orthogonal, type PpoObservation, type PpoNetworkConfig } from './networks.js';
 export { gae, normalizeAdvantages, gaussianLogProb, gaussianLogProbFromNoise, gaussianEntropy, clippedSurrogate, valueLoss, type GaeInput, type SurrogateTerms } from './losses.js';
 export { RunningMeanStd } from './running-stats.js';
+export { PpoAgent, type PpoObsKind } from './agent.js';
 export {
   trainPpo,
-  PpoAgent,
-  type PpoObsKind,
   type PpoIterationMetrics,
   type PpoSummary,
   type TrainPpoOptions,
