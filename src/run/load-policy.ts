@@ -20,12 +20,11 @@
  * with a stand-in task whose reset/step wait for the caller's observations: one code path,
  * not a second implementation that could drift from the first.
  */
-import { createPolicy, policyMean, type LinearGaussianPolicy } from '../control/index.js';
 import { makeEnv } from '../envs/registry.js';
 import type { Env, EnvSpec, TimeStep } from '../envs/types.js';
 import { trainConfigSchema, type MethodName, type TrainConfig } from '../config/train-config.js';
 import { formatZodError } from '../util/zod.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { meanAction, openLqrflmPolicy } from './lqrflm-job.js';
 import { openMpcRun } from './mpc-job.js';
 import { openPpoRun } from './ppo-job.js';
 import { RunDir } from './run-dir.js';
@@ -108,14 +107,12 @@ function checkFinite(x: ArrayLike<number>, what: string): void {
 
 /** LQR-FLM on the true state: u_t = clip(K_t s_t + k_t). */
 function lqrflmPolicy(config: TrainConfig, dir: RunDir, spec: EnvSpec): LoadedPolicy {
-  const ckpt = loadCheckpoint(dir.path('policy.ckpt'), null);
-  const meta = ckpt.meta as { T?: number; dx?: number; du?: number };
+  const policy = openLqrflmPolicy(config, dir);
   const { T, dx, du } = { T: spec.horizon, dx: spec.stateDim, du: spec.action.dim };
-  if (meta.T !== T || meta.dx !== dx || meta.du !== du) {
-    throw new Error(`loadPolicy: ${dir.display()}/policy.ckpt is for T=${meta.T}, state ${meta.dx}, action ${meta.du}; the task has T=${T}, state ${dx}, action ${du}`);
+  if (policy.T !== T || policy.dx !== dx || policy.du !== du) {
+    throw new Error(`loadPolicy: ${dir.display()}/policy.ckpt is for T=${policy.T}, state ${policy.dx}, action ${policy.du}; the task has T=${T}, state ${dx}, action ${du}`);
   }
-  const a = ckpt.arrays;
-  const policy: LinearGaussianPolicy = createPolicy(T, dx, du, Float64Array.from(a.K), Float64Array.from(a.k), Float64Array.from(a.S));
+  const mean = meanAction(policy, spec.action);
   let t = 0;
   let closed = false;
   return {
@@ -123,11 +120,10 @@ function lqrflmPolicy(config: TrainConfig, dir: RunDir, spec: EnvSpec): LoadedPo
     reset: () => void (t = 0),
     act: async (x) => {
       if (closed) throw new Error('act: the policy was closed');
-      const s = inputOf('state', spec, x);
+      const s = inputOf('state', spec, x) as Float64Array;
       checkFinite(s, 'state');
       if (t >= T) throw new Error(`act: this policy was trained for T = ${T} steps per episode; call reset() to start another`);
-      const u = policyMean(policy, t++, s);
-      return clip(u, spec);
+      return mean({ state: s }, t++);
     },
     close: async () => void (closed = true),
   };
@@ -163,12 +159,6 @@ async function ppoPolicy(config: TrainConfig, dir: RunDir, spec: EnvSpec): Promi
       agent.dispose();
     },
   };
-}
-
-function clip(u: Float64Array, spec: EnvSpec): Float64Array {
-  const { low, high } = spec.action;
-  for (let i = 0; i < u.length; i++) u[i] = Math.min(high[i], Math.max(low[i], u[i]));
-  return u;
 }
 
 /** A one-slot-per-item async queue: `take` waits for the next `put`. */

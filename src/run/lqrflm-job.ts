@@ -121,15 +121,20 @@ async function continueLqrflmJob(config: TrainConfig, dir: RunDir, from: LqrflmT
   return result.summary;
 }
 
+/** A finished run's final policy (policy.ckpt), as its own evaluation acted with it (`solar eval`, `solar watch`, loadPolicy). */
+export function openLqrflmPolicy(config: TrainConfig, dir: RunDir): LinearGaussianPolicy {
+  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
+  const ckpt = loadCheckpoint(dir.path('policy.ckpt'), configFingerprint(config));
+  return policyOf(ckpt.meta as { T: number; dx: number; du: number }, ckpt.arrays);
+}
+
 /**
  * `solar eval`: the finished run's final policy (policy.ckpt) on `episodes` evaluation
  * episodes, as the run's own evaluation plays them (same seeds, the same noise stream when
  * agent.eval_noise), so its first agent.eval_episodes reproduce summary.json.
  */
 export async function evaluateLqrflmRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: { onEpisode?(): void } = {}): Promise<RunEvaluation> {
-  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
-  const ckpt = loadCheckpoint(dir.path('policy.ckpt'), configFingerprint(config));
-  const policy = policyOf(ckpt.meta as { T: number; dx: number; du: number }, ckpt.arrays);
+  const policy = openLqrflmPolicy(config, dir);
   const agent = resolveLqrflmConfig(config.agent);
   const { name, ...envParams } = config.env;
   const env = await makeEnv(name, { ...envParams, render: false });
@@ -148,7 +153,7 @@ export async function evaluateLqrflmRun(config: TrainConfig, dir: RunDir, episod
 }
 
 /** u_t = clip(K_t s_t + k_t): the policy's mean action on the true state, in the task's bounds. */
-function meanAction(p: LinearGaussianPolicy, bounds: { low: Float64Array; high: Float64Array }) {
+export function meanAction(p: LinearGaussianPolicy, bounds: { low: Float64Array; high: Float64Array }) {
   return (ts: { state: Float64Array }, t: number) => policyMean(p, t, ts.state).map((u, i) => Math.min(bounds.high[i], Math.max(bounds.low[i], u)));
 }
 
@@ -157,9 +162,7 @@ function meanAction(p: LinearGaussianPolicy, bounds: { low: Float64Array; high: 
  * first `episodes` evaluation episodes, each filmed; writes nothing in the run directory.
  */
 export async function filmLqrflmRun(config: TrainConfig, dir: RunDir, episodes: number, onFilmed: (f: FilmedEpisode) => void): Promise<void> {
-  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy)`);
-  const ckpt = loadCheckpoint(dir.path('policy.ckpt'), configFingerprint(config));
-  const policy = policyOf(ckpt.meta as { T: number; dx: number; du: number }, ckpt.arrays);
+  const policy = openLqrflmPolicy(config, dir);
   const { name, ...envParams } = config.env;
   const env = recordingEnv(await makeEnv(name, { ...envParams, render: true }));
   try {

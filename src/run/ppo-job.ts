@@ -210,21 +210,18 @@ export async function openPpoRun(config: TrainConfig, dir: RunDir, env: Env): Pr
  * observation statistics), so on the same backend the first agent.eval_episodes reproduce summary.json.
  */
 export async function evaluatePpoRun(config: TrainConfig, dir: RunDir, episodes: number, hooks: Pick<PpoHooks, 'onEpisode' | 'makeEnv'> = {}): Promise<RunEvaluation> {
-  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy): resume it with solar train --resume first`);
-  const ckpt = loadCheckpoint(dir.path('policy.ckpt'), configFingerprint(config));
-  const backend = await initBackend(config.backend ?? 'wasm');
   const { name, ...envParams } = config.env;
   const env = await (hooks.makeEnv ?? makeEnv)(name, { ...envParams, render: config.obs === 'pixels' });
   let agent: PpoAgent | null = null;
   try {
-    agent = restorePolicy(config, ckpt, env);
+    agent = await openPpoRun(config, dir, env);
     const evals = [];
     for (let j = 0; j < episodes; j++) {
       const e = await rollout(env, agent.meanPolicy(), evalEpisodeSeed(config.seed, j), { keepObservations: false });
       evals.push({ totalCost: e.totalCost, finalDistance: e.finalDistance, success: e.success });
       hooks.onEpisode?.();
     }
-    return { ...episodeStats(evals), episodes, final_distances: evals.map((e) => e.finalDistance), backend: backendInfo()?.name ?? backend };
+    return { ...episodeStats(evals), episodes, final_distances: evals.map((e) => e.finalDistance), backend: backendInfo()?.name ?? config.backend ?? 'wasm' };
   } finally {
     agent?.dispose();
     env.close();
@@ -236,14 +233,11 @@ export async function evaluatePpoRun(config: TrainConfig, dir: RunDir, episodes:
  * first `episodes` evaluation episodes, each filmed; writes nothing in the run directory.
  */
 export async function filmPpoRun(config: TrainConfig, dir: RunDir, episodes: number, onFilmed: (f: FilmedEpisode) => void): Promise<void> {
-  if (dir.readJsonIfExists('summary.json') === undefined) throw new Error(`${dir.display()} has not finished (no summary.json, so no final policy)`);
-  const ckpt = loadCheckpoint(dir.path('policy.ckpt'), configFingerprint(config));
-  await initBackend(config.backend ?? 'wasm');
   const { name, ...envParams } = config.env;
   const env = recordingEnv(await makeEnv(name, { ...envParams, render: true }));
   let agent: PpoAgent | null = null;
   try {
-    agent = restorePolicy(config, ckpt, env);
+    agent = await openPpoRun(config, dir, env);
     for (let j = 0; j < episodes; j++) {
       const ep = await rollout(env, agent.meanPolicy(), evalEpisodeSeed(config.seed, j));
       onFilmed(filmedRollout(env.spec, ep, env.recorded(ep.seed)));
