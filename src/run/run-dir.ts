@@ -98,10 +98,16 @@ function pidAlive(pid: number): boolean {
 function readLock(file: string): LockInfo | null {
   try {
     const v = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
-    return typeof v.pid === 'number' && typeof v.hostname === 'string' ? v : null;
+    return Number.isInteger(v.pid) && v.pid > 0 && typeof v.hostname === 'string' ? v : null;
   } catch {
     return null;
   }
+}
+
+/** Whether a process writes the run in `root` now: a lock whose writer is alive (one of another host cannot be checked, and counts). */
+export function runDirLocked(root: string): boolean {
+  const lock = readLock(join(root, LOCK_FILE));
+  return lock !== null && (lock.hostname !== hostname() || pidAlive(lock.pid));
 }
 
 /**

@@ -4,9 +4,8 @@
  * (paths relative to the folder) checked so that a request never reaches outside it.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { LOCK_FILE } from '../run/run-dir.js';
+import { runDirLocked } from '../run/run-dir.js';
 
 export type RunStatus = 'finished' | 'running' | 'stopped';
 
@@ -129,25 +128,12 @@ export function parseJsonlText(text: string): Record<string, unknown>[] {
   return out;
 }
 
-/** Whether process `pid` on this host is alive (EPERM: alive, someone else's). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * running: a `.lock` whose writer is alive (a lock of another host cannot be checked and counts
  * as running); else finished when summary.json exists; else stopped (killed or interrupted).
  */
 export function runStatus(dir: string): RunStatus {
-  const lock = readJson(join(dir, LOCK_FILE));
-  if (lock && typeof lock.pid === 'number' && Number.isInteger(lock.pid) && lock.pid > 0) {
-    if (lock.hostname !== hostname() || pidAlive(lock.pid)) return 'running';
-  }
+  if (runDirLocked(dir)) return 'running';
   return existsSync(join(dir, 'summary.json')) ? 'finished' : 'stopped';
 }
 
