@@ -60,7 +60,8 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--rollouts <n>', 'rollouts per iteration (agent.rollouts)', intOption('--rollouts', { min: 1 }))
     .option('--resume <dir>', 'continue a killed or interrupted run (any method) from its last checkpoint (pretraining included); its config.json decides every setting')
     .option('--pretrained-from <dir>', "start from another solar, vae or mpc run's pretrained model instead of pretraining (same task, model and pretraining settings and seed)")
-    .option('--threads <n>', 'threads training the model (default: the cores, at most model.batch_shards); the result does not depend on it', intOption('--threads', { min: 1 }));
+    .option('--threads <n>', 'threads training the model (default: the cores, at most model.batch_shards); the result does not depend on it', intOption('--threads', { min: 1 }))
+    .option('--label <who>', "sparse tasks, solar and vae: who says whether each rollout succeeded (agent.labels): task (the task's signal at every step; default), final (the task's, at each rollout's end only) or human (a person at each rollout's end: the page of solar serve, or keys in this terminal)");
   withRunOptions(withEnvModule(train), 'run directory (default runs/train-<env>-<method>-<obs>-s<seed>)', 'agent.kl_step=0.5 or env.target=-0.1,-0.1').action((o, cmd: Command) => done(trainCommand({ ...o, given: givenOptions(cmd) }, io)));
 
   const model = program

@@ -7,6 +7,11 @@ import { etaSeconds, formatDuration, progressBar, type Progress } from './progre
 import type { PretrainLogLine } from '../run/latent-pretrain.js';
 import type { ProgressLine } from '../run/summary.js';
 import { RunInterrupted } from '../run/interrupt.js';
+import { SUCCESS_LABELS as LABELS } from '../agents/core/success-labels.js';
+import type { LabelSource } from '../run/labels.js';
+import { terminalLabelSource } from './label-terminal.js';
+import { ipcLabelSource, LABELS_VIA_ENV } from '../web/label-channel.js';
+
 
 export interface TrainOptions {
   env: string;
@@ -22,6 +27,8 @@ export interface TrainOptions {
   resume?: string;
   pretrainedFrom?: string;
   threads?: number;
+  /** Who labels a sparse task's rollouts (agent.labels): task, final or human. */
+  label?: string;
   /** The long flags given on the command line (main.ts; options.ts givenOptions): --resume refuses those it would ignore. */
   given?: readonly string[];
 }
@@ -45,6 +52,11 @@ function trainConfigOf(opts: TrainOptions): TrainConfig {
   const flags: string[] = [];
   if (opts.iterations !== undefined) flags.push(`agent.iterations=${opts.iterations}`);
   if (opts.rollouts !== undefined) flags.push(`agent.rollouts=${opts.rollouts}`);
+  if (opts.label !== undefined) {
+    if (!(LABELS as readonly string[]).includes(opts.label)) throw new UserError(`--label is one of ${LABELS.join(', ')}; got '${opts.label}'`);
+    if (opts.method !== 'solar' && opts.method !== 'vae') throw new UserError(`--label applies to the methods that learn a success model from labels (solar, vae), not ${opts.method}`);
+    flags.push(`agent.labels=${opts.label}`);
+  }
   // resolveTrainConfig names an unknown method or preset.
   return resolveTrainConfig({ env: opts.env, method: opts.method as MethodName, obs: opts.obs as 'state' | 'pixels' | undefined, preset: opts.preset as Preset, seed: opts.seed, set: [...flags, ...opts.set] });
 }
@@ -79,7 +91,27 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
   let pretraining: Progress | null = null;
   let resumedBar = false;
   const interrupts = new InterruptHandler(config.method, dir, io, () => (bar.stop(), pretraining?.stop()));
+  let iterationsDone = 0;
+  let closeLabels = () => {};
   try {
+    let labelSource: LabelSource | undefined;
+    if ((config.agent as { labels?: string }).labels === 'human') {
+      if (process.env[LABELS_VIA_ENV] === 'ipc' && process.send) {
+        labelSource = ipcLabelSource();
+        // The page's server went away: stop as on Ctrl-C (resumable), since no one can label.
+        process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+      } else {
+        const terminal = terminalLabelSource(dir, {
+          pause: () => bar.stop(),
+          resume: () => {
+            bar = progressBar(`${config.method} ${config.env.name}`, iterations);
+            bar.tick(iterationsDone);
+          },
+        });
+        labelSource = terminal;
+        closeLabels = () => terminal.close();
+      }
+    }
     pretraining = methodPretrains(config.method) && !opts.resume && !pretrainedFrom ? progressBar('pretraining', config.pretrain?.steps ?? 0) : null;
     if (pretraining) bar.stop();
     const hooks = {
@@ -104,11 +136,12 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
         const left = etaSeconds(l.step / total, l.wall_s);
         io.out(`pretraining step ${l.step}/${total}: ELBO ${l.elbo.toPrecision(6)} (reconstruction ${l.recon.toPrecision(6)}, KL ${l.kl.toPrecision(4)})${left === undefined || l.step >= total ? '' : `, about ${formatDuration(left)} left`}`);
       },
-      onIteration: (m: ProgressLine) => (bar.tick(1, `iteration ${m.iteration}: distance ${m.mean_final_distance.toPrecision(3)}, cost ${m.mean_cost.toPrecision(4)}`), report(m)),
+      onIteration: (m: ProgressLine) => (iterationsDone++, bar.tick(1, `iteration ${m.iteration}: distance ${m.mean_final_distance.toPrecision(3)}, cost ${m.mean_cost.toPrecision(4)}`), report(m)),
       onWarning: (w: string) => io.err(`warning: ${w}`),
       pretrainedFrom,
       threads: opts.threads,
       signal: interrupts.signal,
+      labelSource,
     };
     summary = await (opts.resume ? resumeTrainJob(config, dir, hooks) : runTrainJob(config, dir, hooks));
   } catch (e) {
@@ -118,6 +151,7 @@ export async function trainCommand(opts: TrainOptions, io: Io): Promise<number> 
     io.err(interrupts.message(e.saved));
     return interrupts.exitCode;
   } finally {
+    closeLabels();
     interrupts.uninstall();
     bar.stop();
     pretraining?.stop();

@@ -36,6 +36,8 @@ import { readSavedConfig } from './saved-config.js';
 import { withNewDefaults, type TrainConfig } from '../config/train-config.js';
 import { configRecord } from './version.js';
 import { attachShardWorkers, defaultThreads } from './shard-pool.js';
+import { recordingLabeller, type LabelSource } from './labels.js';
+import type { SuccessLabeller, SuccessLabels } from '../agents/core/success-labels.js';
 
 /** What every iteration reports at least (the learning curve and the CLI read these); the job sets wall_s. */
 export type IterationReport = IterationProgress & { wall_s: number };
@@ -72,6 +74,8 @@ export interface LatentJobHooks<M = Pick<IterationProgress, 'iteration' | 'mean_
    * on it (model/shards.ts), only the wall time.
    */
   threads?: number;
+  /** agent.labels 'human': the person who labels each iteration's rollouts (the page or the terminal). */
+  labelSource?: LabelSource;
 }
 
 export type LatentJobSummary = RunSummary & {
@@ -106,6 +110,8 @@ export interface LatentAgent<M extends IterationReport, E, S extends AgentState>
   readonly policy?: LinearGaussianPolicy;
   /** The iteration whose rollouts chose the evaluated policy, when it is not the last update's (agent.keep_best). */
   readonly evaluatedIteration?: number;
+  /** Sparse tasks: who labels the training rollouts (SOLAR and the VAE ablation; the job sets it). */
+  labeller?: SuccessLabeller | null;
   iterate(onEpisode?: (e: E) => void): Promise<M>;
   evaluate(episodes: number, onEpisode?: (e: E) => void): Promise<EpisodeOutcome[]>;
   getState(): S;
@@ -256,6 +262,7 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     hooks.onWarning?.(w);
   };
   try {
+    checkLabels(labelsOf(agentConfig), env.spec, hooks.labelSource);
     if (ckpt) {
       const st = unpack<M, S>(ckpt);
       warnings.push(...st.warnings);
@@ -310,6 +317,18 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
       saveCheckpoint(dir.path(LATEST), pack(model, agent, [], wall(), { warnings }), fp);
       saved = latestSaved(0, agentConfig.iterations);
       rmSync(dir.path(PRETRAINING), { force: true });
+    }
+    if ('labeller' in agent && env.spec.cost.kind === 'sparse') {
+      const labeller = recordingLabeller(labelsOf(agentConfig), env.spec, dir, hooks.labelSource ?? null, hooks.signal);
+      // A stop request while a person labels: the question is dropped, and a resume asks again for what is not yet labelled.
+      agent.labeller = async (req) => {
+        try {
+          return await labeller(req);
+        } catch (e) {
+          if (hooks.signal?.aborted) throw new RunInterrupted(saved);
+          throw e;
+        }
+      };
     }
     // The curve's success and random-policy lines: made once, on their own env and RNGs.
     let curveRefs: CurveReferences | undefined;
@@ -406,6 +425,18 @@ export async function setUp<C extends LoopConfig, M extends IterationReport, E e
   const model = new SolarModel(modelConfig, modelShapeOf(env), config.seed);
   attachShardWorkers(model, hooks.threads ?? defaultThreads(modelConfig), config.backend ?? 'wasm');
   return { backend, env, agentConfig, model, pretrainSteps };
+}
+
+/** agent.labels of SOLAR and the VAE ablation ('task' for a method without it). */
+function labelsOf(agent: LoopConfig): SuccessLabels {
+  return (agent as { labels?: SuccessLabels }).labels ?? 'task';
+}
+
+/** Labels other than the task's own need a sparse task, and a person's someone to ask: said before pretraining. */
+function checkLabels(labels: SuccessLabels, spec: EnvSpec, source: LabelSource | undefined): void {
+  if (labels === 'task') return;
+  if (spec.cost.kind !== 'sparse') throw new Error(`agent.labels '${labels}' labels the rollouts of a sparse task; ${spec.name} has a dense cost (try ${spec.name}-sparse)`);
+  if (labels === 'human' && !source) throw new Error("agent.labels 'human' needs a person to ask: solar train --label human (in a terminal) or start the run from the page of solar serve");
 }
 
 /** The model and agent of a checkpoint, on the set-up's model. */

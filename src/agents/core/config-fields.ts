@@ -3,6 +3,7 @@
  * LQR-FLM loop, the dense latent cost fit and the sparse tasks' success model.
  */
 import { z } from 'zod';
+import { SUCCESS_LABELS } from './success-labels.js';
 import { withoutChangedSettings, type SettingChanges } from '../../util/added-settings.js';
 
 /**
@@ -69,6 +70,13 @@ export const successModelFields = {
    * (reacher-sparse, README). On by default for the sparse tasks (run/train-config.ts).
    */
   success_memory: z.boolean().default(false),
+  /**
+   * Sparse tasks: who labels the rollouts (agent/core/success-labels.ts). `task`: the task's
+   * success at every step; `final`: the task's success at each rollout's end only; `human`: a
+   * person at each rollout's end (`solar train --label human`: the page of `solar serve`, or
+   * the terminal); the success model learns from the labels given.
+   */
+  labels: z.enum(SUCCESS_LABELS).default('task'),
 };
 
 /**
@@ -80,7 +88,7 @@ export const successModelFields = {
  * `cost_convex`, the latent agents' name for the same idea.
  */
 export const AGENT_SETTING_CHANGES: SettingChanges = {
-  added: { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, keep_best: false },
+  added: { cost_convex: false, cost_fit: 'global', cost_window: 5, cost_chart_dim: 4, success_memory: false, keep_best: false, labels: 'task' },
   // cost_psd: LQR-FLM on the state's name for a PSD projection of C alone; version 2 has cost_convex there too.
   removed: { dynamics_offset: false, offset_in: 'smoother', offset_var: 1, potential_scale: 1, cost_memory: 1, min_policy_var: 0, cost_psd: false },
   removedChoices: { cost_fit: ['head'] },

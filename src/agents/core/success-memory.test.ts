@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrajectoryBatch } from '../../control/index.js';
-import { labelSuccesses, SuccessMemory, successStateCost } from './success-memory.js';
+import { labelFinals, labelSuccesses, SuccessMemory, successStateCost } from './success-memory.js';
 
 /** Two episodes of T = 2 in a 1-D latent; sparse costs are 0 inside the success distance. */
 const batch: TrajectoryBatch = { N: 2, T: 2, dx: 1, du: 1, X: Float64Array.from([3, 2, 1, -1, 0, 0.5]), U: new Float64Array(4), cost: Float64Array.from([1, 0, 1, 1]) };
@@ -9,6 +9,13 @@ describe('success labels and memory', () => {
   it('labels x_t with 1 − c_t and x_T with the final success', () => {
     expect(Array.from(labelSuccesses(batch, [true, false]))).toEqual([0, 1, 1, 0, 0, 0]);
     expect(() => labelSuccesses(batch, [true])).toThrow(/1 final success flags for 2 episodes/);
+  });
+
+  it('final labels: only each episode\'s last latent x_T, with the final success', () => {
+    const f = labelFinals(batch, [false, true]);
+    expect(Array.from(f.X)).toEqual([1, 0.5]);
+    expect(Array.from(f.y)).toEqual([0, 1]);
+    expect(() => labelFinals(batch, [true, true, true])).toThrow(/3 final success flags for 2 episodes/);
   });
 
   it('keeps every iteration only when asked to', () => {

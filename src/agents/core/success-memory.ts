@@ -26,15 +26,32 @@ export function successStateCost(X: Float64Array, y: Float64Array, dx: number, r
 }
 
 /**
- * One iteration's sparse state cost: the batch's latents labelled (labelSuccesses), added to
- * `memory` when given (else fitted alone), and −g(x) of the success model fitted on them.
- * `successLabels`: the successes among this batch's labels.
+ * The final latents x_T (N × dx) and their labels: what a person labelling each rollout's end
+ * gives (agent.labels 'final' and 'human'); the latents before the end carry no label.
+ */
+export function labelFinals(batch: TrajectoryBatch, finalSuccess: ArrayLike<boolean>): { X: Float64Array; y: Float64Array } {
+  const { N, T, dx } = batch;
+  if (finalSuccess.length !== N) throw new Error(`success labels: ${finalSuccess.length} final success flags for ${N} episodes`);
+  const X = new Float64Array(N * dx), y = new Float64Array(N);
+  for (let n = 0; n < N; n++) {
+    X.set(batch.X.subarray((n * (T + 1) + T) * dx, (n * (T + 1) + T + 1) * dx), n * dx);
+    y[n] = finalSuccess[n] ? 1 : 0;
+  }
+  return { X, y };
+}
+
+/**
+ * One iteration's sparse state cost: the batch's latents labelled (labelSuccesses; with
+ * `finalOnly`, only each episode's last, labelFinals), added to `memory` when given (else
+ * fitted alone), and −g(x) of the success model fitted on them. `successLabels`: the
+ * successes among this batch's labels.
  */
 export function sparseStateCost(
-  batch: TrajectoryBatch, finalSuccess: ArrayLike<boolean>, ridge: number, memory: SuccessMemory | null = null,
+  batch: TrajectoryBatch, finalSuccess: ArrayLike<boolean>, ridge: number, memory: SuccessMemory | null = null, finalOnly = false,
 ): { q: StateQuadratic; successLabels: number } {
-  const y = labelSuccesses(batch, finalSuccess);
-  const fit = memory ? memory.add(batch.X, y) : { X: batch.X, y };
+  const labelled = finalOnly ? labelFinals(batch, finalSuccess) : { X: batch.X, y: labelSuccesses(batch, finalSuccess) };
+  const y = labelled.y;
+  const fit = memory ? memory.add(labelled.X, y) : labelled;
   return { q: successStateCost(fit.X, fit.y, batch.dx, ridge), successLabels: y.reduce((a, b) => a + b, 0) };
 }
 

@@ -26,6 +26,7 @@ import { potentialNoise } from './potential-noise.js';
 import { dynamicsR2, meanTransitions } from './dynamics-r2.js';
 import { latentEm } from './latent-em.js';
 import { sparseStateCost, SuccessMemory } from '../core/success-memory.js';
+import { finalSuccesses, type SuccessLabeller } from '../core/success-labels.js';
 import { BestPolicy, endScore, filterArrays, policyArrays, restoreFilter, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type FilterArrays, type PolicyArrays } from '../core/best-policy.js';
 import type { LatentModel } from '../core/latent-model.js';
 
@@ -48,6 +49,8 @@ export interface SolarIterationMetrics extends IterationProgress, LqrflmStepRepo
    * model refinement, encoding the whole episodes for smoothing, latent EM, cost fit, LQR-FLM.
    */
   rollouts_s: number;
+  /** agent.labels 'human': seconds spent waiting for the person's labels. */
+  label_s?: number;
   refine_s: number;
   encode_s: number;
   em_s: number;
@@ -109,6 +112,17 @@ export class SolarAgent {
     this.success = new SuccessMemory(ds, config.success_memory);
   }
 
+  /**
+   * Gives each training rollout its final success label (sparse tasks; the job's, which
+   * records them); without one the task's own success is used, and agent.labels 'human' fails.
+   */
+  labeller: SuccessLabeller | null = null;
+
+  private finalSuccesses(iteration: number, episodes: readonly LatentEpisode[]): Promise<boolean[]> {
+    if (this.env.spec.cost.kind !== 'sparse') return Promise.resolve(episodes.map((e) => e.success));
+    return finalSuccesses(this.config.labels, this.labeller, { iteration, episodes }, 'solar');
+  }
+
   private actionWeight(): number {
     return this.env.spec.cost.kind === 'sparse' ? this.config.sparse_action_weight : this.env.spec.cost.actionWeight;
   }
@@ -121,9 +135,11 @@ export class SolarAgent {
     const clock = stageClock();
     const episodes = await playEpisodes(config.rollouts, (n) => actEpisode(this.env, model, this.policy, this.filterDynamics, trainEpisodeSeed(this.seed, it, n), this.rng), onEpisode);
     this.envSteps += config.rollouts * T;
-    const endScoreNow = endScore(episodes, this.env.spec);
-    if (config.keep_best) this.best.offer(it, endScoreNow, this.policy, this.filterDynamics);
     const rolloutsS = clock();
+    const finals = await this.finalSuccesses(it, episodes);
+    const labelS = clock();
+    const endScoreNow = endScore(episodes.map((e, n) => ({ ...e, success: finals[n] })), this.env.spec);
+    if (config.keep_best) this.best.offer(it, endScoreNow, this.policy, this.filterDynamics);
     if (config.refine_steps > 0) {
       if (!model.refine) throw new Error('solar: agent.refine_steps > 0, but this latent model cannot be refined');
       model.refine(episodes, config.refine_steps);
@@ -142,7 +158,7 @@ export class SolarAgent {
     const emS = clock();
     const batch: TrajectoryBatch = { N: episodes.length, T, dx: ds, du: da, X: em.means, U: concatFloat64(episodes.map((e) => e.actions)), cost: concatFloat64(episodes.map((e) => e.costs)) };
     const dynamicsBefore = dynamicsR2(meanTransitions(this.filterDynamics, T), em.means, batch.U, batch.N, T);
-    const fit = this.fitCost(batch, episodes);
+    const fit = this.fitCost(batch, finals);
     const costS = clock();
     const r = this.klStep.update(this.policy, em.dynamics, fit.cost, it);
     const lqrS = clock();
@@ -160,6 +176,7 @@ export class SolarAgent {
       dynamics_r2: dynamicsR2(em.dynamics, em.means, batch.U, batch.N),
       dynamics_r2_before: dynamicsBefore,
       rollouts_s: rolloutsS,
+      ...(config.labels === 'human' ? { label_s: labelS } : {}),
       refine_s: refineS,
       encode_s: encodeS,
       em_s: emS,
@@ -171,7 +188,7 @@ export class SolarAgent {
     return metrics;
   }
 
-  private fitCost(batch: TrajectoryBatch, episodes: readonly LatentEpisode[]): { cost: QuadraticCost; successLabels?: number; fitR2?: number } {
+  private fitCost(batch: TrajectoryBatch, finals: readonly boolean[]): { cost: QuadraticCost; successLabels?: number; fitR2?: number } {
     const { T, dx, du } = batch;
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') {
@@ -179,7 +196,7 @@ export class SolarAgent {
       return denseLatentCost(batch, w, this.config);
     }
     // Sparse: the success model on the smoothed latents, labelled by the success signal alone.
-    const fit = sparseStateCost(batch, episodes.map((e) => e.success), this.config.success_ridge, this.success);
+    const fit = sparseStateCost(batch, finals, this.config.success_ridge, this.success, this.config.labels !== 'task');
     return { cost: latentCost(fit.q, T, dx, du, w, this.config.terminal_weight), successLabels: fit.successLabels };
   }
 

@@ -22,6 +22,7 @@ import { deriveSeed, Rng } from '../../random/rng.js';
 import { costFitReport, evalEpisodeSeed, iterationProgress, lqrflmStepReport, playEpisodes, stageClock, trainEpisodeSeed, type IterationProgress, type LqrflmStepReport } from '../core/iteration.js';
 import { checkDenseCostSettings, denseLatentCost, latentCost } from '../core/latent-cost.js';
 import { sparseStateCost, SuccessMemory } from '../core/success-memory.js';
+import { finalSuccesses, type SuccessLabeller } from '../core/success-labels.js';
 import { BestPolicy, endScore, policyArrays, restorePolicy, type BestPolicyMeta, type BestPolicyState, type EndReport, type PolicyArrays } from '../core/best-policy.js';
 import type { VaeAgentConfig } from './config.js';
 import { actOnEncodings, batchOf, type EncodedEpisode, type FrameEncoder } from '../core/encoder.js';
@@ -37,6 +38,8 @@ export interface VaeIterationMetrics extends IterationProgress, LqrflmStepReport
   cost_fit_r2?: number;
   /** Time split: rollouts (encoding each frame, the env), dynamics prior + local fit, cost fit, LQR-FLM. */
   rollouts_s: number;
+  /** agent.labels 'human': seconds spent waiting for the person's labels. */
+  label_s?: number;
   dynamics_s: number;
   cost_s: number;
   lqr_s: number;
@@ -99,6 +102,17 @@ export class VaeAgent {
     this.success = new SuccessMemory(ds, config.success_memory);
   }
 
+  /**
+   * Gives each training rollout its final success label (sparse tasks; the job's, which
+   * records them); without one the task's own success is used, and agent.labels 'human' fails.
+   */
+  labeller: SuccessLabeller | null = null;
+
+  private finalSuccesses(iteration: number, episodes: readonly EncodedEpisode[]): Promise<boolean[]> {
+    if (this.env.spec.cost.kind !== 'sparse') return Promise.resolve(episodes.map((e) => e.success));
+    return finalSuccesses(this.config.labels, this.labeller, { iteration, episodes }, 'vae');
+  }
+
   private actionWeight(): number {
     return this.env.spec.cost.kind === 'sparse' ? this.config.sparse_action_weight : this.env.spec.cost.actionWeight;
   }
@@ -115,9 +129,11 @@ export class VaeAgent {
     const clock = stageClock(start);
     const episodes = await playEpisodes(config.rollouts, (n) => this.episode(trainEpisodeSeed(this.seed, it, n), this.rng), onEpisode);
     this.envSteps += config.rollouts * T;
-    const endScoreNow = endScore(episodes, this.env.spec);
-    if (config.keep_best) this.best.offer(it, endScoreNow, this.policy);
     const rolloutsS = clock();
+    const finals = await this.finalSuccesses(it, episodes);
+    const labelS = clock();
+    const endScoreNow = endScore(episodes.map((e, n) => ({ ...e, success: finals[n] })), this.env.spec);
+    if (config.keep_best) this.best.offer(it, endScoreNow, this.policy);
     const batch = batchOf(episodes, T, ds, da);
     const data = [...this.data, batch];
     const gmm = config.dynamics_prior === 'gmm'
@@ -126,7 +142,7 @@ export class VaeAgent {
     const prior = gmm ?? fitGaussianDynamicsPrior(data, { strength: config.prior_strength });
     const dyn = fitLocalDynamics(batch, { prior });
     const dynamicsS = clock();
-    const fit = this.fitCost(batch, episodes);
+    const fit = this.fitCost(batch, finals);
     const costS = clock();
     const r = this.klStep.update(this.policy, dyn, fit.cost, it);
     const lqrS = clock();
@@ -141,6 +157,7 @@ export class VaeAgent {
       prior_clusters: gmm ? gmm.gmm.K : 1,
       prior_transitions: data.reduce((s, b) => s + b.N * b.T, 0),
       rollouts_s: rolloutsS,
+      ...(config.labels === 'human' ? { label_s: labelS } : {}),
       dynamics_s: dynamicsS,
       cost_s: costS,
       lqr_s: lqrS,
@@ -151,10 +168,10 @@ export class VaeAgent {
   }
 
   /** Dense tasks: SOLAR's latent cost fit on the encoder means; sparse: the success model's −g(x). */
-  private fitCost(batch: TrajectoryBatch, episodes: readonly EncodedEpisode[]): { cost: QuadraticCost; fitR2?: number; successLabels?: number } {
+  private fitCost(batch: TrajectoryBatch, finals: readonly boolean[]): { cost: QuadraticCost; fitR2?: number; successLabels?: number } {
     const w = this.actionWeight();
     if (this.env.spec.cost.kind === 'dense') return denseLatentCost(batch, w, this.config);
-    const fit = sparseStateCost(batch, episodes.map((e) => e.success), this.config.success_ridge, this.success);
+    const fit = sparseStateCost(batch, finals, this.config.success_ridge, this.success, this.config.labels !== 'task');
     return { cost: latentCost(fit.q, batch.T, batch.dx, batch.du, w, this.config.terminal_weight), successLabels: fit.successLabels };
   }
 
