@@ -216,6 +216,8 @@ export async function runLatentAgentJob<C extends LoopConfig, M extends Iteratio
 }
 
 const LATEST = 'checkpoints/latest.ckpt';
+/** live.gif is rewritten at most this often (ms). */
+const LIVE_EVERY_MS = 10_000;
 const PRETRAINED = 'checkpoints/pretrained.ckpt';
 const PRETRAINING = 'checkpoints/pretraining.ckpt';
 
@@ -244,14 +246,33 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
   const start = performance.now();
   const fp = fingerprint(config);
   const { backend, env: taskEnv, agentConfig, model, pretrainSteps } = await setUp(method, config, hooks);
+  const name = config.env.name;
   // What a resume would start from now: the interruption message names it.
   let saved: string | null = null;
+  // The latest training rollout, filmed now and then into live.gif for solar serve's page.
+  let live: { film: LatentFilm; iteration: number } | null = null;
+  let liveDue = 0;
+  const filmLive = async (): Promise<void> => {
+    if (!live || performance.now() < liveDue) return;
+    const { film, iteration } = live;
+    live = null;
+    const t0 = performance.now();
+    try {
+      dir.writeFile('live.gif', await latentGif(model, taskEnv, [film], config, `${method.name} on ${name}, iteration ${iteration}: latest rollout`));
+    } catch (e) {
+      warn(`could not write live.gif: ${e instanceof Error ? e.message : String(e)}`);
+      liveDue = Infinity;
+      return;
+    }
+    // At most every LIVE_EVERY_MS, and never more than 1/20 of the time.
+    liveDue = performance.now() + Math.max(LIVE_EVERY_MS, 20 * (performance.now() - t0));
+  };
   // Each episode starts by letting a stop request in (a signal handler runs only between tasks).
   const env = stoppableAtReset(taskEnv, async () => {
     await yieldToEvents();
     if (hooks.signal?.aborted) throw new RunInterrupted(saved);
+    await filmLive();
   });
-  const name = config.env.name;
   let agent: LatentAgent<M, E, S> | null = null;
   let history: M[] = [];
   let wallBefore = 0;
@@ -333,7 +354,10 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     // The curve's success and random-policy lines: made once, on their own env and RNGs.
     let curveRefs: CurveReferences | undefined;
     while (agent.iteration < agentConfig.iterations) {
-      const m = await iterateOrExplain(method.name, agent, dir, wall, config.output.gif_episodes, hooks, env);
+      const it = agent.iteration;
+      const m = await iterateOrExplain(method.name, agent, dir, wall, config.output.gif_episodes, hooks, env, (e, steps) => {
+        live = { film: { frames: e.frames, latents: method.gifLatents(e), steps }, iteration: it };
+      });
       m.report.wall_s = wall();
       history.push(m.report);
       const tag = String(m.report.iteration).padStart(3, '0');
@@ -457,11 +481,14 @@ export async function restoreAgent<C extends LoopConfig, M extends IterationRepo
  */
 async function iterateOrExplain<M extends IterationReport, E extends Filmed>(
   name: string, agent: LatentAgent<M, E, AgentState>, dir: RunDir, wall: () => number, gifEpisodes: number, hooks: LatentJobHooks<M>, env: RecordingEnv,
+  onFilmed: (e: E, steps: StepRecord) => void,
 ): Promise<{ report: M; shown: { e: E; steps: StepRecord }[] }> {
   const shown: { e: E; steps: StepRecord }[] = [];
   try {
     const report = await agent.iterate((e) => {
-      if (shown.length < gifEpisodes) shown.push({ e, steps: env.recorded(e.seed) });
+      const steps = env.recorded(e.seed);
+      if (shown.length < gifEpisodes) shown.push({ e, steps });
+      onFilmed(e, steps);
       hooks.onEpisode?.();
     });
     return { report, shown };

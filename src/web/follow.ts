@@ -14,6 +14,8 @@ export type RunEvent =
   | { type: 'reset'; file: 'metrics' | 'pretrain' }
   | { type: 'gif'; name: string }
   | { type: 'curve'; mtime: number }
+  /** live.gif (the latest training rollout, camera | decoded) was rewritten. */
+  | { type: 'live'; mtime: number }
   | { type: 'status'; status: RunStatus };
 
 interface Tail {
@@ -39,6 +41,7 @@ export function followRun(dir: string, emit: (e: RunEvent) => void, intervalMs =
   // GIFs already there are in the run's detail (GET /api/runs/:id); only newer ones are events.
   let gifs = new Set(iterationGifs(dir));
   let curve = -1;
+  let live = -1;
   let status: RunStatus | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -85,6 +88,13 @@ export function followRun(dir: string, emit: (e: RunEvent) => void, intervalMs =
       curve = m;
     } catch {
       // No curve yet.
+    }
+    try {
+      const m = (await stat(join(dir, 'live.gif'))).mtimeMs;
+      if (m !== live) emit({ type: 'live', mtime: m });
+      live = m;
+    } catch {
+      // No rollout filmed yet.
     }
     const s = runStatus(dir);
     if (s !== status) emit({ type: 'status', status: s });

@@ -40,6 +40,8 @@ export type ParentMessage = z.infer<typeof parentMessage>;
 /** What the child needs of its process: Node's `process` (tests pass a stand-in). */
 export interface IpcEnd {
   send?(message: unknown): unknown;
+  /** Node's IPC channel: held open (ref) only while a question waits, so the process can exit when done. */
+  channel?: { ref(): void; unref(): void } | null;
   on(event: 'message', f: (m: unknown) => void): unknown;
   off(event: 'message', f: (m: unknown) => void): unknown;
 }
@@ -48,12 +50,14 @@ export interface IpcEnd {
 export function ipcLabelSource(end: IpcEnd = process as unknown as IpcEnd): LabelSource {
   if (!end.send) throw new Error('labels from the page need the IPC channel of solar serve (start the run from its page)');
   const send = (m: ChildMessage) => void end.send!(m);
+  end.channel?.unref();
   return {
     ask(q: LabelQuestion, onChange, signal) {
       return new Promise<boolean[]>((resolve, reject) => {
         const labels = [...q.given];
         const finish = (f: () => void) => {
           end.off('message', onMessage);
+          end.channel?.unref();
           signal?.removeEventListener('abort', onAbort);
           send({ type: 'label-closed', iteration: q.iteration });
           f();
@@ -77,6 +81,7 @@ export function ipcLabelSource(end: IpcEnd = process as unknown as IpcEnd): Labe
         };
         if (signal?.aborted) return onAbort();
         signal?.addEventListener('abort', onAbort);
+        end.channel?.ref();
         end.on('message', onMessage);
         send({ type: 'label-question', task: q.task, iteration: q.iteration, rollouts: q.rollouts.map((r) => ({ rollout: r.rollout, seed: r.seed, png: r.png.toString('base64') })), given: [...q.given] });
       });

@@ -168,12 +168,12 @@ export function listRuns(root: string): RunListing[] {
   return findRunDirs(root).map((id) => describeRun(root, id));
 }
 
-/** Names GET /api/runs/:id/file/:name serves: the learning curve, the watch video and the rollout GIFs. */
-export const FILE_NAME = /^(learning-curve\.svg|watch\.gif|iter-\d{1,6}\.gif|final-ep-\d{1,6}\.gif)$/;
+/** Names GET /api/runs/:id/file/:name serves: the learning curve, the watch video, the latest rollout (live.gif) and the rollout GIFs. */
+export const FILE_NAME = /^(learning-curve\.svg|watch\.gif|live\.gif|iter-\d{1,6}\.gif|final-ep-\d{1,6}\.gif)$/;
 
 /** Where file `name` (matching FILE_NAME) lives in a run directory: iteration GIFs are under rollouts/. */
 export function runFilePath(dir: string, name: string): string {
-  if (!FILE_NAME.test(name)) throw new HttpError(400, `bad file name '${printable(name)}': learning-curve.svg, watch.gif, iter-N.gif or final-ep-N.gif`);
+  if (!FILE_NAME.test(name)) throw new HttpError(400, `bad file name '${printable(name)}': learning-curve.svg, watch.gif, live.gif, iter-N.gif or final-ep-N.gif`);
   return name.startsWith('iter-') ? join(dir, 'rollouts', name) : join(dir, name);
 }
 
@@ -193,7 +193,7 @@ export interface RunDetail extends RunListing {
   metrics: Record<string, unknown>[];
   pretrain: Record<string, unknown>[];
   /** Files GET /api/runs/:id/file/:name has for this run. */
-  files: { learning_curve: boolean; watch: boolean; iteration_gifs: string[]; final_gifs: string[] };
+  files: { learning_curve: boolean; watch: boolean; live: boolean; iteration_gifs: string[]; final_gifs: string[] };
 }
 
 export function runDetail(root: string, id: string): RunDetail {
@@ -210,6 +210,6 @@ export function runDetail(root: string, id: string): RunDetail {
     summary: readJson(join(dir, 'summary.json')),
     metrics: readJsonlLines(join(dir, 'metrics.jsonl')),
     pretrain: readJsonlLines(join(dir, 'pretrain.jsonl')),
-    files: { learning_curve: existsSync(join(dir, 'learning-curve.svg')), watch: existsSync(join(dir, 'watch.gif')), iteration_gifs: iterationGifs(dir), final_gifs: finals },
+    files: { learning_curve: existsSync(join(dir, 'learning-curve.svg')), watch: existsSync(join(dir, 'watch.gif')), live: existsSync(join(dir, 'live.gif')), iteration_gifs: iterationGifs(dir), final_gifs: finals },
   };
 }

@@ -10,7 +10,11 @@ import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isLoopback } from '../remote/env-server.js';
 import { followRun, type RunEvent } from './follow.js';
+import { Jobs, type JobEvent } from './jobs.js';
 import { HttpError, listRuns, resolveRunId, runDetail, runFilePath } from './runs.js';
+import { SUCCESS_LABELS } from '../agents/core/success-labels.js';
+import { METHODS, PRESETS } from '../config/train-config.js';
+import { envNames } from '../envs/registry.js';
 
 export const DEFAULT_SERVE_PORT = 7860;
 
@@ -23,6 +27,8 @@ export interface ServeOptions {
   token?: string;
   /** How often a followed run's files are looked at (ms). */
   pollMs?: number;
+  /** The `solar` CLI the page's runs are started with (default: this package's bin/solar.js). */
+  cli?: string;
 }
 
 export interface RunsServer {
@@ -54,6 +60,16 @@ const oneLine = (s: string): string => s.split('\n')[0].slice(0, 300);
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 500 } } } as const;
 const ID_NAME = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string', minLength: 1, maxLength: 500 }, name: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
 
+const START = {
+  type: 'object', required: ['env', 'method', 'preset', 'seed'], additionalProperties: false,
+  properties: { env: { type: 'string', maxLength: 200 }, method: { type: 'string', maxLength: 20 }, preset: { type: 'string', maxLength: 20 }, seed: { type: 'integer' }, label: { type: 'string', maxLength: 20 } },
+} as const;
+const LABEL = {
+  type: 'object', required: ['iteration'], additionalProperties: false,
+  properties: { iteration: { type: 'integer', minimum: 0 }, rollout: { type: 'integer', minimum: 0 }, success: { type: ['boolean', 'null'] }, done: { type: 'boolean' } },
+} as const;
+const ID_N = { type: 'object', required: ['id', 'n'], properties: { id: { type: 'string', minLength: 1, maxLength: 500 }, n: { type: 'integer', minimum: 0 } } } as const;
+
 const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
 /** The app, not listening (tests call `inject`); `serveRuns` listens. */
@@ -63,8 +79,10 @@ export function buildServer(opts: ServeOptions): FastifyInstance {
   const token = opts.token;
   // page.html sits beside this file: in src/web when run from source, copied to build/src/web by `npm run build`.
   const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
-  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 500 }, return503OnClosing: true });
+  // Unknown fields are refused, not silently dropped (Fastify's default removes them).
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 500 }, return503OnClosing: true, ajv: { customOptions: { removeAdditional: false } } });
   const streams = new Set<() => void>();
+  const jobs = new Jobs(root, opts.cli);
 
   app.addHook('onRequest', async (req, reply) => {
     if (token === undefined) return;
@@ -72,6 +90,16 @@ export function buildServer(opts: ServeOptions): FastifyInstance {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     if (sameToken(typeof q === 'string' ? q : bearer, token)) return;
     return reply.code(401).header('Cache-Control', 'no-store').send({ error: `${q === undefined && bearer === undefined ? 'no' : 'wrong'} token: open http://HOST:PORT/?token=T or send Authorization: Bearer T` });
+  });
+
+  // What changes something (starts a run, labels) must come from this page: a request another
+  // site's page makes the browser send carries that site's Origin (and JSON needs a preflight no one answers).
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return;
+    const origin = req.headers.origin;
+    if (origin !== undefined && (() => { try { return new URL(origin).host !== req.headers.host; } catch { return true; } })()) {
+      return reply.code(403).send({ error: `refused: a request from ${origin.slice(0, 100)} (only this server's page may start, stop or label runs)` });
+    }
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
@@ -87,6 +115,23 @@ export function buildServer(opts: ServeOptions): FastifyInstance {
   app.get('/api/runs', async (_req, reply) => reply.header('Cache-Control', 'no-store').send({ root, runs: listRuns(root) }));
 
   app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: ID } }, async (req, reply) => reply.header('Cache-Control', 'no-store').send(runDetail(root, req.params.id)));
+
+  app.get('/api/options', async (_req, reply) => reply.header('Cache-Control', 'no-store').send({ tasks: envNames(), methods: Object.keys(METHODS), presets: PRESETS, labels: SUCCESS_LABELS }));
+
+  app.post<{ Body: { env: string; method: string; preset: string; seed: number; label?: string } }>('/api/jobs', { schema: { body: START } }, async (req) => ({ id: jobs.start(req.body) }));
+
+  app.get<{ Params: { id: string } }>('/api/runs/:id/job', { schema: { params: ID } }, async (req, reply) => reply.header('Cache-Control', 'no-store').send(jobs.state(req.params.id)));
+
+  app.post<{ Params: { id: string } }>('/api/runs/:id/stop', { schema: { params: ID } }, async (req) => (jobs.stop(req.params.id), { ok: true }));
+
+  app.post<{ Params: { id: string } }>('/api/runs/:id/resume', { schema: { params: ID } }, async (req) => (jobs.resume(req.params.id), { ok: true }));
+
+  app.get<{ Params: { id: string; n: number } }>('/api/runs/:id/labels/:n', { schema: { params: ID_N } }, async (req, reply) => reply.header('Cache-Control', 'no-store').type('image/png').send(jobs.framePng(req.params.id, req.params.n)));
+
+  app.post<{ Params: { id: string }; Body: { iteration: number; rollout?: number; success?: boolean | null; done?: boolean } }>('/api/runs/:id/labels', { schema: { params: ID, body: LABEL } }, async (req) => {
+    jobs.label(req.params.id, req.body);
+    return { ok: true, labels: jobs.state(req.params.id).labels };
+  });
 
   app.get<{ Params: { id: string; name: string } }>('/api/runs/:id/file/:name', { schema: { params: ID_NAME } }, async (req, reply) => {
     const file = runFilePath(resolveRunId(root, req.params.id), req.params.name);
@@ -113,10 +158,16 @@ export function buildServer(opts: ServeOptions): FastifyInstance {
       const { type, ...rest } = e;
       send(type, e.type === 'metrics' || e.type === 'pretrain' ? e.line : rest);
     }, opts.pollMs);
+    // The job this server runs in it (if any) and the labels it waits for.
+    const state = jobs.state(req.params.id);
+    send('job', state);
+    send('labels', state.labels);
+    const unsubscribe = jobs.subscribe(req.params.id, (e: JobEvent) => send(e.type, e.type === 'job' ? e.state : e.labels));
     // A comment now and then: proxies and browsers keep an idle stream open.
     const beat = setInterval(() => void res.write(': keep-alive\n\n'), 15_000);
     const end = () => {
       follower.stop();
+      unsubscribe();
       clearInterval(beat);
       streams.delete(end);
       if (!res.writableEnded) res.end();
@@ -130,6 +181,8 @@ export function buildServer(opts: ServeOptions): FastifyInstance {
   app.addHook('preClose', async () => {
     for (const end of [...streams]) end();
   });
+  // The runs started here stop as on Ctrl-C (each saves and can be resumed).
+  app.addHook('onClose', async () => jobs.close());
   return app;
 }
 
