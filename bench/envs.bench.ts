@@ -27,7 +27,7 @@ function stepsPerSecond(env: Env, minSeconds: number): number {
 
 export async function run(minSeconds = 1.5): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
-  for (const name of ['nav2d', 'car', 'reacher']) {
+  for (const name of ['nav2d', 'car', 'reacher', 'push', 'stack-easy', 'stack-mid', 'stack-lift']) {
     for (const render of [true, false]) {
       const env = await makeEnv(name, { render });
       stepsPerSecond(env, 0.2); // warm-up (JIT)

@@ -24,7 +24,7 @@ export type Sources = Readonly<Record<string, string>>;
 
 /** The files each section's descriptions are read from (first match wins). */
 export const DOC_SOURCES = {
-  env: ['src/envs/params.ts', 'src/envs/nav2d.ts', 'src/envs/car.ts', 'src/envs/reacher/reacher.ts'],
+  env: ['src/envs/params.ts', 'src/envs/nav2d.ts', 'src/envs/car.ts', 'src/envs/reacher/reacher.ts', 'src/envs/manipulation/push.ts', 'src/envs/manipulation/stack.ts'],
   model: ['src/model/config.ts'],
   pretrain: ['src/config/train-config.ts'],
   output: ['src/config/train-config.ts'],
@@ -167,7 +167,10 @@ export function configDoc(sources: Sources): string {
   ];
   for (const t of tasks.filter((n) => !n.endsWith('-sparse'))) {
     const one = [{ env: t, preset: 'default' as Preset }];
-    parts.push(section(`\`${t}\` (and \`${t}-sparse\`; SOLAR's runs)`, 'env', envEntry(t).params.omit({ sparse: true } as never) as z.ZodType, comments(DOC_SOURCES.env), (c) => config('solar', 'pixels', c).env, one, [t]));
+    // The task's own file first: tasks that share a setting's name describe it each their way.
+    const own = DOC_SOURCES.env.find((f) => f.endsWith(`/${t.replace(/-.*$/, '')}.ts`));
+    const files = own ? [own, ...DOC_SOURCES.env.filter((f) => f !== own)] : DOC_SOURCES.env;
+    parts.push(section(`\`${t}\` (and \`${t}-sparse\`; SOLAR's runs)`, 'env', envEntry(t).params.omit({ sparse: true } as never) as z.ZodType, comments(files), (c) => config('solar', 'pixels', c).env, one, [t]));
   }
   parts.push('## SOLAR and its ablations: `model.*`, `pretrain.*`, `output.*`', '');
   parts.push(section('`model.*` (SOLAR)', 'model', modelConfigSchema, comments(DOC_SOURCES.model), (c) => config('solar', 'pixels', c).model, combos, tasks));

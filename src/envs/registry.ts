@@ -8,6 +8,8 @@ import { formatZodError } from '../util/zod.js';
 import { carParams, createCar } from './car.js';
 import { createNav2d, nav2dParams } from './nav2d.js';
 import { createReacher, reacherParams } from './reacher/reacher.js';
+import { createPush, pushParams } from './manipulation/push.js';
+import { createStack, stackParams } from './manipulation/stack.js';
 import { checkedEnv } from './checked-env.js';
 import type { Env } from './types.js';
 
@@ -30,6 +32,10 @@ const BASE: BaseTask[] = [
   { name: 'nav2d', description: 'point mass, linear dynamics, quadratic cost (the sanity check)', params: nav2dParams, create: createNav2d },
   { name: 'car', description: 'nonholonomic car driving to a target', params: carParams, create: createCar },
   { name: 'reacher', description: '2-link arm simulated by MuJoCo reaching a target', params: reacherParams, create: createReacher },
+  { name: 'push', description: 'MuJoCo pusher pushing a mug onto a coaster (top view)', params: pushParams, create: createPush },
+  { name: 'stack-easy', description: 'MuJoCo gripper setting a held block on another, starting above it (side view)', params: stackParams, create: createStack('easy') },
+  { name: 'stack-mid', description: 'MuJoCo gripper setting a held block on another, starting offset sideways (side view)', params: stackParams, create: createStack('mid') },
+  { name: 'stack-lift', description: 'MuJoCo gripper lifting a block over a wall onto another (side view)', params: stackParams, create: createStack('lift') },
 ];
 
 const REGISTRY = new Map<string, EnvEntry>();

@@ -54,8 +54,9 @@ describe('env input checking', () => {
 });
 
 describe('env registry', () => {
-  it('lists the three tasks and their sparse variants', () => {
-    expect(envNames().sort()).toEqual(['car', 'car-sparse', 'nav2d', 'nav2d-sparse', 'reacher', 'reacher-sparse']);
+  it('lists the seven tasks and their sparse variants', () => {
+    const tasks = ['car', 'nav2d', 'push', 'reacher', 'stack-easy', 'stack-lift', 'stack-mid'];
+    expect(envNames().sort()).toEqual(tasks.flatMap((t) => [t, `${t}-sparse`]).sort());
   });
 
   it('names the known envs when asked for an unknown one', async () => {
