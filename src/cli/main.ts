@@ -5,7 +5,7 @@ import { envsCommand } from './envs-command.js';
 import { envServerCommand } from './env-server-command.js';
 import { evalCommand } from './eval-command.js';
 import { processIo, type Io } from './io.js';
-import { collect, givenOptions, intOption, withEnvModule, withRunOptions } from './options.js';
+import { collect, givenOptions, intOption, withEnvModule, withListenOptions, withRunOptions } from './options.js';
 import { loadEnvModules } from '../run/env-module.js';
 import { modelCommand } from './model-command.js';
 import { rolloutCommand } from './rollout-command.js';
@@ -89,23 +89,22 @@ function buildProgram(io: Io, done: (p: Promise<number>) => void): Command {
     .option('--out <file>', 'the GIF to write (default <dir>/watch.gif)');
   withEnvModule(watch).action((d, o) => done(watchCommand(d, o, io)));
 
-  const envServer = program
-    .command('env-server')
-    .description('serve a task over a WebSocket (docs/remote-env.md), so that any solar command can use it as --env ws://HOST:PORT/')
-    .requiredOption('--env <name>', 'task name (see solar envs)')
-    .option('--port <n>', 'port; 0 picks a free one', intOption('--port', { min: 0 }), 8765)
-    .option('--host <address>', 'address to listen on; beyond 127.0.0.1 a --token is required', '127.0.0.1')
-    .option('--token <secret>', 'required of every client (ws://HOST:PORT/?token=SECRET, or SOLAR_ENV_TOKEN)')
-    .option('--set <key=value>', 'a task parameter, e.g. env.horizon=100 (repeatable)', collect, []);
+  const envServer = withListenOptions(
+    program
+      .command('env-server')
+      .description('serve a task over a WebSocket (docs/remote-env.md), so that any solar command can use it as --env ws://HOST:PORT/')
+      .requiredOption('--env <name>', 'task name (see solar envs)'),
+    8765, 'required of every client (ws://HOST:PORT/?token=SECRET, or SOLAR_ENV_TOKEN)',
+  ).option('--set <key=value>', 'a task parameter, e.g. env.horizon=100 (repeatable)', collect, []);
   withEnvModule(envServer).action((o) => done(envServerCommand(o, io)));
 
-  program
-    .command('serve')
-    .description('a local web app to watch the runs under a folder: list them, follow one live (metrics, learning curve, GIFs, config)')
-    .option('--runs <dir>', 'folder of run directories (searched 3 levels deep, e.g. runs/x and runs/compare-y/runs/z)', 'runs')
-    .option('--port <n>', 'port; 0 picks a free one', intOption('--port', { min: 0 }), 7860)
-    .option('--host <address>', 'address to listen on; beyond 127.0.0.1 a --token is required', '127.0.0.1')
-    .option('--token <secret>', 'required of every request (http://HOST:PORT/?token=SECRET, or Authorization: Bearer SECRET)')
+  withListenOptions(
+    program
+      .command('serve')
+      .description('a local web app for the runs under a folder: start, stop and resume runs, follow one live (metrics, learning curve, the latest rollout, config), label rollouts for --label human')
+      .option('--runs <dir>', 'folder of run directories (searched 3 levels deep, e.g. runs/x and runs/compare-y/runs/z)', 'runs'),
+    7860, 'required of every request (http://HOST:PORT/?token=SECRET, or Authorization: Bearer SECRET)',
+  )
     // Loaded on use: the web server's modules stay out of every other command's start-up.
     .action((o) => done(import('./serve-command.js').then((m) => m.serveCommand(o, io))));
 

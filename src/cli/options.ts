@@ -49,3 +49,11 @@ export function savedRunConfig<T>(dir: RunDir, schema: z.ZodType<T>, kind: strin
 export function withEnvModule(cmd: Command): Command {
   return cmd.option('--env-module <file>', "a module whose default export is your own task { name, description, params, create } (or an array of them); then --env NAME (repeatable)", collect, []);
 }
+
+/** --port, --host and --token of a server command (env-server, serve): loopback by default, a token beyond it. */
+export function withListenOptions(cmd: Command, defaultPort: number, tokenHelp: string): Command {
+  return cmd
+    .option('--port <n>', 'port; 0 picks a free one', intOption('--port', { min: 0 }), defaultPort)
+    .option('--host <address>', 'address to listen on; beyond 127.0.0.1 a --token is required', '127.0.0.1')
+    .option('--token <secret>', tokenHelp);
+}

@@ -1,4 +1,5 @@
 /** Helpers shared by the env tests (not part of the library API). */
+import { Rng } from '../random/rng.js';
 import { channelCentroid } from '../render/canvas.js';
 import type { Env, TimeStep } from './types.js';
 
@@ -30,4 +31,16 @@ export function sameEpisode(a: TimeStep[], b: TimeStep[]): boolean {
     const tb = b[i];
     return bytes(ta.observation).equals(bytes(tb.observation)) && bytes(ta.state).equals(bytes(tb.state)) && Object.is(ta.cost, tb.cost) && ta.done === tb.done && ta.info.distance === tb.info.distance && ta.info.success === tb.info.success;
   });
+}
+
+/** `steps` steps of seeded random actions N(0, 0.5²) on a 2-action `env`, resetting at each episode's end (seeds seed, seed+1, …). */
+export async function driveRandom(env: Env, seed: number, steps: number): Promise<TimeStep[]> {
+  const rng = new Rng(seed);
+  let episode = seed;
+  const out = [await env.reset(episode)];
+  for (let k = 0; k < steps; k++) {
+    if (out[out.length - 1].done) out.push(await env.reset(++episode));
+    out.push(await env.step([rng.normal() * 0.5, rng.normal() * 0.5]));
+  }
+  return out;
 }

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeEnv, registerEnv } from '../envs/registry.js';
-import { sameEpisode } from '../envs/test-helpers.js';
-import type { Env, TimeStep } from '../envs/types.js';
-import { Rng } from '../random/rng.js';
+import { driveRandom, sameEpisode } from '../envs/test-helpers.js';
+import type { Env } from '../envs/types.js';
 import { serveEnv, type EnvServer } from './env-server.js';
 import { LIMITS, PROTOCOL_VERSION } from './protocol.js';
 import { connectRemoteEnv } from './remote-env.js';
@@ -27,17 +26,6 @@ async function connect(url: string, opts: Parameters<typeof connectRemoteEnv>[1]
   return e;
 }
 
-/** `steps` steps of seeded random actions on `env`, resetting at each episode's end (seeds seed, seed+1, …). */
-async function drive(env: Env, seed: number, steps: number): Promise<TimeStep[]> {
-  const rng = new Rng(seed);
-  let episode = seed;
-  const out = [await env.reset(episode)];
-  for (let k = 0; k < steps; k++) {
-    if (out[out.length - 1].done) out.push(await env.reset(++episode));
-    out.push(await env.step([rng.normal() * 0.5, rng.normal() * 0.5]));
-  }
-  return out;
-}
 
 /** A raw protocol client: sends text or bytes, reads the next text message (and the image after a time step). */
 async function rawClient(url: string) {
@@ -67,7 +55,7 @@ describe('env-server and remote env on localhost', () => {
     const remote = await connect(server.url);
     const local = await makeEnv('nav2d');
     expect(remote.spec).toEqual(local.spec);
-    expect(sameEpisode(await drive(remote, 11, 120), await drive(local, 11, 120))).toBe(true);
+    expect(sameEpisode(await driveRandom(remote, 11, 120), await driveRandom(local, 11, 120))).toBe(true);
     const blind = await connect(server.url, { render: false });
     const ts = await blind.reset(4);
     expect(ts.observation.length).toBe(0);
@@ -79,11 +67,11 @@ describe('env-server and remote env on localhost', () => {
     const server = await serve();
     const remotes = await Promise.all([0, 1, 2, 3].map(() => connect(server.url)));
     expect(server.connections()).toBe(4);
-    const runs = await Promise.all(remotes.map((r, i) => drive(r, 100 * i, 200)));
+    const runs = await Promise.all(remotes.map((r, i) => driveRandom(r, 100 * i, 200)));
     for (let i = 0; i < 4; i++) {
       const local = await makeEnv('nav2d');
       expect(runs[i].length).toBeGreaterThanOrEqual(201);
-      expect(sameEpisode(runs[i], await drive(local, 100 * i, 200))).toBe(true);
+      expect(sameEpisode(runs[i], await driveRandom(local, 100 * i, 200))).toBe(true);
       local.close();
     }
     for (const r of remotes) r.close();

@@ -5,9 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv } from '../envs/registry.js';
-import { sameEpisode } from '../envs/test-helpers.js';
-import type { Env, TimeStep } from '../envs/types.js';
-import { Rng } from '../random/rng.js';
+import { driveRandom, sameEpisode } from '../envs/test-helpers.js';
 import { serveEnv } from '../remote/env-server.js';
 import { connectRemoteEnv } from '../remote/remote-env.js';
 import { nodeSocket } from '../remote/remote-tasks.js';
@@ -60,17 +58,6 @@ function viewer(id: string) {
   return { seen, close: () => req.destroy() };
 }
 
-/** `steps` seeded random steps on `env` (resetting at each episode's end). */
-async function drive(env: Env, seed: number, steps: number): Promise<TimeStep[]> {
-  const rng = new Rng(seed);
-  let episode = seed;
-  const out = [await env.reset(episode)];
-  for (let k = 0; k < steps; k++) {
-    if (out[out.length - 1].done) out.push(await env.reset(++episode));
-    out.push(await env.step([rng.normal() * 0.5, rng.normal() * 0.5]));
-  }
-  return out;
-}
 
 describe('solar serve: runs started, stopped, resumed and labelled from the page', () => {
   it('checks what it is asked to start, and takes changes only from its own page', async () => {
@@ -144,7 +131,7 @@ describe('solar serve: runs started, stopped, resumed and labelled from the page
     // One env client stepping a served task meanwhile gets the local task's steps.
     const envServer = await serveEnv({ env: 'nav2d', port: 0 });
     const remote = await connectRemoteEnv(envServer.url, { socket: nodeSocket });
-    const stepping = drive(remote, 7, 300);
+    const stepping = driveRandom(remote, 7, 300);
 
     const again = await asked(0);
     expect(again.labels).toEqual([...sent[0], null, null, null, null, null]);
@@ -175,7 +162,7 @@ describe('solar serve: runs started, stopped, resumed and labelled from the page
       v.close();
     }
     const local = await makeEnv('nav2d');
-    expect(sameEpisode(await stepping, await drive(local, 7, 300))).toBe(true);
+    expect(sameEpisode(await stepping, await driveRandom(local, 7, 300))).toBe(true);
     local.close();
     remote.close();
     await envServer.close();
