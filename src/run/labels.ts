@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LabelledEpisode, LabelRequest, SuccessLabeller, SuccessLabels } from '../agents/core/success-labels.js';
+import { RunInterrupted } from './interrupt.js';
 import type { EnvSpec } from '../envs/types.js';
 import { encodePng } from './images.js';
 import type { RunDir } from './run-dir.js';
@@ -113,4 +114,28 @@ export function recordingLabeller(labels: SuccessLabels, spec: EnvSpec, dir: Run
 export function lastFramePng(e: LabelledEpisode, spec: EnvSpec): Buffer {
   const [height, width, channels] = spec.observation.shape;
   return encodePng({ data: e.frames[e.frames.length - 1], height, width, channels }, Math.max(1, Math.ceil(128 / width)));
+}
+
+/** Labels other than the task's own need a sparse task, and a person's someone to ask: said before pretraining. */
+export function checkLabels(labels: SuccessLabels, spec: EnvSpec, source: LabelSource | null): void {
+  if (labels === 'task') return;
+  if (spec.cost.kind !== 'sparse') throw new Error(`agent.labels '${labels}' labels the rollouts of a sparse task; ${spec.name} has a dense cost (try ${spec.name}-sparse)`);
+  if (labels === 'human' && !source) throw new Error("agent.labels 'human' needs a person to ask: solar train --label human (in a terminal) or start the run from the page of solar serve");
+}
+
+/**
+ * The recording labeller of a job: a stop request while a person labels drops the question
+ * and stops the run as any stop does (RunInterrupted, naming what `saved()` says a resume
+ * starts from); the resume asks again for what is not yet labelled.
+ */
+export function jobLabeller(labels: SuccessLabels, spec: EnvSpec, dir: RunDir, source: LabelSource | null, signal: AbortSignal | undefined, saved: () => string | null): SuccessLabeller {
+  const labeller = recordingLabeller(labels, spec, dir, source, signal);
+  return async (req) => {
+    try {
+      return await labeller(req);
+    } catch (e) {
+      if (signal?.aborted) throw new RunInterrupted(saved());
+      throw e;
+    }
+  };
 }

@@ -36,7 +36,8 @@ import { readSavedConfig } from './saved-config.js';
 import { withNewDefaults, type TrainConfig } from '../config/train-config.js';
 import { configRecord } from './version.js';
 import { attachShardWorkers, defaultThreads } from './shard-pool.js';
-import { recordingLabeller, type LabelSource } from './labels.js';
+import { checkLabels, jobLabeller, type LabelSource } from './labels.js';
+import { LiveFilm } from './live-film.js';
 import type { SuccessLabeller, SuccessLabels } from '../agents/core/success-labels.js';
 
 /** What every iteration reports at least (the learning curve and the CLI read these); the job sets wall_s. */
@@ -216,8 +217,6 @@ export async function runLatentAgentJob<C extends LoopConfig, M extends Iteratio
 }
 
 const LATEST = 'checkpoints/latest.ckpt';
-/** live.gif is rewritten at most this often (ms). */
-const LIVE_EVERY_MS = 10_000;
 const PRETRAINED = 'checkpoints/pretrained.ckpt';
 const PRETRAINING = 'checkpoints/pretraining.ckpt';
 
@@ -249,29 +248,11 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
   const name = config.env.name;
   // What a resume would start from now: the interruption message names it.
   let saved: string | null = null;
-  // The latest training rollout, filmed now and then into live.gif for solar serve's page.
-  let live: { film: LatentFilm; iteration: number } | null = null;
-  let liveDue = 0;
-  const filmLive = async (): Promise<void> => {
-    if (!live || performance.now() < liveDue) return;
-    const { film, iteration } = live;
-    live = null;
-    const t0 = performance.now();
-    try {
-      dir.writeFile('live.gif', await latentGif(model, taskEnv, [film], config, `${method.name} on ${name}, iteration ${iteration}: latest rollout`));
-    } catch (e) {
-      warn(`could not write live.gif: ${e instanceof Error ? e.message : String(e)}`);
-      liveDue = Infinity;
-      return;
-    }
-    // At most every LIVE_EVERY_MS, and never more than 1/20 of the time.
-    liveDue = performance.now() + Math.max(LIVE_EVERY_MS, 20 * (performance.now() - t0));
-  };
   // Each episode starts by letting a stop request in (a signal handler runs only between tasks).
   const env = stoppableAtReset(taskEnv, async () => {
     await yieldToEvents();
     if (hooks.signal?.aborted) throw new RunInterrupted(saved);
-    await filmLive();
+    await live.write();
   });
   let agent: LatentAgent<M, E, S> | null = null;
   let history: M[] = [];
@@ -282,8 +263,10 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
     warnings.push(w);
     hooks.onWarning?.(w);
   };
+  // The latest training rollout, filmed now and then into live.gif for solar serve's page.
+  const live = new LiveFilm(dir, model, taskEnv, config, warn);
   try {
-    checkLabels(labelsOf(agentConfig), env.spec, hooks.labelSource);
+    checkLabels(labelsOf(agentConfig), env.spec, hooks.labelSource ?? null);
     if (ckpt) {
       const st = unpack<M, S>(ckpt);
       warnings.push(...st.warnings);
@@ -339,24 +322,13 @@ async function continueLatentAgentJob<C extends LoopConfig, M extends IterationR
       saved = latestSaved(0, agentConfig.iterations);
       rmSync(dir.path(PRETRAINING), { force: true });
     }
-    if ('labeller' in agent && env.spec.cost.kind === 'sparse') {
-      const labeller = recordingLabeller(labelsOf(agentConfig), env.spec, dir, hooks.labelSource ?? null, hooks.signal);
-      // A stop request while a person labels: the question is dropped, and a resume asks again for what is not yet labelled.
-      agent.labeller = async (req) => {
-        try {
-          return await labeller(req);
-        } catch (e) {
-          if (hooks.signal?.aborted) throw new RunInterrupted(saved);
-          throw e;
-        }
-      };
-    }
+    if ('labeller' in agent && env.spec.cost.kind === 'sparse') agent.labeller = jobLabeller(labelsOf(agentConfig), env.spec, dir, hooks.labelSource ?? null, hooks.signal, () => saved);
     // The curve's success and random-policy lines: made once, on their own env and RNGs.
     let curveRefs: CurveReferences | undefined;
     while (agent.iteration < agentConfig.iterations) {
       const it = agent.iteration;
       const m = await iterateOrExplain(method.name, agent, dir, wall, config.output.gif_episodes, hooks, env, (e, steps) => {
-        live = { film: { frames: e.frames, latents: method.gifLatents(e), steps }, iteration: it };
+        live.offer({ frames: e.frames, latents: method.gifLatents(e), steps }, `${method.name} on ${name}, iteration ${it}: latest rollout`);
       });
       m.report.wall_s = wall();
       history.push(m.report);
@@ -454,13 +426,6 @@ export async function setUp<C extends LoopConfig, M extends IterationReport, E e
 /** agent.labels of SOLAR and the VAE ablation ('task' for a method without it). */
 function labelsOf(agent: LoopConfig): SuccessLabels {
   return (agent as { labels?: SuccessLabels }).labels ?? 'task';
-}
-
-/** Labels other than the task's own need a sparse task, and a person's someone to ask: said before pretraining. */
-function checkLabels(labels: SuccessLabels, spec: EnvSpec, source: LabelSource | undefined): void {
-  if (labels === 'task') return;
-  if (spec.cost.kind !== 'sparse') throw new Error(`agent.labels '${labels}' labels the rollouts of a sparse task; ${spec.name} has a dense cost (try ${spec.name}-sparse)`);
-  if (labels === 'human' && !source) throw new Error("agent.labels 'human' needs a person to ask: solar train --label human (in a terminal) or start the run from the page of solar serve");
 }
 
 /** The model and agent of a checkpoint, on the set-up's model. */
