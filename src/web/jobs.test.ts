@@ -76,6 +76,13 @@ describe('solar serve: runs started, stopped, resumed and labelled from the page
       expect(r.statusCode, JSON.stringify(body)).toBe(400);
       expect(r.json().error).toMatch(want);
     }
+    // Malformed requests: one line each, and the server goes on answering.
+    const garbled = await server.app.inject({ method: 'POST', url: '/api/jobs', payload: '{"env": "nav2d", ', headers: { 'content-type': 'application/json' } });
+    expect(garbled.statusCode).toBe(400);
+    expect(garbled.json().error).toMatch(/JSON/i);
+    expect((await api('POST', '/api/runs/x/labels', { iteration: 0, rollout: 'two', success: true })).statusCode).toBe(400);
+    expect((await api('POST', '/api/runs/x/labels', { iteration: 0, rollout: 1, success: true })).json().error).toMatch(/not waiting for labels/);
+    expect((await api('GET', '/api/runs/x/labels/0')).statusCode).toBe(404);
     const foreign = await api('POST', '/api/jobs', { env: 'nav2d', method: 'lqrflm', preset: 'quick', seed: 0 }, { origin: 'http://evil.example' });
     expect(foreign.statusCode).toBe(403);
     expect((await api("POST", "/api/runs/none/stop", {})).json().error).toMatch(/was not started by this server/);
