@@ -101,3 +101,20 @@ describe('solar train: Ctrl-C, --resume and an occupied run directory', () => {
     expect(r.err).toEqual([expect.stringMatching(/^solar: error: '.*run' has no checkpoint to resume from \(it stopped before its first, while setting up\): start it again with --out .*run --force$/)]);
   });
 });
+
+describe('solar train --label', () => {
+  it('refuses labels that cannot be given in one line, before a run directory exists', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--env', 'nav2d', '--label', 'human'], /^solar: error: --label human labels the rollouts of a sparse task; nav2d has a dense cost \(try --env nav2d-sparse\)$/],
+      [['--env', 'nav2d-sparse', '--label', 'person'], /^solar: error: --label is one of task, final, human; got 'person'$/],
+      [['--env', 'nav2d-sparse', '--method', 'mpc', '--label', 'final'], /^solar: error: --label applies to the methods that learn a success model from labels \(solar, vae\), not mpc$/],
+    ];
+    for (const [args, want] of cases) {
+      const out = tmp();
+      const r = await run('train', ...args, '--out', out);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err).toEqual([expect.stringMatching(want)]);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+});

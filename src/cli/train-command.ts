@@ -7,6 +7,7 @@ import { etaSeconds, formatDuration, progressBar, type Progress } from './progre
 import type { PretrainLogLine } from '../run/latent-pretrain.js';
 import type { ProgressLine } from '../run/summary.js';
 import { RunInterrupted } from '../run/interrupt.js';
+import { envNames } from '../envs/registry.js';
 import { SUCCESS_LABELS as LABELS } from '../agents/core/success-labels.js';
 import type { LabelSource } from '../run/labels.js';
 import { terminalLabelSource } from './label-terminal.js';
@@ -55,6 +56,10 @@ function trainConfigOf(opts: TrainOptions): TrainConfig {
   if (opts.label !== undefined) {
     if (!(LABELS as readonly string[]).includes(opts.label)) throw new UserError(`--label is one of ${LABELS.join(', ')}; got '${opts.label}'`);
     if (opts.method !== 'solar' && opts.method !== 'vae') throw new UserError(`--label applies to the methods that learn a success model from labels (solar, vae), not ${opts.method}`);
+    // A built-in dense task is named here, before a run directory is made (a task of the user's is checked by the job).
+    if (opts.label !== 'task' && envNames().includes(`${opts.env}-sparse`)) {
+      throw new UserError(`--label ${opts.label} labels the rollouts of a sparse task; ${opts.env} has a dense cost (try --env ${opts.env}-sparse)`);
+    }
     flags.push(`agent.labels=${opts.label}`);
   }
   // resolveTrainConfig names an unknown method or preset.
