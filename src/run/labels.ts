@@ -82,7 +82,8 @@ export function recordingLabeller(labels: SuccessLabels, spec: EnvSpec, dir: Run
   return async (req: LabelRequest) => {
     const it = req.iteration;
     const digests = req.episodes.map((e) => frameDigest(e.frames[e.frames.length - 1]));
-    const others = readLabels(dir).filter((r) => r.iteration !== it);
+    const before = readLabels(dir);
+    const others = before.filter((r) => r.iteration !== it);
     const record = (got: (boolean | null)[], by: LabelRecord['by']) => {
       const mine: LabelRecord[] = [];
       got.forEach((success, rollout) => {
@@ -97,7 +98,7 @@ export function recordingLabeller(labels: SuccessLabels, spec: EnvSpec, dir: Run
       return own;
     }
     // A label saved for this very rollout (a resumed run plays it again) is kept; the rest are asked.
-    const saved = readLabels(dir).filter((r) => r.iteration === it && r.by === 'person');
+    const saved = before.filter((r) => r.iteration === it && r.by === 'person');
     const given = req.episodes.map((e, n) => saved.find((r) => r.rollout === n && r.seed === e.seed && r.frame === digests[n])?.success ?? null);
     if (given.every((g) => g !== null)) {
       record(given, 'person');
