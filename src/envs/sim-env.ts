@@ -22,8 +22,13 @@ export interface SimTask {
   distance(): number;
   /** Writes the true state vector (length = stateLabels.length). */
   state(out: Float64Array): void;
-  /** Draws the current state. */
+  /** Draws the current state (over the background, if any). */
   draw(canvas: Canvas): void;
+  /**
+   * Draws what never moves (a table, a fixed block): drawn once per env on a cleared canvas
+   * and copied under every frame, since a full-frame shape costs as much as the rest of a step.
+   */
+  drawBackground?(canvas: Canvas): void;
 }
 
 export interface SimOptions {
@@ -56,6 +61,8 @@ export class SimEnv implements Env {
   readonly spec: EnvSpec;
   private readonly u: Float64Array;
   private readonly canvas: Canvas | null;
+  /** The task's background, rendered once (null: frames start from a cleared canvas). */
+  private readonly background: Float32Array | null = null;
   private t = -1;
   private closed = false;
 
@@ -81,6 +88,11 @@ export class SimEnv implements Env {
     };
     this.u = new Float64Array(dim);
     this.canvas = opts.render ? new Canvas(opts.image_size, opts.channels, task.view) : null;
+    if (this.canvas && task.drawBackground) {
+      this.canvas.clear(0);
+      task.drawBackground(this.canvas);
+      this.background = this.canvas.data.slice();
+    }
   }
 
   reset(seed: number): TimeStep {
@@ -119,7 +131,8 @@ export class SimEnv implements Env {
   private timeStep(cost: number): TimeStep {
     let observation: Float32Array;
     if (this.canvas) {
-      this.canvas.clear(0);
+      if (this.background) this.canvas.data.set(this.background);
+      else this.canvas.clear(0);
       this.task.draw(this.canvas);
       observation = this.canvas.data.slice();
     } else {

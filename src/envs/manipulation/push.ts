@@ -169,10 +169,13 @@ export class PushTask implements SimTask {
     out[9] = q[MY] - PUSH.coaster.y;
   }
 
-  draw(canvas: Canvas): void {
-    const q = this.data.qpos;
+  drawBackground(canvas: Canvas): void {
     canvas.convexPolygon([T.x0, T.y0, T.x1, T.y0, T.x1, T.y1, T.x0, T.y1], this.colors.table);
     canvas.disc(PUSH.coaster.x, PUSH.coaster.y, PUSH.coaster.radius, this.colors.coaster);
+  }
+
+  draw(canvas: Canvas): void {
+    const q = this.data.qpos;
     canvas.disc(q[MX], q[MY], PUSH.mugRadius, this.colors.mug);
     canvas.disc(q[PX], q[PY], PUSH.pusherRadius, this.colors.pusher);
   }

@@ -184,12 +184,16 @@ export class StackTask implements SimTask {
     out[5] = q[1] - STACK_GOAL[1];
   }
 
-  draw(canvas: Canvas): void {
-    const x = this.data.qpos[0], z = this.data.qpos[1];
-    const h = STACK.half, f = STACK.finger, p = STACK.palm, w = STACK.wall;
+  drawBackground(canvas: Canvas): void {
+    const h = STACK.half, w = STACK.wall;
     canvas.convexPolygon(box(-0.05, -0.03, 0.3, 0.03), this.colors.table);
     canvas.convexPolygon(box(STACK.baseX, h, h, h), this.colors.base);
     if (this.variant === 'lift') canvas.convexPolygon(box(w.x, w.height / 2, w.half, w.height / 2), this.colors.wall);
+  }
+
+  draw(canvas: Canvas): void {
+    const x = this.data.qpos[0], z = this.data.qpos[1];
+    const h = STACK.half, f = STACK.finger, p = STACK.palm;
     canvas.convexPolygon(box(x, z, h, h), this.colors.block);
     canvas.convexPolygon(box(x, z + p.dz, p.hx, p.hz), this.colors.gripper);
     canvas.convexPolygon(box(x - f.dx, z + f.dz, f.hx, f.hz), this.colors.gripper);
