@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ async function run(...args: string[]) {
   const code = await main(['node', 'solar', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
+/** The words a POSIX shell makes of `line` (an independent reading of the report's quoting). */
+const shellWords = (line: string) => execFileSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
 const tmp = () => mkdtempSync(join(tmpdir(), 'solar-compare-'));
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 const metrics = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -77,10 +80,14 @@ describe('solar compare', () => {
     expect(html).not.toMatch(/url\(/);
     expect(md).toContain('![final distance against environment steps](distance.svg)');
 
-    // Again: nothing is recomputed.
+    // Again, with the command the report prints (read by a shell, DIR its directory): nothing is recomputed.
+    expect(report.command_line).toBe("npx solar compare --env nav2d --methods lqrflm --seeds 2 --preset quick --budget 1000 --set output.gif_episodes=0 --out DIR");
+    for (const doc of [md, html]) expect(doc).toContain('--budget 1000 --set output.gif_episodes=0 --out DIR');
+    const words = shellWords(report.command_line).map((w) => (w === 'DIR' ? out : w));
+    expect(words.slice(0, 3)).toEqual(['npx', 'solar', 'compare']);
     const mtimes = [0, 1].map((s) => statSync(join(out, 'runs', `lqrflm-state-s${s}`, 'summary.json')).mtimeMs);
     const t0 = performance.now();
-    const again = await run('compare', ...TINY, '--budget', '1000', '--out', out);
+    const again = await run(...words.slice(2));
     expect(again.code).toBe(0);
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(again.out).toMatch(/2 runs \(2 finished and reused, 0 to resume, 0 to run\)/);

@@ -10,7 +10,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { parseBudget, parseMethods, parseSeeds, parseSets, planRuns, resolveMethod, taskFacts, type PlannedRun, type ResolvedMethod } from './compare-plan.js';
+import { compareCommandLine, pretrainedRunCommand } from './compare-commands.js';
+import { parseBudget, parseMethods, parseSeeds, parseSets, planRuns, resolveMethod, setsFor, taskFacts, type PlannedRun, type ResolvedMethod } from './compare-plan.js';
 import { buildReport, writeReport, type CompareReport, type RunStatus } from './compare-report.js';
 import { executeRun, type RunTask, type WorkerMessage } from './compare-run.js';
 import type { RunSummary, ProgressLine } from '../run/summary.js';
@@ -174,6 +175,10 @@ export async function runCompare(opts: CompareOptions, events: CompareEvents = {
     methods,
     runs,
     outcomes,
+    commands: {
+      compare: `${compareCommandLine(opts)} --out DIR`,
+      pretrained: (run, from) => pretrainedRunCommand(opts, run.spec, run.seed, setsFor(run.spec, sets), `DIR/${run.name}`, from.startsWith('runs/') ? `DIR/${from}` : from),
+    },
   });
   const files = writeReport(opts.out, report, histories);
   return { report, files, failures };

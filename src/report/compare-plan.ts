@@ -99,7 +99,8 @@ export function parseSets(sets: readonly string[], specs: readonly MethodSpec[])
   });
 }
 
-function setsFor(spec: MethodSpec, sets: readonly ScopedSet[]): string[] {
+/** The assignments of the `--set`s that apply to `spec`: unscoped, or scoped to its method or method:obs. */
+export function setsFor(spec: MethodSpec, sets: readonly ScopedSet[]): string[] {
   return sets.filter((s) => s.scope === null || s.scope === spec.method || s.scope === `${spec.method}:${spec.obs}`).map((s) => s.assignment);
 }
 

@@ -7,11 +7,11 @@ import { buildReport, writeReport } from './compare-report.js';
 import type { TrainConfig } from '../config/train-config.js';
 
 /** A finished run directory written by hand: metrics (env steps, distance) and a summary. */
-function fakeRun(dir: string, curve: [number, number][], summary: { d: number; wall: number; r2?: Record<string, number> }) {
+function fakeRun(dir: string, curve: [number, number][], summary: { d: number; wall: number; r2?: Record<string, number>; from?: string }) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'metrics.jsonl'), curve.map(([env_steps, d], iteration) => JSON.stringify({ iteration, env_steps, mean_cost: 100 * d, mean_final_distance: d, success_rate: 0, wall_s: 1 }) + '\n').join(''));
   const pretrained = summary.r2 ? { pretrained_model: { r2: summary.r2, r2_absent: [], one_step_error: 0.03, held_out_rollouts: 20 } } : {};
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ mean_final_distance: summary.d, success_rate: summary.d <= 0.1 ? 1 : 0, mean_cost: 100 * summary.d, env_steps: curve.at(-1)![0] + 100, episodes: 2, wall_s: summary.wall, ...pretrained }));
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ mean_final_distance: summary.d, success_rate: summary.d <= 0.1 ? 1 : 0, mean_cost: 100 * summary.d, env_steps: curve.at(-1)![0] + 100, episodes: 2, wall_s: summary.wall, ...pretrained, ...(summary.from ? { pretrained_from: summary.from } : {}) }));
 }
 
 describe('the compare report', () => {
@@ -31,12 +31,15 @@ describe('the compare report', () => {
     for (const m of methods) {
       curves[m.spec.key].forEach((c, seed) => {
         const name = `runs/${m.spec.key}-s${seed}`;
-        fakeRun(join(out, name), c, { d: c.at(-1)![1], wall: 10 * (seed + 1), r2: m.spec.method === 'solar' ? { agent: 0.9 + seed / 100, goal: 0.8 } : undefined });
+        // Seed 1 started from another run's model: one of this compare's runs, recorded at the path it had before the directory moved; seed 2 from one inside the directory.
+        const from = seed === 1 ? `/elsewhere/cmp/runs/lqrflm-state-s1` : seed === 2 ? join(out, 'pretrained', `${m.spec.key}-s2`) : undefined;
+        fakeRun(join(out, name), c, { d: c.at(-1)![1], wall: 10 * (seed + 1), r2: m.spec.method === 'solar' ? { agent: 0.9 + seed / 100, goal: 0.8 } : undefined, from: m.spec.method === 'solar' ? from : undefined });
         runs.push({ spec: m.spec, seed, config: m.configs[0], dir: join(out, name), name, action: 'reuse' });
       });
     }
     const outcomes = new Map(runs.map((r) => [r.name, { status: 'reused' as const }]));
-    const { report, histories } = buildReport({ outDir: out, env: 'nav2d', successDistance: 0.1, preset: 'default', seeds: [0, 1, 2], budget: 3500, methods, runs, outcomes });
+    const commands = { compare: 'npx solar compare --out DIR', pretrained: (r: PlannedRun, from: string) => `train ${r.name} from ${from}` };
+    const { report, histories } = buildReport({ outDir: out, env: 'nav2d', successDistance: 0.1, preset: 'default', seeds: [0, 1, 2], budget: 3500, methods, runs, outcomes, commands });
     expect(report.reference).toBe('solar-pixels');
     const [lqr, solar] = report.methods;
     expect(solar.runs.map((r) => r.steps_to_threshold)).toEqual([{ value: 2000, bound: 'exact' }, { value: 3000, bound: 'exact' }, { value: 3000, bound: 'lower' }]);
@@ -58,6 +61,18 @@ describe('the compare report', () => {
     // The runs table carries each latent run's pretrained-model R² (none for LQR-FLM).
     expect(md).toMatch(/\| runs\/solar-pixels-s2 \| reused \|[^\n]*\| agent 0\.92, goal 0\.8 \|/);
     expect(md).toMatch(/\| runs\/lqrflm-state-s0 \| reused \|[^\n]*\| – \|/);
+    // The commands: the pretrained runs' first, then the compare.
+    expect(solar.runs.map((r) => [r.pretrained_from, r.command])).toEqual([
+      [undefined, undefined],
+      ['runs/lqrflm-state-s1', 'train runs/solar-pixels-s1 from runs/lqrflm-state-s1'],
+      ['pretrained/solar-pixels-s2', 'train runs/solar-pixels-s2 from pretrained/solar-pixels-s2'],
+    ]);
+    expect(md).toContain([
+      "- runs/solar-pixels-s1 (from runs/lqrflm-state-s1's pretrained model), before the compare: `train runs/solar-pixels-s1 from runs/lqrflm-state-s1`",
+      "- runs/solar-pixels-s2 (from pretrained/solar-pixels-s2's pretrained model), before the compare: `train runs/solar-pixels-s2 from pretrained/solar-pixels-s2`",
+      '- Then the compare (finished runs are reused, the others trained or resumed): `npx solar compare --out DIR`',
+    ].join('\n'));
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<li>Then the compare (finished runs are reused, the others trained or resumed): <code>npx solar compare --out DIR</code></li>');
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(json.methods[0].ratio_to_reference).toEqual({ value: 4000 / 3000, bound: 'lower' });
     expect(JSON.stringify(json)).not.toMatch(/null|NaN/);

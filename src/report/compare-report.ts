@@ -5,7 +5,7 @@
  * collapsible blocks, no external assets).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { compareCurveSvg } from './compare-plots.js';
 import type { PlannedRun, ResolvedMethod } from './compare-plan.js';
 import { readSummary } from './compare-plan.js';
@@ -37,6 +37,10 @@ export interface RunRecord {
   pretrained_r2?: Record<string, number>;
   /** The largest `solar eval --episodes N` of the run (evaluation-N.json), when there is one. */
   evaluation?: { episodes: number; mean_final_distance: number; success_rate: number };
+  /** The run whose pretrained model this one started from (`solar train --pretrained-from`), relative to the compare directory when it is one of its runs. */
+  pretrained_from?: string;
+  /** The `solar train` call that makes this run, when the compare cannot (a run started from another's pretrained model). */
+  command?: string;
 }
 
 export interface MethodRecord {
@@ -63,6 +67,8 @@ export interface MethodRecord {
 
 export interface CompareReport {
   command: 'compare';
+  /** The `solar compare` call that makes this report (with `--out` this directory; finished runs are reused). */
+  command_line: string;
   version: string;
   generated_at: string;
   env: string;
@@ -105,6 +111,20 @@ export interface ReportInput {
   /** Status of each run of this invocation (by run name); absent: not attempted. */
   outcomes: ReadonlyMap<string, { status: RunStatus; error?: string }>;
   randomPolicy?: CompareReport['random_policy'];
+  /** The compare call, and the train call of a run that started from run `from`'s pretrained model. */
+  commands: { compare: string; pretrained(run: PlannedRun, from: string): string };
+}
+
+/**
+ * summary.json's `pretrained_from` as the report shows it: relative to the compare directory
+ * when inside it; `runs/NAME` when it names a run of this compare by another path (the
+ * directory was moved or copied since); else as recorded.
+ */
+function pretrainedRef(recorded: string, outDir: string, runs: readonly PlannedRun[]): string {
+  const rel = relative(outDir, recorded);
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split('\\').join('/');
+  const name = `runs/${basename(recorded)}`;
+  return basename(dirname(recorded)) === 'runs' && runs.some((r) => r.name === name) ? name : recorded;
 }
 
 /** The run's largest evaluation-N.json (solar eval), if any. */
@@ -145,6 +165,10 @@ export function buildReport(input: ReportInput): { report: CompareReport; histor
       if (r2 && typeof r2 === 'object') rec.pretrained_r2 = r2;
       const evaluation = largestEvaluation(r.dir);
       if (evaluation) rec.evaluation = evaluation;
+      if (typeof summary.pretrained_from === 'string') {
+        rec.pretrained_from = pretrainedRef(summary.pretrained_from, input.outDir, input.runs);
+        rec.command = input.commands.pretrained(r, rec.pretrained_from);
+      }
       const cap = m.plannedSteps ?? input.budget;
       if (cap !== undefined && rec.training_env_steps !== undefined && rec.training_env_steps > cap) {
         warnings.push(`seed ${r.seed} trained on ${rec.training_env_steps} env steps, more than the ${cap} planned${input.budget !== undefined ? ` (budget ${input.budget})` : ''}`);
@@ -177,6 +201,7 @@ export function buildReport(input: ReportInput): { report: CompareReport; histor
   }
   const report: CompareReport = {
     command: 'compare',
+    command_line: input.commands.compare,
     version: packageVersion(),
     generated_at: new Date().toISOString(),
     env: input.env,
@@ -274,6 +299,14 @@ function notes(report: CompareReport): string[] {
   return out;
 }
 
+const COMMANDS_NOTE = 'What makes this report again, DIR standing for its directory:';
+
+/** The commands that make this report, DIR standing for its directory; runs from another's pretrained model come first. */
+function commandLines(report: CompareReport): string[] {
+  const first = report.methods.flatMap((m) => m.runs.filter((r) => r.command).map((r) => `${r.dir} (from ${r.pretrained_from}'s pretrained model), before the compare: \`${r.command}\``));
+  return [...first, `${first.length > 0 ? 'Then the compare' : 'The compare'} (finished runs are reused, the others trained or resumed): \`${report.command_line}\``];
+}
+
 function budgetLines(report: CompareReport): string[] {
   if (report.budget === undefined) return [];
   return report.methods.map((m) => `${m.key}: ${m.budget_note ?? 'no budget applied'}`);
@@ -325,6 +358,12 @@ export function reportMarkdown(report: CompareReport): string {
     '',
     ...notes(report).map((n) => `- ${n}`),
     '',
+    '## Commands',
+    '',
+    COMMANDS_NOTE,
+    '',
+    ...commandLines(report).map((c) => `- ${c}`),
+    '',
     '## Learning curves',
     '',
     '![final distance against environment steps](distance.svg)',
@@ -365,6 +404,9 @@ export function reportHtml(report: CompareReport, svgs: { distance: string; cost
     `<p>${inline(intro(report))}</p>`,
     htmlTable(header, rows),
     `<ul>${notes(report).map((n) => `<li>${inline(n)}</li>`).join('')}</ul>`,
+    '<h2>Commands</h2>',
+    `<p>${inline(COMMANDS_NOTE)}</p>`,
+    `<ul>${commandLines(report).map((c) => `<li>${inline(c)}</li>`).join('')}</ul>`,
     '<h2>Learning curves</h2>',
     `<figure>${svgs.distance}</figure>`,
     `<figure>${svgs.cost}</figure>`,
