@@ -4,17 +4,11 @@
  * run's pretrained model (the compare reuses such a run because its config equals the plan's,
  * but cannot make it: it trains every run from its own pretraining).
  */
+import type { CompareOptions } from './compare-job.js';
 import type { MethodSpec } from './compare-plan.js';
 
-export interface CommandOptions {
-  env: string;
-  methods: string;
-  seeds: string;
-  preset: string;
-  budget?: string;
-  set: readonly string[];
-  envModules?: readonly string[];
-}
+/** The compare options that decide its runs. */
+export type CommandOptions = Pick<CompareOptions, 'env' | 'methods' | 'seeds' | 'preset' | 'budget' | 'set' | 'envModules'>;
 
 /** A word as a POSIX shell reads it: bare when it holds no special character, else single-quoted. */
 export function shellWord(word: string): string {
