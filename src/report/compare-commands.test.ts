@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { compareCommandLine, pretrainedRunCommand, shellWord } from './compare-commands.js';
+import { compareCommandLine, pretrainedRunCommand, shellWord, sourcesCommandLine } from './compare-commands.js';
+import { parseMethods, parseSets } from './compare-plan.js';
 
 /** The words a POSIX shell makes of `line`: the independent reference for the quoting. */
 const shellWords = (line: string) => execFileSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
@@ -22,6 +23,11 @@ describe('the commands a compare report prints', () => {
     expect(shellWords(pretrainedRunCommand(opts, spec, 2, ['env.target=-0.1,-0.1', 'agent.samples=64'], 'DIR/runs/mpc-pixels-s2', 'DIR/runs/solar-pixels-s2'))).toEqual([
       'npx', 'solar', 'train', '--env-module', 'my task.js', '--env', 'stack-easy', '--method', 'mpc', '--obs', 'pixels', '--seed', '2', '--preset', 'quick',
       '--set', 'env.target=-0.1,-0.1', '--set', 'agent.samples=64', '--pretrained-from', 'DIR/runs/solar-pixels-s2', '--out', 'DIR/runs/mpc-pixels-s2',
+    ]);
+    // The compare of the source methods alone keeps the sets that apply to them (a set scoped to another method would be refused).
+    const specs = parseMethods(opts.methods);
+    expect(shellWords(sourcesCommandLine(opts, parseSets(opts.set, specs), [specs[0]])).slice(5)).toEqual([
+      '--env', 'stack-easy', '--methods', 'solar:pixels', '--seeds', '0..2', '--preset', 'quick', '--budget', '5000', '--set', 'env.target=-0.1,-0.1',
     ]);
     // The default preset is not spelled out.
     expect(compareCommandLine({ ...opts, preset: 'default', budget: undefined, set: [], envModules: [] })).toBe('npx solar compare --env stack-easy --methods solar,mpc --seeds 0..2');

@@ -5,7 +5,7 @@
  * but cannot make it: it trains every run from its own pretraining).
  */
 import type { CompareOptions } from './compare-job.js';
-import type { MethodSpec } from './compare-plan.js';
+import type { MethodSpec, ScopedSet } from './compare-plan.js';
 
 /** The compare options that decide its runs. */
 export type CommandOptions = Pick<CompareOptions, 'env' | 'methods' | 'seeds' | 'preset' | 'budget' | 'set' | 'envModules'>;
@@ -28,6 +28,15 @@ export function compareCommandLine(opts: CommandOptions): string {
   if (opts.budget !== undefined) words.push('--budget', opts.budget);
   for (const s of opts.set) words.push('--set', s);
   return words.map(shellWord).join(' ');
+}
+
+/**
+ * The compare of `specs` only (the methods whose runs others start from), with the `--set`s
+ * that apply to them: `scoped` is compare-plan's parseSets of `opts.set`, in the same order.
+ */
+export function sourcesCommandLine(opts: CommandOptions, scoped: readonly ScopedSet[], specs: readonly MethodSpec[]): string {
+  const applies = (s: ScopedSet) => s.scope === null || specs.some((x) => s.scope === x.method || s.scope === `${x.method}:${x.obs}`);
+  return compareCommandLine({ ...opts, methods: specs.map((x) => `${x.method}:${x.obs}`).join(','), set: opts.set.filter((_, i) => applies(scoped[i])) });
 }
 
 /**

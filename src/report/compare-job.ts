@@ -10,7 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { compareCommandLine, pretrainedRunCommand } from './compare-commands.js';
+import { compareCommandLine, pretrainedRunCommand, sourcesCommandLine } from './compare-commands.js';
 import { parseBudget, parseMethods, parseSeeds, parseSets, planRuns, resolveMethod, setsFor, taskFacts, type PlannedRun, type ResolvedMethod } from './compare-plan.js';
 import { buildReport, writeReport, type CompareReport, type RunStatus } from './compare-report.js';
 import { executeRun, type RunTask, type WorkerMessage } from './compare-run.js';
@@ -177,6 +177,7 @@ export async function runCompare(opts: CompareOptions, events: CompareEvents = {
     outcomes,
     commands: {
       compare: `${compareCommandLine(opts)} --out DIR`,
+      sources: (specs) => `${sourcesCommandLine(opts, sets, specs)} --out DIR`,
       pretrained: (run, from) => pretrainedRunCommand(opts, run.spec, run.seed, setsFor(run.spec, sets), `DIR/${run.name}`, from.startsWith('runs/') ? `DIR/${from}` : from),
     },
   });

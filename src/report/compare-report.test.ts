@@ -38,7 +38,11 @@ describe('the compare report', () => {
       });
     }
     const outcomes = new Map(runs.map((r) => [r.name, { status: 'reused' as const }]));
-    const commands = { compare: 'npx solar compare --out DIR', pretrained: (r: PlannedRun, from: string) => `train ${r.name} from ${from}` };
+    const commands = {
+      compare: 'npx solar compare --out DIR',
+      sources: (specs: readonly PlannedRun['spec'][]) => `compare ${specs.map((x) => x.key).join(',')}`,
+      pretrained: (r: PlannedRun, from: string) => `train ${r.name} from ${from}`,
+    };
     const { report, histories } = buildReport({ outDir: out, env: 'nav2d', successDistance: 0.1, preset: 'default', seeds: [0, 1, 2], budget: 3500, methods, runs, outcomes, commands });
     expect(report.reference).toBe('solar-pixels');
     const [lqr, solar] = report.methods;
@@ -67,12 +71,15 @@ describe('the compare report', () => {
       ['runs/lqrflm-state-s1', 'train runs/solar-pixels-s1 from runs/lqrflm-state-s1'],
       ['pretrained/solar-pixels-s2', 'train runs/solar-pixels-s2 from pretrained/solar-pixels-s2'],
     ]);
+    // lqrflm-state-s1 is a source among this compare's runs, so its method is compared first; pretrained/… is not one of them.
+    expect(report.sources_command_line).toBe('compare lqrflm-state');
     expect(md).toContain([
-      "- runs/solar-pixels-s1 (from runs/lqrflm-state-s1's pretrained model), before the compare: `train runs/solar-pixels-s1 from runs/lqrflm-state-s1`",
-      "- runs/solar-pixels-s2 (from pretrained/solar-pixels-s2's pretrained model), before the compare: `train runs/solar-pixels-s2 from pretrained/solar-pixels-s2`",
-      '- Then the compare (finished runs are reused, the others trained or resumed): `npx solar compare --out DIR`',
+      '- First the runs the others start from: `compare lqrflm-state`',
+      "- Then runs/solar-pixels-s1, from runs/lqrflm-state-s1's pretrained model: `train runs/solar-pixels-s1 from runs/lqrflm-state-s1`",
+      "- Then runs/solar-pixels-s2, from pretrained/solar-pixels-s2's pretrained model: `train runs/solar-pixels-s2 from pretrained/solar-pixels-s2`",
+      '- Then the whole compare (finished runs are reused, the others trained or resumed): `npx solar compare --out DIR`',
     ].join('\n'));
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<li>Then the compare (finished runs are reused, the others trained or resumed): <code>npx solar compare --out DIR</code></li>');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<li>Then the whole compare (finished runs are reused, the others trained or resumed): <code>npx solar compare --out DIR</code></li>');
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(json.methods[0].ratio_to_reference).toEqual({ value: 4000 / 3000, bound: 'lower' });
     expect(JSON.stringify(json)).not.toMatch(/null|NaN/);

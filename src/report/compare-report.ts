@@ -69,6 +69,8 @@ export interface CompareReport {
   command: 'compare';
   /** The `solar compare` call that makes this report (with `--out` this directory; finished runs are reused). */
   command_line: string;
+  /** When runs start from others' pretrained models: the compare of the methods those others belong to, made first. */
+  sources_command_line?: string;
   version: string;
   generated_at: string;
   env: string;
@@ -112,7 +114,12 @@ export interface ReportInput {
   outcomes: ReadonlyMap<string, { status: RunStatus; error?: string }>;
   randomPolicy?: CompareReport['random_policy'];
   /** The compare call, and the train call of a run that started from run `from`'s pretrained model. */
-  commands: { compare: string; pretrained(run: PlannedRun, from: string): string };
+  commands: {
+    compare: string;
+    /** The compare restricted to these methods: it makes the runs that others start from. */
+    sources(specs: readonly PlannedRun['spec'][]): string;
+    pretrained(run: PlannedRun, from: string): string;
+  };
 }
 
 /**
@@ -199,9 +206,13 @@ export function buildReport(input: ReportInput): { report: CompareReport; histor
   for (const m of methods) {
     if (m.steps_to_threshold_median && ref.steps_to_threshold_median) m.ratio_to_reference = stepsRatio(m.steps_to_threshold_median, ref.steps_to_threshold_median);
   }
+  // The runs others start from, among this compare's own: their methods are compared first.
+  const sourceNames = new Set(methods.flatMap((m) => m.runs.map((r) => r.pretrained_from)).filter((f) => f !== undefined));
+  const sourceSpecs = input.methods.map((m) => m.spec).filter((spec) => input.runs.some((r) => r.spec.key === spec.key && sourceNames.has(r.name)));
   const report: CompareReport = {
     command: 'compare',
     command_line: input.commands.compare,
+    ...(sourceSpecs.length > 0 ? { sources_command_line: input.commands.sources(sourceSpecs) } : {}),
     version: packageVersion(),
     generated_at: new Date().toISOString(),
     env: input.env,
@@ -301,10 +312,14 @@ function notes(report: CompareReport): string[] {
 
 const COMMANDS_NOTE = 'What makes this report again, DIR standing for its directory:';
 
-/** The commands that make this report, DIR standing for its directory; runs from another's pretrained model come first. */
+/** The commands that make this report, in order, DIR standing for its directory. */
 function commandLines(report: CompareReport): string[] {
-  const first = report.methods.flatMap((m) => m.runs.filter((r) => r.command).map((r) => `${r.dir} (from ${r.pretrained_from}'s pretrained model), before the compare: \`${r.command}\``));
-  return [...first, `${first.length > 0 ? 'Then the compare' : 'The compare'} (finished runs are reused, the others trained or resumed): \`${report.command_line}\``];
+  const runs = report.methods.flatMap((m) => m.runs.filter((r) => r.command));
+  const out: string[] = [];
+  if (report.sources_command_line) out.push(`First the runs the others start from: \`${report.sources_command_line}\``);
+  for (const r of runs) out.push(`${out.length > 0 ? 'Then ' : ''}${r.dir}, from ${r.pretrained_from}'s pretrained model: \`${r.command}\``);
+  out.push(`${out.length > 0 ? 'Then the whole compare' : 'The compare'} (finished runs are reused, the others trained or resumed): \`${report.command_line}\``);
+  return out;
 }
 
 function budgetLines(report: CompareReport): string[] {
