@@ -65,7 +65,7 @@ describe('the compare report', () => {
     // The runs table carries each latent run's pretrained-model R² (none for LQR-FLM).
     expect(md).toMatch(/\| runs\/solar-pixels-s2 \| reused \|[^\n]*\| agent 0\.92, goal 0\.8 \|/);
     expect(md).toMatch(/\| runs\/lqrflm-state-s0 \| reused \|[^\n]*\| – \|/);
-    // The commands: the pretrained runs' first, then the compare.
+    // Each run started from another's model carries its own train command and where it came from.
     expect(solar.runs.map((r) => [r.pretrained_from, r.command])).toEqual([
       [undefined, undefined],
       ['runs/lqrflm-state-s1', 'train runs/solar-pixels-s1 from runs/lqrflm-state-s1'],
