@@ -4,11 +4,22 @@
  * run's pretrained model (the compare reuses such a run because its config equals the plan's,
  * but cannot make it: it trains every run from its own pretraining).
  */
-import type { CompareOptions } from './compare-job.js';
 import type { MethodSpec, ScopedSet } from './compare-plan.js';
 
-/** The compare options that decide its runs. */
-export type CommandOptions = Pick<CompareOptions, 'env' | 'methods' | 'seeds' | 'preset' | 'budget' | 'set' | 'envModules'>;
+/** The compare options that decide its runs (compare-job's CompareOptions adds how they execute). */
+export interface CommandOptions {
+  env: string;
+  /** "solar,vae,mpc,ppo:state,ppo:pixels". */
+  methods: string;
+  /** A count ("3": seeds 0, 1, 2) or a list ("1,2,5"). */
+  seeds: string;
+  preset: string;
+  /** Env steps per run, as text (validated by compare-plan). */
+  budget?: string;
+  set: readonly string[];
+  /** Absolute paths of the user's task modules (--env-module), loaded again in every worker thread. */
+  envModules?: readonly string[];
+}
 
 /** A word as a POSIX shell reads it: bare when it holds no special character, else single-quoted. */
 export function shellWord(word: string): string {

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { compareCommandLine, pretrainedRunCommand, sourcesCommandLine } from './compare-commands.js';
+import { compareCommandLine, pretrainedRunCommand, sourcesCommandLine, type CommandOptions } from './compare-commands.js';
 import { parseBudget, parseMethods, parseSeeds, parseSets, planRuns, resolveMethod, setsFor, taskFacts, type PlannedRun, type ResolvedMethod } from './compare-plan.js';
 import { buildReport, writeReport, type CompareReport, type RunStatus } from './compare-report.js';
 import { executeRun, type RunTask, type WorkerMessage } from './compare-run.js';
@@ -18,16 +18,8 @@ import type { RunSummary, ProgressLine } from '../run/summary.js';
 import type { TrainHooks } from '../run/train-job.js';
 import { randomPolicyReference } from '../run/rollout-job.js';
 
-export interface CompareOptions {
-  env: string;
-  /** "solar,vae,mpc,ppo:state,ppo:pixels". */
-  methods: string;
-  /** A count ("3": seeds 0, 1, 2) or a list ("1,2,5"). */
-  seeds: string;
-  preset: string;
-  /** Env steps per run, as text (validated here). */
-  budget?: string;
-  set: readonly string[];
+/** What decides the runs (compare-commands' CommandOptions), then how they execute and where. */
+export interface CompareOptions extends CommandOptions {
   out: string;
   /** Runs at a time; default: the number of cores. */
   jobs?: number;
@@ -37,8 +29,6 @@ export interface CompareOptions {
   workers?: 'auto' | 'never';
   /** false: no random-policy reference in the report (default: 100 episodes per seed, as `solar rollout`). */
   randomPolicy?: boolean;
-  /** Absolute paths of the user's task modules (--env-module), loaded again in every worker thread. */
-  envModules?: readonly string[];
 }
 
 export interface RunOutcome {
