@@ -72,6 +72,16 @@ describe.skipIf(skip)('solar serve in a browser', () => {
       await page.waitForSelector(`#labels[data-iteration="${it}"][data-state="asking"]`, { timeout: 180_000 });
       const tiles = await page.$$eval('#labels figure', (fs) => fs.map((f) => ({ rollout: Number((f as HTMLElement).dataset.rollout), seed: Number((f as HTMLElement).dataset.seed) })));
       expect(tiles).toHaveLength(8);
+      if (it === 2) {
+        // While the run waits, the output panel (the job state when the page connected, then only the new lines) shows what the server holds.
+        const shown = async () => {
+          const job = (await (await fetch(`${server.url}api/runs/${id}/job`)).json()) as { running: boolean; log: string[] };
+          return { want: job.running && job.log.length > 3 ? job.log.join('\n') : null, text: await page.$eval('#job-log', (e) => e.textContent) };
+        };
+        let s = await shown();
+        for (let tries = 0; tries < 100 && s.want !== s.text; tries++) s = (await new Promise((r) => setTimeout(r, 200)), await shown());
+        expect(s.text).toBe(s.want);
+      }
       // Every frame is there to be seen.
       expect(await page.$$eval('#labels img', (imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth >= 64))).toBe(true);
       for (const t of tiles) {

@@ -9,6 +9,7 @@ import { driveRandom, sameEpisode } from '../envs/test-helpers.js';
 import { serveEnv } from '../remote/env-server.js';
 import { connectRemoteEnv } from '../remote/remote-env.js';
 import { nodeSocket } from '../remote/remote-tasks.js';
+import { LOG_LINES } from './jobs.js';
 import { serveRuns, type RunsServer } from './server.js';
 
 let root: string;
@@ -34,7 +35,7 @@ async function until<T>(what: string, f: () => Promise<T | undefined | null | fa
 
 /** A viewer of the run's event stream over real HTTP: counts what it was sent. */
 function viewer(id: string) {
-  const seen = { metrics: 0, live: 0, statuses: [] as string[], ended: false };
+  const seen = { metrics: 0, live: 0, statuses: [] as string[], ended: false, jobs: 0, logs: 0, log: [] as string[] };
   const req = request(`${server.url}api/runs/${encodeURIComponent(id)}/events`, (res) => {
     let buf = '';
     res.setEncoding('utf8');
@@ -49,6 +50,9 @@ function viewer(id: string) {
         if (event === 'metrics') seen.metrics++;
         if (event === 'live') seen.live++;
         if (event === 'status') seen.statuses.push(JSON.parse(data!).status);
+        // The output as the page keeps it: the whole log with each job state, new lines in between.
+        if (event === 'job') [seen.jobs, seen.log] = [seen.jobs + 1, JSON.parse(data!).log];
+        if (event === 'log') [seen.logs, seen.log] = [seen.logs + 1, [...seen.log, ...JSON.parse(data!)].slice(-LOG_LINES)];
       }
     });
     res.on('end', () => (seen.ended = true));
@@ -163,8 +167,13 @@ describe('solar serve: runs started, stopped, resumed and labelled from the page
     await until('the viewers to see the end', async () => viewers.every((v) => v.seen.statuses.at(-1) === 'finished'), 10_000);
     // The latest rollout (camera | decoded) is filmed as the run goes.
     expect(readFileSync(join(root, id, 'live.gif')).subarray(0, 6).toString()).toBe('GIF89a');
+    const log = (await job()).log;
     for (const v of viewers) {
       expect(v.seen.metrics).toBe(3);
+      // The output came as new lines (a job state only on connecting and at the exit), and adds up to the server's.
+      expect(v.seen.jobs).toBeLessThanOrEqual(2);
+      expect(v.seen.logs).toBeGreaterThanOrEqual(3);
+      expect(v.seen.log).toEqual(log);
       expect(v.seen.live).toBeGreaterThanOrEqual(1);
       v.close();
     }

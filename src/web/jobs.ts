@@ -45,7 +45,11 @@ export interface JobState {
   labels: LabelState | null;
 }
 
-export type JobEvent = { type: 'job'; state: JobState } | { type: 'labels'; labels: LabelState | null };
+/**
+ * What a viewer is sent: the whole job state when the child starts or exits, only the new
+ * output lines in between (a viewer appends them and keeps the last LOG_LINES), the labels.
+ */
+export type JobEvent = { type: 'job'; state: JobState } | { type: 'log'; lines: string[] } | { type: 'labels'; labels: LabelState | null };
 
 interface Job {
   child: ChildProcess | null;
@@ -55,7 +59,8 @@ interface Job {
   listeners: Set<(e: JobEvent) => void>;
 }
 
-const LOG_LINES = 200;
+/** Output lines kept per job (and by the page). */
+export const LOG_LINES = 200;
 /** Run directories this server makes are named like the CLI's default, one folder under the runs folder. */
 const SAFE_NAME = /^[a-z0-9][a-z0-9_.-]{0,120}$/;
 
@@ -182,9 +187,11 @@ export class Jobs {
     const child = spawn(process.execPath, [this.cli, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, [LABELS_VIA_ENV]: 'ipc' } });
     j.child = child;
     const addLines = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') j.log.push(line.slice(0, 500));
+      const lines = chunk.toString('utf8').split('\n').filter((line) => line.trim() !== '').map((line) => line.slice(0, 500));
+      if (lines.length === 0) return;
+      j.log.push(...lines);
       if (j.log.length > LOG_LINES) j.log.splice(0, j.log.length - LOG_LINES);
-      this.emit(id, { type: 'job', state: this.state(id) });
+      this.emit(id, { type: 'log', lines: lines.slice(-LOG_LINES) });
     };
     child.stdout!.on('data', addLines);
     child.stderr!.on('data', addLines);

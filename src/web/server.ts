@@ -162,7 +162,7 @@ export function buildServer(opts: ServeOptions): FastifyInstance {
     const state = jobs.state(req.params.id);
     send('job', state);
     send('labels', state.labels);
-    const unsubscribe = jobs.subscribe(req.params.id, (e: JobEvent) => send(e.type, e.type === 'job' ? e.state : e.labels));
+    const unsubscribe = jobs.subscribe(req.params.id, (e: JobEvent) => send(e.type, e.type === 'job' ? e.state : e.type === 'log' ? e.lines : e.labels));
     // A comment now and then: proxies and browsers keep an idle stream open.
     const beat = setInterval(() => void res.write(': keep-alive\n\n'), 15_000);
     const end = () => {
