@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { driveRandom, sameEpisode } from '../envs/test-helpers.js';
 import { serveEnv } from '../remote/env-server.js';
 import { connectRemoteEnv } from '../remote/remote-env.js';
 import { nodeSocket } from '../remote/remote-tasks.js';
-import { LOG_LINES } from './jobs.js';
+import { Jobs, LOG_LINES } from './jobs.js';
 import { serveRuns, type RunsServer } from './server.js';
 
 let root: string;
@@ -183,4 +182,28 @@ describe('solar serve: runs started, stopped, resumed and labelled from the page
     remote.close();
     await envServer.close();
   }, 300_000);
+});
+
+describe('a job\'s output', () => {
+  it('keeps whole lines however the pipe cuts them, mid-line and mid-character', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'solar-jobs-split-'));
+    // A stand-in for `solar train` that writes its lines in pieces, one cut inside the 3-byte '✓'.
+    const script = join(dir, 'split.mjs');
+    writeFileSync(script, [
+      "const b = Buffer.from('half a line ✓ done\\nsecond\\n');",
+      "const cut = b.indexOf(Buffer.from('✓')) + 1;",
+      "const pause = () => new Promise((r) => setTimeout(r, 60));",
+      "for (const part of [b.subarray(0, 6), b.subarray(6, cut), b.subarray(cut)]) { process.stdout.write(part); await pause(); }",
+      "process.exit(0);",
+    ].join('\n'));
+    const jobs = new Jobs(dir, script);
+    const id = jobs.start({ env: 'nav2d', method: 'lqrflm', preset: 'quick', seed: 0 });
+    const lines: string[] = [];
+    jobs.subscribe(id, (e) => { if (e.type === 'log') lines.push(...e.lines); });
+    const state = await until('the stand-in to exit', async () => { const s = jobs.state(id); return s.running ? null : s; }, 20_000);
+    expect(state.exit_code).toBe(0);
+    await until('its last line', async () => lines.length >= 2, 5_000);
+    expect(lines).toEqual(['half a line ✓ done', 'second']);
+    expect(jobs.state(id).log).toEqual(['half a line ✓ done', 'second']);
+  });
 });

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SUCCESS_LABELS } from '../agents/core/success-labels.js';
 import { METHODS, PRESETS } from '../config/train-config.js';
@@ -186,15 +187,15 @@ export class Jobs {
     j.question = null;
     const child = spawn(process.execPath, [this.cli, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, [LABELS_VIA_ENV]: 'ipc' } });
     j.child = child;
-    const addLines = (chunk: Buffer) => {
-      const lines = chunk.toString('utf8').split('\n').filter((line) => line.trim() !== '').map((line) => line.slice(0, 500));
-      if (lines.length === 0) return;
-      j.log.push(...lines);
+    const addLine = (line: string) => {
+      if (line.trim() === '') return;
+      const kept = line.slice(0, 500);
+      j.log.push(kept);
       if (j.log.length > LOG_LINES) j.log.splice(0, j.log.length - LOG_LINES);
-      this.emit(id, { type: 'log', lines: lines.slice(-LOG_LINES) });
+      this.emit(id, { type: 'log', lines: [kept] });
     };
-    child.stdout!.on('data', addLines);
-    child.stderr!.on('data', addLines);
+    // Whole lines, however the pipe cuts them (mid-line, mid-character).
+    for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', addLine);
     child.on('message', (raw) => {
       const r = childMessage.safeParse(raw);
       if (!r.success) return;
@@ -210,7 +211,7 @@ export class Jobs {
       }
       this.emit(id, { type: 'labels', labels: labelState(j) });
     });
-    child.on('error', (e) => addLines(Buffer.from(`serve: could not start solar train: ${e.message}`)));
+    child.on('error', (e) => addLine(`serve: could not start solar train: ${e.message}`));
     child.on('exit', (code, signal) => {
       j.child = null;
       j.question = null;
