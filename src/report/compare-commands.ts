@@ -4,7 +4,7 @@
  * run's pretrained model (the compare reuses such a run because its config equals the plan's,
  * but cannot make it: it trains every run from its own pretraining).
  */
-import type { MethodSpec, ScopedSet } from './compare-plan.js';
+import { setApplies, type MethodSpec, type ScopedSet } from './compare-plan.js';
 
 /** The compare options that decide its runs (compare-job's CompareOptions adds how they execute). */
 export interface CommandOptions {
@@ -46,8 +46,8 @@ export function compareCommandLine(opts: CommandOptions): string {
  * that apply to them: `scoped` is compare-plan's parseSets of `opts.set`, in the same order.
  */
 export function sourcesCommandLine(opts: CommandOptions, scoped: readonly ScopedSet[], specs: readonly MethodSpec[]): string {
-  const applies = (s: ScopedSet) => s.scope === null || specs.some((x) => s.scope === x.method || s.scope === `${x.method}:${x.obs}`);
-  return compareCommandLine({ ...opts, methods: specs.map((x) => `${x.method}:${x.obs}`).join(','), set: opts.set.filter((_, i) => applies(scoped[i])) });
+  const set = opts.set.filter((_, i) => specs.some((spec) => setApplies(scoped[i], spec)));
+  return compareCommandLine({ ...opts, methods: specs.map((x) => `${x.method}:${x.obs}`).join(','), set });
 }
 
 /**

@@ -85,6 +85,11 @@ export interface ScopedSet {
   assignment: string;
 }
 
+/** Whether a `--set` applies to `spec`: unscoped, or scoped to its method or method:obs. */
+export function setApplies(set: Pick<ScopedSet, 'scope'>, spec: MethodSpec): boolean {
+  return set.scope === null || set.scope === spec.method || set.scope === `${spec.method}:${spec.obs}`;
+}
+
 export function parseSets(sets: readonly string[], specs: readonly MethodSpec[]): ScopedSet[] {
   return sets.map((arg) => {
     const eq = arg.indexOf('=');
@@ -92,16 +97,16 @@ export function parseSets(sets: readonly string[], specs: readonly MethodSpec[])
     const colon = head.lastIndexOf(':');
     if (colon < 0) return { scope: null, assignment: arg };
     const scope = head.slice(0, colon);
-    if (!specs.some((s) => s.method === scope || `${s.method}:${s.obs}` === scope)) {
+    if (!specs.some((s) => setApplies({ scope }, s))) {
       throw new Error(`--set '${arg}' is scoped to '${scope}', which is not among --methods (${specs.map((s) => `${s.method}:${s.obs}`).join(', ')})`);
     }
     return { scope, assignment: arg.slice(colon + 1) };
   });
 }
 
-/** The assignments of the `--set`s that apply to `spec`: unscoped, or scoped to its method or method:obs. */
+/** The assignments of the `--set`s that apply to `spec` (setApplies). */
 export function setsFor(spec: MethodSpec, sets: readonly ScopedSet[]): string[] {
-  return sets.filter((s) => s.scope === null || s.scope === spec.method || s.scope === `${spec.method}:${spec.obs}`).map((s) => s.assignment);
+  return sets.filter((s) => setApplies(s, spec)).map((s) => s.assignment);
 }
 
 /** What the task says: success distance and horizon (from `makeEnv(name).spec`). */
