@@ -2,9 +2,10 @@
  * The commands a compare report prints so a reader can make it again: the `solar compare` call
  * itself, and the `solar train --pretrained-from` call of each run that started from another
  * run's pretrained model (the compare reuses such a run because its config equals the plan's,
- * but cannot make it: it trains every run from its own pretraining).
+ * but cannot make it: it trains every run from its own pretraining); and their text in the report.
  */
-import { setApplies, type MethodSpec, type ScopedSet } from './compare-plan.js';
+import { basename, dirname, isAbsolute, relative } from 'node:path';
+import { setApplies, type MethodSpec, type PlannedRun, type ScopedSet } from './compare-plan.js';
 
 /** The compare options that decide its runs (compare-job's CompareOptions adds how they execute). */
 export interface CommandOptions {
@@ -62,4 +63,35 @@ export function pretrainedRunCommand(opts: CommandOptions, spec: MethodSpec, see
   for (const s of sets) words.push('--set', s);
   words.push('--pretrained-from', from, '--out', name);
   return words.map(shellWord).join(' ');
+}
+
+/**
+ * summary.json's `pretrained_from` as the report shows it: relative to the compare directory
+ * when inside it; `runs/NAME` when it names a run of this compare by another path (the
+ * directory was moved or copied since); else as recorded.
+ */
+export function pretrainedRef(recorded: string, outDir: string, runs: readonly Pick<PlannedRun, 'name'>[]): string {
+  const rel = relative(outDir, recorded);
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split('\\').join('/');
+  const name = `runs/${basename(recorded)}`;
+  return basename(dirname(recorded)) === 'runs' && runs.some((r) => r.name === name) ? name : recorded;
+}
+
+export const COMMANDS_NOTE = 'What makes this report again, DIR standing for its directory:';
+
+/** What of a compare report its commands section reads (compare-report's CompareReport has it). */
+export interface ReportCommands {
+  command_line: string;
+  sources_command_line?: string;
+  methods: readonly { runs: readonly { dir: string; pretrained_from?: string; command?: string }[] }[];
+}
+
+/** The commands that make a report, in order, DIR standing for its directory. */
+export function commandLines(report: ReportCommands): string[] {
+  const runs = report.methods.flatMap((m) => m.runs.filter((r) => r.command));
+  const out: string[] = [];
+  if (report.sources_command_line) out.push(`First the runs the others start from: \`${report.sources_command_line}\``);
+  for (const r of runs) out.push(`${out.length > 0 ? 'Then ' : ''}${r.dir}, from ${r.pretrained_from}'s pretrained model: \`${r.command}\``);
+  out.push(`${out.length > 0 ? 'Then the whole compare' : 'The compare'} (finished runs are reused, the others trained or resumed): \`${report.command_line}\``);
+  return out;
 }

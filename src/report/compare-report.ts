@@ -5,7 +5,8 @@
  * collapsible blocks, no external assets).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
+import { COMMANDS_NOTE, commandLines, pretrainedRef } from './compare-commands.js';
 import { compareCurveSvg } from './compare-plots.js';
 import type { PlannedRun, ResolvedMethod } from './compare-plan.js';
 import { readSummary } from './compare-plan.js';
@@ -120,18 +121,6 @@ export interface ReportInput {
     sources(specs: readonly PlannedRun['spec'][]): string;
     pretrained(run: PlannedRun, from: string): string;
   };
-}
-
-/**
- * summary.json's `pretrained_from` as the report shows it: relative to the compare directory
- * when inside it; `runs/NAME` when it names a run of this compare by another path (the
- * directory was moved or copied since); else as recorded.
- */
-function pretrainedRef(recorded: string, outDir: string, runs: readonly PlannedRun[]): string {
-  const rel = relative(outDir, recorded);
-  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split('\\').join('/');
-  const name = `runs/${basename(recorded)}`;
-  return basename(dirname(recorded)) === 'runs' && runs.some((r) => r.name === name) ? name : recorded;
 }
 
 /** The run's largest evaluation-N.json (solar eval), if any. */
@@ -307,18 +296,6 @@ function notes(report: CompareReport): string[] {
     out.push(`Random policy u ~ N(0, 0.5²) (the curves' dotted line; \`solar rollout\`'s episodes, ${r.episodes} in all): final distance ${num(r.mean_final_distance)}, cost ${num(r.mean_cost)}, success rate ${num(r.success_rate)}.`);
   }
   if (report.methods.some((m) => m.runs.some((r) => r.evaluation))) out.push('solar eval: the largest `solar eval RUN_DIR --episodes N` of a run (evaluation-N.json), the same policy on N fresh episodes.');
-  return out;
-}
-
-const COMMANDS_NOTE = 'What makes this report again, DIR standing for its directory:';
-
-/** The commands that make this report, in order, DIR standing for its directory. */
-function commandLines(report: CompareReport): string[] {
-  const runs = report.methods.flatMap((m) => m.runs.filter((r) => r.command));
-  const out: string[] = [];
-  if (report.sources_command_line) out.push(`First the runs the others start from: \`${report.sources_command_line}\``);
-  for (const r of runs) out.push(`${out.length > 0 ? 'Then ' : ''}${r.dir}, from ${r.pretrained_from}'s pretrained model: \`${r.command}\``);
-  out.push(`${out.length > 0 ? 'Then the whole compare' : 'The compare'} (finished runs are reused, the others trained or resumed): \`${report.command_line}\``);
   return out;
 }
 
